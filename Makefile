@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The SeedChip Authors
+#
+# Top-level entry points. The two that matter:
+#   make demo   set everything up (deps, build) and run the demo in a VM
+#   make test   set everything up and run the whole test suite
+#
+# Everything downloaded or extracted lives in $(SEED_CACHE), outside the tree.
+
+SEED_CACHE ?= $(if $(XDG_CACHE_HOME),$(XDG_CACHE_HOME),$(HOME)/.cache)/seedchip
+export SEED_CACHE
+BUILD_DIR ?= build
+export SEED_BUILD_DIR := $(abspath $(BUILD_DIR))
+CMAKE_BUILD_TYPE ?= RelWithDebInfo
+
+ENV_FILE := $(SEED_CACHE)/env.sh
+# Kernel headers resolved by `make deps` (read when the recipe runs, since
+# the first run creates them); an explicit KDIR=... wins.
+KMAKE = . $(ENV_FILE) && $(MAKE) -C kernel KDIR=$${KDIR:-$$SEED_KHEADERS}
+
+.PHONY: all deps userspace kernel test unit-test vm-test demo bench check \
+	format clean distclean cache-clean help
+
+all: userspace kernel
+
+help:
+	@echo "make deps       install packages, fetch the guest kernel and QEMU (idempotent)"
+	@echo "make            build userspace (CMake) and seed.ko (Kbuild)"
+	@echo "make demo       deps + build + boot a VM with a SeedChip and show it"
+	@echo "make test       deps + build + host unit tests + VM integration tests"
+	@echo "make unit-test  host unit tests only"
+	@echo "make vm-test    VM integration tests only"
+	@echo "make check      kernel W=1 + sparse + checkpatch, clang-format check"
+	@echo "make clean      remove build outputs; make cache-clean drops $(SEED_CACHE)"
+
+# Runs the installer only when its stamp is missing; the installer itself is
+# idempotent, so `make deps` always re-checks.
+deps:
+	@tools/seed-deps
+
+$(ENV_FILE):
+	@tools/seed-deps
+
+$(BUILD_DIR)/build.ninja: | $(ENV_FILE)
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE)
+
+userspace: $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR)
+
+kernel: | $(ENV_FILE)
+	@$(KMAKE)
+
+unit-test: userspace
+	@tools/seed-test --unit
+
+vm-test: all
+	@tools/seed-test --vm
+
+test: all
+	@tools/seed-test
+
+demo: all
+	@tools/seed-demo
+
+check: | $(ENV_FILE)
+	@tools/seed-deps --lint
+	@$(KMAKE) check
+	@tools/seed-format --check
+
+format:
+	@tools/seed-format
+
+clean:
+	rm -rf $(BUILD_DIR)
+	-@[ -f $(ENV_FILE) ] && $(KMAKE) clean
+
+cache-clean:
+	rm -rf $(SEED_CACHE)
+
+distclean: clean cache-clean
