@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+
+/*
+ * seedchip-device: the SeedChip PCIe accelerator model, served to QEMU's
+ * vfio-user-pci device over a UNIX socket.
+ *
+ * Usage:
+ *
+ *   seedchip-device --socket /tmp/sc0.sock [options] &
+ *   qemu-system-x86_64 -machine q35,memory-backend=mem \
+ *     -object memory-backend-memfd,id=mem,size=2G,share=on -m 2G \
+ *     -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1 \
+ *     -device '{"driver":"vfio-user-pci","bus":"rp0",
+ *               "socket":{"type":"unix","path":"/tmp/sc0.sock"}}'
+ *
+ * Guest RAM must be shared fd-backed memory (memory-backend-memfd or
+ * memory-backend-file with share=on) for the device to reach it by DMA.
+ *
+ * Options (see --help):
+ *
+ * - `--socket PATH`
+ *   UNIX socket to listen on. Required. A stale socket file at PATH (one no
+ *   server is listening on) is removed first; a live socket or any other kind
+ *   of file is an error. The socket is removed again on exit.
+ *
+ * - `--hbm SIZE`, default 1G
+ *   Size of the on-card HBM in bytes, with an optional binary suffix K, M, G
+ *   or T. From 64M to 1T, a multiple of 2M. Backed by sparse anonymous
+ *   memory, so host memory is only used for pages the device touches.
+ *   Reported in SEED_REG_HBM_SIZE_LO/HI.
+ *
+ * - `--queues N`, default 64
+ *   Number of hardware queues, 1 to 64 (SEED_MAX_QUEUES). Reported in
+ *   SEED_REG_QUEUE_INFO. The MSI-X table always has SEED_MSIX_VECTORS entries.
+ *
+ * - `--engines N`, default 4
+ *   Number of compute engines, 1 to 16. Reported in SEED_REG_QUEUE_INFO.
+ *
+ * - `--uuid UUID`, default random (version 4)
+ *   Device UUID in canonical 8-4-4-4-12 hex form. Reported in
+ *   SEED_REG_UUID(0..3) in RFC 4122 byte order.
+ *
+ * - `--serial STR`, default "SC" + 10 upper-case hex digits of the UUID
+ *   Serial number, 1 to 31 printable ASCII characters. Reported NUL-padded in
+ *   SEED_REG_SERIAL(0..7) and used in the log prefix.
+ *
+ * - `--ready-fd FD`, default none
+ *   Once the socket is listening, "ready\n" is written to FD and FD is
+ *   closed, so that a launcher can start QEMU without racing the server.
+ *
+ * - `--log-level LEVEL`, default warn
+ *   error, warn, info or debug. Log lines go to stderr, prefixed
+ *   "seedchip-device[<serial>]:". Guest mistakes are logged at warn level,
+ *   rate limited.
+ *
+ * - `--help`, `--version`
+ *
+ * Exit status: 0 after SIGINT or SIGTERM, 1 on a runtime error, 2 on a usage
+ * error. When the client disconnects, its DMA maps and interrupt fds are
+ * dropped, the device state is kept, and the next client is accepted.
+ */
+#include "log.h"
+#include "options.h"
+#include "seedchip.h"
+#include "unique_fd.h"
+#include "vfio_user/listener.h"
+#include "vfio_user/server.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+using namespace seed::device;
+
+namespace {
+
+constexpr std::string_view kProgram = "seedchip-device";
+
+/// Writes "ready\n" to @p fd and closes it. Returns false on failure.
+bool signal_ready(int fd) {
+    UniqueFd owned(fd);
+    static constexpr char kReady[] = "ready\n";
+    size_t done = 0;
+    while (done < sizeof(kReady) - 1) {
+        ssize_t n = ::write(owned.get(), kReady + done, sizeof(kReady) - 1 - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            log::error("--ready-fd {}: write failed: {}", fd,
+                       n < 0 ? std::strerror(errno) : "short write");
+            return false;
+        }
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+int run(const Options& opt) {
+    log::set_level(opt.log_level);
+    log::set_prefix(fmt::format("{}[{}]", kProgram, opt.serial));
+
+    if (opt.ready_fd >= 0 && ::fcntl(opt.ready_fd, F_GETFD) < 0) {
+        log::error("--ready-fd {}: not an open file descriptor", opt.ready_fd);
+        return 2;
+    }
+
+    // Signals become events on the server's stop fd. Block them before any
+    // thread is created so that every thread inherits the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    if (::sigprocmask(SIG_BLOCK, &stop_signals, nullptr) != 0) {
+        log::error("sigprocmask: {}", std::strerror(errno));
+        return 1;
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+    UniqueFd stop_fd(::signalfd(-1, &stop_signals, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!stop_fd.valid()) {
+        log::error("signalfd: {}", std::strerror(errno));
+        return 1;
+    }
+
+    SeedChipConfig config;
+    config.hbm_size = opt.hbm_size;
+    config.queues = opt.queues;
+    config.engines = opt.engines;
+    config.uuid = opt.uuid;
+    config.serial = opt.serial;
+    auto chip = SeedChip::create(config);
+    if (!chip)
+        return 1;
+
+    auto listener = vfio_user::Listener::create(opt.socket_path);
+    if (!listener)
+        return 1;
+    log::info("listening on {} (uuid {}, HBM {} MiB, {} queues, {} engines)", opt.socket_path,
+              opt.uuid.to_string(), opt.hbm_size >> 20, opt.queues, opt.engines);
+    if (opt.ready_fd >= 0 && !signal_ready(opt.ready_fd))
+        return 1;
+
+    vfio_user::Server server(*chip);
+    int ret = server.run(*listener, stop_fd.get());
+    if (ret == 0)
+        log::info("stopping");
+    return ret == 0 ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    ParseResult parsed = parse_options(argc, argv);
+    switch (parsed.action) {
+    case ParseAction::kHelp:
+        fmt::print("{}", usage_text(kProgram));
+        return 0;
+    case ParseAction::kVersion:
+        fmt::print("{}", version_text());
+        return 0;
+    case ParseAction::kError:
+        fmt::print(stderr, "{}: {}\nTry '{} --help' for more information.\n", kProgram,
+                   parsed.error, kProgram);
+        return 2;
+    case ParseAction::kRun:
+        break;
+    }
+    return run(parsed.options);
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// SeedChip: config space layout, BAR0 register file, MSI-X BAR and interrupt
+// plumbing of the device.
+#include "seedchip.h"
+
+#include "log.h"
+#include "vfio_user/protocol.h"
+
+#include <hw/seed_hw.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace seed::device {
+namespace {
+
+using namespace vfio_user;
+
+// Reset values of the identity block.
+constexpr uint32_t kFwVersion = 0x01000000; // 1.0.0
+constexpr uint32_t kCaps =
+    SEED_CAP_MMU | SEED_CAP_GEMM | SEED_CAP_ELEMENTWISE | SEED_CAP_REDUCE | SEED_CAP_TELEMETRY;
+constexpr uint32_t kDtypes =
+    SEED_DTYPE_F32 | SEED_DTYPE_F16 | SEED_DTYPE_BF16 | SEED_DTYPE_I8 | SEED_DTYPE_I32;
+
+constexpr uint32_t kMsixTableSize = 16 * SEED_MSIX_VECTORS;
+constexpr uint32_t kMsixPbaSize = 8 * ((SEED_MSIX_VECTORS + 63) / 64);
+
+static_assert(SEED_FW_MAJOR(kFwVersion) == 1 && SEED_FW_MINOR(kFwVersion) == 0 &&
+              SEED_FW_PATCH(kFwVersion) == 0);
+static_assert(SEED_BAR_REGS + 1 < SEED_BAR_MSIX && SEED_BAR_MSIX + 1 < 6,
+              "both BARs are 64-bit and take two slots");
+static_assert((SEED_BAR_REGS_SIZE & (SEED_BAR_REGS_SIZE - 1)) == 0);
+static_assert((SEED_BAR_MSIX_SIZE & (SEED_BAR_MSIX_SIZE - 1)) == 0);
+static_assert(SEED_MSIX_TABLE_OFFSET + kMsixTableSize <= SEED_MSIX_PBA_OFFSET ||
+                  SEED_MSIX_PBA_OFFSET + kMsixPbaSize <= SEED_MSIX_TABLE_OFFSET,
+              "MSI-X table and PBA overlap");
+static_assert(SEED_MSIX_TABLE_OFFSET + kMsixTableSize <= SEED_BAR_MSIX_SIZE);
+static_assert(SEED_MSIX_PBA_OFFSET + kMsixPbaSize <= SEED_BAR_MSIX_SIZE,
+              "QEMU refuses a PBA outside its BAR");
+static_assert(SEED_MSIX_VECTORS <= 2048);
+static_assert(SEED_UUID_BYTES == sizeof(Uuid::bytes));
+
+uint32_t load_le32(const uint8_t* p) {
+    return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
+}
+
+void store_le32(uint8_t* p, uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+        p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+bool is_identity_register(uint32_t offset) {
+    return offset <= SEED_REG_PAGE_SIZES || offset == SEED_REG_MMU_INFO ||
+           (offset >= SEED_REG_UUID(0) && offset < SEED_REG_SERIAL(0) + SEED_SERIAL_BYTES);
+}
+
+} // namespace
+
+pci::ConfigSpace SeedChip::make_config_space() {
+    pci::ConfigSpace cs;
+    pci::Identity id;
+    id.vendor_id = SEED_PCI_VENDOR_ID;
+    id.device_id = SEED_PCI_DEVICE_ID;
+    id.subsystem_vendor_id = SEED_PCI_SUBSYS_VENDOR_ID;
+    id.subsystem_id = SEED_PCI_SUBSYS_ID;
+    id.revision = SEED_PCI_REVISION;
+    id.class_code = SEED_PCI_CLASS;
+    id.interrupt_pin = 0; // MSI-X only
+    cs.set_identity(id);
+    cs.set_bar(SEED_BAR_REGS, SEED_BAR_REGS_SIZE, pci::BarType::kMem64, false);
+    cs.set_bar(SEED_BAR_MSIX, SEED_BAR_MSIX_SIZE, pci::BarType::kMem64, false);
+    cs.add_pm_capability();
+    cs.add_msix_capability(SEED_MSIX_VECTORS, SEED_BAR_MSIX, SEED_MSIX_TABLE_OFFSET, SEED_BAR_MSIX,
+                           SEED_MSIX_PBA_OFFSET);
+    cs.add_express_capability(pci::ExpressLink{4, 16}); // Gen4 x16
+    return cs;
+}
+
+std::unique_ptr<SeedChip> SeedChip::create(const SeedChipConfig& config) {
+    auto hbm = Hbm::create(config.hbm_size);
+    if (!hbm)
+        return nullptr;
+    return std::unique_ptr<SeedChip>(new SeedChip(config, std::move(hbm)));
+}
+
+SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
+    : config_(config), hbm_(std::move(hbm)), msix_(SEED_MSIX_VECTORS),
+      config_space_(make_config_space()) {
+    for (size_t i = 0; i < uuid_regs_.size(); ++i)
+        uuid_regs_[i] = load_le32(&config_.uuid.bytes[4 * i]);
+    uint8_t serial[SEED_SERIAL_BYTES] = {};
+    std::memcpy(serial, config_.serial.data(),
+                std::min<size_t>(config_.serial.size(), SEED_SERIAL_BYTES - 1));
+    for (size_t i = 0; i < serial_regs_.size(); ++i)
+        serial_regs_[i] = load_le32(&serial[4 * i]);
+    std::lock_guard guard(lock_);
+    reset_registers_locked();
+}
+
+uint32_t SeedChip::region_count() const {
+    return kPciNumRegions;
+}
+
+RegionInfo SeedChip::region_info(uint32_t index) const {
+    if (index == SEED_BAR_REGS)
+        return {kRegionFlagRead | kRegionFlagWrite, SEED_BAR_REGS_SIZE};
+    if (index == SEED_BAR_MSIX)
+        return {kRegionFlagRead | kRegionFlagWrite, SEED_BAR_MSIX_SIZE};
+    if (index == kPciConfigRegionIndex)
+        return {kRegionFlagRead | kRegionFlagWrite, pci::ConfigSpace::kSize};
+    return {}; // unused BARs (upper halves included), ROM, VGA
+}
+
+uint32_t SeedChip::irq_count() const {
+    return kPciNumIrqs;
+}
+
+IrqInfo SeedChip::irq_info(uint32_t index) const {
+    switch (index) {
+    case kPciMsixIrqIndex:
+        // Not NORESIZE: QEMU then adds vectors one by one.
+        return {kIrqInfoEventfd, SEED_MSIX_VECTORS};
+    case kPciErrIrqIndex:
+        return {kIrqInfoEventfd, 1};
+    default:
+        return {kIrqInfoEventfd, 0}; // no INTx (pin 0), no MSI, no request irq
+    }
+}
+
+int SeedChip::region_read(uint32_t index, uint64_t offset, std::span<uint8_t> data) {
+    if (index == kPciConfigRegionIndex) {
+        std::lock_guard guard(lock_);
+        config_space_.read(static_cast<uint32_t>(offset), data);
+        return 0;
+    }
+    if (index == SEED_BAR_REGS)
+        return bar_regs_access(offset, data, {});
+    if (index == SEED_BAR_MSIX) {
+        msix_bar_read(offset, data);
+        return 0;
+    }
+    return -EINVAL;
+}
+
+int SeedChip::region_write(uint32_t index, uint64_t offset, std::span<const uint8_t> data) {
+    if (index == kPciConfigRegionIndex) {
+        std::lock_guard guard(lock_);
+        config_space_.write(static_cast<uint32_t>(offset), data);
+        return 0;
+    }
+    if (index == SEED_BAR_REGS)
+        return bar_regs_access(offset, {}, data);
+    if (index == SEED_BAR_MSIX) {
+        // The table is emulated by the client and the PBA is read-only.
+        log::guest_error("write of {} bytes to MSI-X BAR offset {:#x} ignored", data.size(),
+                         offset);
+        return 0;
+    }
+    return -EINVAL;
+}
+
+int SeedChip::bar_regs_access(uint64_t offset, std::span<uint8_t> read_data,
+                              std::span<const uint8_t> write_data) {
+    const bool is_read = !read_data.empty();
+    const size_t size = is_read ? read_data.size() : write_data.size();
+    // Registers are 32 bits wide; a 64-bit access is taken as two dwords.
+    if (offset % 4 != 0 || (size != 4 && size != 8)) {
+        log::guest_error("BAR0 {} of {} bytes at {:#x} is not an aligned dword access; {}",
+                         is_read ? "read" : "write", size, offset,
+                         is_read ? "returning 0" : "ignored");
+        if (is_read)
+            std::fill(read_data.begin(), read_data.end(), 0);
+        return 0;
+    }
+    std::lock_guard guard(lock_);
+    for (size_t i = 0; i < size; i += 4) {
+        uint32_t reg = static_cast<uint32_t>(offset + i);
+        if (is_read)
+            store_le32(&read_data[i], read_register_locked(reg));
+        else
+            write_register_locked(reg, load_le32(&write_data[i]));
+    }
+    return 0;
+}
+
+void SeedChip::msix_bar_read(uint64_t offset, std::span<uint8_t> data) const {
+    std::fill(data.begin(), data.end(), 0);
+    const uint64_t pba_begin = SEED_MSIX_PBA_OFFSET;
+    const uint64_t pba_end = pba_begin + msix_.pba_size();
+    const uint64_t begin = std::max(offset, pba_begin);
+    const uint64_t end = std::min(offset + data.size(), pba_end);
+    if (begin < end)
+        msix_.read_pba(begin - pba_begin, data.subspan(begin - offset, end - begin));
+}
+
+uint32_t SeedChip::read_register(uint32_t offset) {
+    std::lock_guard guard(lock_);
+    return read_register_locked(offset);
+}
+
+void SeedChip::write_register(uint32_t offset, uint32_t value) {
+    std::lock_guard guard(lock_);
+    write_register_locked(offset, value);
+}
+
+uint32_t SeedChip::read_register_locked(uint32_t offset) const {
+    switch (offset) {
+    case SEED_REG_MAGIC:
+        return SEED_MAGIC;
+    case SEED_REG_HW_REV:
+        return SEED_HW_REV_V1_0;
+    case SEED_REG_FW_VERSION:
+        return kFwVersion;
+    case SEED_REG_CAPS:
+        return kCaps;
+    case SEED_REG_HBM_SIZE_LO:
+        return static_cast<uint32_t>(config_.hbm_size);
+    case SEED_REG_HBM_SIZE_HI:
+        return static_cast<uint32_t>(config_.hbm_size >> 32);
+    case SEED_REG_QUEUE_INFO:
+        return (config_.queues & 0xff) | ((config_.engines & 0xff) << 8);
+    case SEED_REG_DTYPES:
+        return kDtypes;
+    case SEED_REG_PAGE_SIZES:
+        return SEED_PAGE_SIZES_V1_0;
+    case SEED_REG_MMU_INFO:
+        return SEED_MMU_INFO_V1_0;
+    case SEED_REG_DEV_STATUS:
+        return dev_status_;
+    case SEED_REG_DEV_CTRL:
+        return 0; // the reset bit self-clears
+    case SEED_REG_SCRATCH:
+        return scratch_;
+    case SEED_REG_IRQ_TEST:
+        return 0; // write-only
+    case SEED_REG_IRQ_TEST_COUNT:
+        return irq_test_count_;
+    default:
+        break;
+    }
+    if (offset >= SEED_REG_UUID(0) && offset < SEED_REG_UUID(0) + SEED_UUID_BYTES)
+        return uuid_regs_[(offset - SEED_REG_UUID(0)) / 4];
+    if (offset >= SEED_REG_SERIAL(0) && offset < SEED_REG_SERIAL(0) + SEED_SERIAL_BYTES)
+        return serial_regs_[(offset - SEED_REG_SERIAL(0)) / 4];
+    return 0; // undefined offsets read as 0
+}
+
+void SeedChip::write_register_locked(uint32_t offset, uint32_t value) {
+    switch (offset) {
+    case SEED_REG_DEV_CTRL:
+        if ((value & SEED_DEV_CTRL_RESET) != 0) {
+            log::info("device reset through DEV_CTRL");
+            reset_registers_locked();
+        }
+        return;
+    case SEED_REG_SCRATCH:
+        scratch_ = value;
+        return;
+    case SEED_REG_IRQ_TEST:
+        if (value >= SEED_MSIX_VECTORS) {
+            log::guest_error("IRQ_TEST: vector {} out of range (device has {})", value,
+                             SEED_MSIX_VECTORS);
+            return;
+        }
+        ++irq_test_count_;
+        if (!msix_.raise(value))
+            log::debug("IRQ_TEST: vector {} has no eventfd; latched pending", value);
+        return;
+    case SEED_REG_DEV_STATUS:
+    case SEED_REG_IRQ_TEST_COUNT:
+        log::guest_error("write {:#x} to read-only register {:#x} ignored", value, offset);
+        return;
+    default:
+        break;
+    }
+    if (is_identity_register(offset))
+        log::guest_error("write {:#x} to read-only identity register {:#x} ignored", value, offset);
+    else
+        log::debug("write {:#x} to undefined register {:#x} ignored", value, offset);
+}
+
+void SeedChip::reset_registers_locked() {
+    dev_status_ = SEED_DEV_STATUS_READY;
+    scratch_ = 0;
+    irq_test_count_ = 0;
+    msix_.clear_pending();
+}
+
+void SeedChip::reset() {
+    std::lock_guard guard(lock_);
+    config_space_.reset();
+    reset_registers_locked();
+    // Interrupt fds and DMA maps belong to the client and survive: QEMU sets
+    // interrupts up again after the reset anyway.
+}
+
+void SeedChip::client_disconnected() {
+    msix_.deassign_all();
+    std::lock_guard guard(err_lock_);
+    err_eventfd_.reset();
+}
+
+bool SeedChip::err_irq_assigned() const {
+    std::lock_guard guard(err_lock_);
+    return err_eventfd_.valid();
+}
+
+int SeedChip::set_irqs(IrqSet& set) {
+    if ((set.flags & (kIrqSetActionMask | kIrqSetActionUnmask)) != 0)
+        return 0; // MSI-X masking lives in the client's emulated table
+    if (set.index == kPciMsixIrqIndex)
+        return set_msix_irqs(set);
+    if (set.index == kPciErrIrqIndex)
+        return set_err_irq(set);
+    // INTx, MSI and REQ have no vectors: only "disable all" gets here.
+    return 0;
+}
+
+int SeedChip::set_msix_irqs(IrqSet& set) {
+    const uint32_t data = set.flags & kIrqSetDataTypeMask;
+    if (data == kIrqSetDataEventfd) {
+        if (set.fds.empty())
+            return msix_.deassign(set.start, set.count);
+        return msix_.assign(set.start, set.fds);
+    }
+    if (set.count == 0) {
+        msix_.deassign_all();
+        return 0;
+    }
+    for (uint32_t i = 0; i < set.count; ++i) {
+        if (data == kIrqSetDataNone || set.bools[i] != 0)
+            msix_.raise(set.start + i);
+    }
+    return 0;
+}
+
+int SeedChip::set_err_irq(IrqSet& set) {
+    const uint32_t data = set.flags & kIrqSetDataTypeMask;
+    std::lock_guard guard(err_lock_);
+    if (data == kIrqSetDataEventfd) {
+        err_eventfd_ = set.fds.empty() ? UniqueFd() : std::move(set.fds[0]);
+        return 0;
+    }
+    if (set.count == 0) {
+        err_eventfd_.reset();
+        return 0;
+    }
+    if ((data == kIrqSetDataNone || set.bools[0] != 0) && err_eventfd_.valid()) {
+        uint64_t one = 1;
+        if (::write(err_eventfd_.get(), &one, sizeof(one)) < 0)
+            log::warn("signalling the error interrupt failed: {}", std::strerror(errno));
+    }
+    return 0;
+}
+
+} // namespace seed::device

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// SeedChip: the device. Owns the PCI config space, the BAR0 register file
+// (include/hw/seed_hw.h), MSI-X, the DMA map table and the HBM, and presents
+// them to the vfio-user server as regions and interrupts.
+#pragma once
+
+#include "dma.h"
+#include "hbm.h"
+#include "msix.h"
+#include "pci/config_space.h"
+#include "unique_fd.h"
+#include "uuid.h"
+#include "vfio_user/backend.h"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace seed::device {
+
+struct SeedChipConfig {
+    uint64_t hbm_size = 0;
+    unsigned queues = 0;  ///< 1..SEED_MAX_QUEUES
+    unsigned engines = 0; ///< 1..255
+    Uuid uuid;
+    std::string serial; ///< at most SEED_SERIAL_BYTES - 1 characters
+};
+
+class SeedChip final : public vfio_user::Backend {
+public:
+    /// Returns nullptr (and logs) if the HBM backing cannot be reserved.
+    static std::unique_ptr<SeedChip> create(const SeedChipConfig& config);
+    /// The config space layout every SeedChip starts with.
+    static pci::ConfigSpace make_config_space();
+
+    SeedChip(const SeedChip&) = delete;
+    SeedChip& operator=(const SeedChip&) = delete;
+
+    // vfio_user::Backend
+    uint32_t region_count() const override;
+    vfio_user::RegionInfo region_info(uint32_t index) const override;
+    uint32_t irq_count() const override;
+    vfio_user::IrqInfo irq_info(uint32_t index) const override;
+    int region_read(uint32_t index, uint64_t offset, std::span<uint8_t> data) override;
+    int region_write(uint32_t index, uint64_t offset, std::span<const uint8_t> data) override;
+    int set_irqs(vfio_user::IrqSet& set) override;
+    Dma& dma() override { return dma_; }
+    void reset() override;
+    void client_disconnected() override;
+
+    /// BAR0 register access by dword offset (aligned); thread safe.
+    uint32_t read_register(uint32_t offset);
+    void write_register(uint32_t offset, uint32_t value);
+
+    Msix& msix() { return msix_; }
+    Hbm& hbm() { return *hbm_; }
+    const SeedChipConfig& config() const { return config_; }
+    bool err_irq_assigned() const;
+
+private:
+    SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm);
+
+    int bar_regs_access(uint64_t offset, std::span<uint8_t> read_data,
+                        std::span<const uint8_t> write_data);
+    void msix_bar_read(uint64_t offset, std::span<uint8_t> data) const;
+    int set_msix_irqs(vfio_user::IrqSet& set);
+    int set_err_irq(vfio_user::IrqSet& set);
+    uint32_t read_register_locked(uint32_t offset) const;
+    void write_register_locked(uint32_t offset, uint32_t value);
+    /// DEV_CTRL.RESET: everything but PCI config space and client resources.
+    void reset_registers_locked();
+
+    const SeedChipConfig config_;
+    const std::unique_ptr<Hbm> hbm_;
+    std::array<uint32_t, 4> uuid_regs_{};
+    std::array<uint32_t, 8> serial_regs_{};
+    Dma dma_;
+    Msix msix_;
+
+    // Lock order: lock_, then Msix's lock.
+    mutable std::mutex lock_; /* Protects config_space_, dev_status_, scratch_, irq_test_count_ */
+    pci::ConfigSpace config_space_;
+    uint32_t dev_status_ = 0;
+    uint32_t scratch_ = 0;
+    uint32_t irq_test_count_ = 0;
+
+    mutable std::mutex err_lock_; /* Protects err_eventfd_ */
+    UniqueFd err_eventfd_;
+};
+
+} // namespace seed::device
