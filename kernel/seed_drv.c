@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The SeedChip Authors
+ *
+ * seed.ko core: module, PCI probe/remove, DRM accel driver and ioctl table.
+ */
+
+#include <linux/build_bug.h>
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/string.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+
+#include <uapi/drm/seed_accel.h>
+
+#include "seed_drv.h"
+#include "seed_hw.h"
+#include "seed_hw_reg.h"
+#include "seed_irq.h"
+
+unsigned int seed_dbg_mask;
+module_param_named(dbg_mask, seed_dbg_mask, uint, 0644);
+MODULE_PARM_DESC(dbg_mask,
+		 "Debug categories (needs dyndbg=+p): 0x1 init, 0x2 reg, 0x4 irq, 0x8 ioctl");
+
+static int seed_get_info_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct seed_device *sdev = to_seed_device(drm);
+	struct drm_seed_get_info *args = data;
+	const struct seed_hw_info *hw = &sdev->hw;
+	struct pci_dev *pdev = sdev->pdev;
+	int idx;
+
+	BUILD_BUG_ON(sizeof(args->uuid) != sizeof(hw->uuid));
+	BUILD_BUG_ON(sizeof(args->serial) != sizeof(hw->serial));
+
+	/* drm_ioctl() copies args back even on error: reject before writing. */
+	if (args->flags || args->pad || args->pad2) {
+		seed_dbg(sdev, IOCTL, "GET_INFO: flags 0x%x pad 0x%x pad2 0x%x must be zero\n",
+			 args->flags, args->pad, args->pad2);
+		return -EINVAL;
+	}
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	args->hbm_size = hw->hbm_size;
+	args->hw_revision = hw->hw_revision;
+	args->fw_version = hw->fw_version;
+	args->num_queues = hw->num_queues;
+	args->num_engines = hw->num_engines;
+	args->caps = hw->caps;
+	args->dtypes = hw->dtypes;
+	args->page_sizes = hw->page_sizes;
+	args->pci_domain = pci_domain_nr(pdev->bus);
+	args->pci_bus = pdev->bus->number;
+	args->pci_device = PCI_SLOT(pdev->devfn);
+	args->pci_function = PCI_FUNC(pdev->devfn);
+	args->irq_count = atomic64_read(&sdev->irq.count);
+	memcpy(args->uuid, hw->uuid, sizeof(args->uuid));
+	memcpy(args->serial, hw->serial, sizeof(args->serial));
+	memset(args->reserved, 0, sizeof(args->reserved));
+
+	drm_dev_exit(idx);
+	return 0;
+}
+
+static const struct drm_ioctl_desc seed_drm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(SEED_GET_INFO, seed_get_info_ioctl, 0),
+};
+
+DEFINE_DRM_ACCEL_FOPS(seed_accel_fops);
+
+/*
+ * DRIVER_GEM even before the driver has buffer objects: the accel fops route
+ * mmap() to drm_gem_mmap(), which needs the GEM offset manager to exist.
+ */
+static const struct drm_driver seed_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL,
+	.ioctls = seed_drm_ioctls,
+	.num_ioctls = ARRAY_SIZE(seed_drm_ioctls),
+	.fops = &seed_accel_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+};
+
+static int seed_pci_init(struct seed_device *sdev)
+{
+	struct pci_dev *pdev = sdev->pdev;
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret) {
+		seed_err(sdev, "cannot enable PCI device: %d\n", ret);
+		return ret;
+	}
+
+	if (!(pci_resource_flags(pdev, SEED_BAR_REGS) & IORESOURCE_MEM) ||
+	    pci_resource_len(pdev, SEED_BAR_REGS) < SEED_BAR_REGS_SIZE) {
+		seed_err(sdev, "BAR%d is not a memory BAR of at least %#x bytes\n",
+			 SEED_BAR_REGS, SEED_BAR_REGS_SIZE);
+		return -ENODEV;
+	}
+
+	sdev->regs = pcim_iomap_region(pdev, SEED_BAR_REGS, DRIVER_NAME);
+	if (IS_ERR(sdev->regs)) {
+		ret = PTR_ERR(sdev->regs);
+		seed_err(sdev, "cannot map BAR%d: %d\n", SEED_BAR_REGS, ret);
+		return ret;
+	}
+
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret) {
+		seed_err(sdev, "cannot set 64-bit DMA mask: %d\n", ret);
+		return ret;
+	}
+
+	pci_set_master(pdev);
+	return 0;
+}
+
+static void seed_dev_log_identity(struct seed_device *sdev)
+{
+	const struct seed_hw_info *hw = &sdev->hw;
+
+	seed_info(sdev, "rev %u.%u, fw %u.%u.%u, HBM %llu MiB, %u queues, %u engines\n",
+		  SEED_HW_REV_MAJOR(hw->hw_revision), SEED_HW_REV_MINOR(hw->hw_revision),
+		  SEED_FW_MAJOR(hw->fw_version), SEED_FW_MINOR(hw->fw_version),
+		  SEED_FW_PATCH(hw->fw_version), hw->hbm_size >> 20,
+		  hw->num_queues, hw->num_engines);
+	seed_info(sdev, "serial %s, uuid %pUb, caps 0x%x, dtypes 0x%x, page sizes 0x%x\n",
+		  hw->serial, hw->uuid, hw->caps, hw->dtypes, hw->page_sizes);
+}
+
+/*
+ * PCI resources are device managed; hardware state set up here is undone by
+ * seed_dev_fini() in reverse order.
+ */
+static int seed_dev_init(struct seed_device *sdev)
+{
+	int ret;
+
+	ret = seed_pci_init(sdev);
+	if (ret)
+		return ret;
+
+	ret = seed_hw_init(sdev);
+	if (ret)
+		return ret;
+
+	return seed_irq_init(sdev);
+}
+
+static void seed_dev_fini(struct seed_device *sdev)
+{
+	seed_irq_fini(sdev);
+}
+
+static int seed_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct seed_device *sdev;
+	int ret;
+
+	sdev = devm_drm_dev_alloc(&pdev->dev, &seed_drm_driver, struct seed_device, drm);
+	if (IS_ERR(sdev))
+		return PTR_ERR(sdev);
+
+	sdev->pdev = pdev;
+	pci_set_drvdata(pdev, sdev);
+
+	ret = seed_dev_init(sdev);
+	if (ret)
+		return ret;
+
+	ret = drm_dev_register(&sdev->drm, 0);
+	if (ret) {
+		seed_err(sdev, "cannot register DRM device: %d\n", ret);
+		goto err_dev_fini;
+	}
+
+	seed_dev_log_identity(sdev);
+	return 0;
+
+err_dev_fini:
+	seed_dev_fini(sdev);
+	return ret;
+}
+
+static void seed_remove(struct pci_dev *pdev)
+{
+	struct seed_device *sdev = pci_get_drvdata(pdev);
+
+	/* Refuses new drm_dev_enter() sections and waits for running ones. */
+	drm_dev_unplug(&sdev->drm);
+	seed_dev_fini(sdev);
+}
+
+static const struct pci_device_id seed_pci_ids[] = {
+	{ PCI_DEVICE(SEED_PCI_VENDOR_ID, SEED_PCI_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, seed_pci_ids);
+
+static struct pci_driver seed_pci_driver = {
+	.name = DRIVER_NAME,
+	.id_table = seed_pci_ids,
+	.probe = seed_probe,
+	.remove = seed_remove,
+};
+
+module_pci_driver(seed_pci_driver);
+
+MODULE_AUTHOR("The SeedChip Authors");
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");

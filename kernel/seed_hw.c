@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The SeedChip Authors
+ *
+ * Hardware facade: checks that BAR0 is a SeedChip and reads its identity.
+ */
+
+#include <linux/ctype.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+
+#include "seed_drv.h"
+#include "seed_hw.h"
+#include "seed_hw_reg_io.h"
+
+/* Identity blocks are arrays of 32-bit registers holding bytes in memory order. */
+static void seed_hw_read_bytes(struct seed_device *sdev, u32 reg, const char *name,
+			       u8 *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += sizeof(u32))
+		put_unaligned_le32(__seed_rd32(sdev, reg + i, name), buf + i);
+}
+
+/*
+ * The serial is ASCII, NUL padded, and may fill all SEED_SERIAL_BYTES. Keep it
+ * NUL terminated (the UAPI promises that) and printable (it goes to the log).
+ */
+static void seed_hw_read_serial(struct seed_device *sdev)
+{
+	struct seed_hw_info *hw = &sdev->hw;
+	u8 raw[SEED_SERIAL_BYTES];
+	size_t len;
+	size_t i;
+
+	seed_hw_read_bytes(sdev, SEED_REG_SERIAL(0), "SEED_REG_SERIAL", raw, sizeof(raw));
+
+	len = strnlen(raw, sizeof(raw));
+	if (len == sizeof(raw)) {
+		len = sizeof(hw->serial) - 1;
+		seed_warn(sdev, "serial fills all %zu bytes, truncated to %zu\n",
+			  sizeof(raw), len);
+	}
+
+	memset(hw->serial, 0, sizeof(hw->serial));
+	for (i = 0; i < len; i++)
+		hw->serial[i] = isprint(raw[i]) ? raw[i] : '?';
+}
+
+static int seed_hw_check_identity(struct seed_device *sdev)
+{
+	const struct seed_hw_info *hw = &sdev->hw;
+
+	if (SEED_HW_REV_MAJOR(hw->hw_revision) != SEED_HW_REV_MAJOR(SEED_HW_REV_V1_0)) {
+		seed_err(sdev, "unsupported hardware revision %u.%u\n",
+			 SEED_HW_REV_MAJOR(hw->hw_revision),
+			 SEED_HW_REV_MINOR(hw->hw_revision));
+		return -ENODEV;
+	}
+	if (!hw->num_queues || hw->num_queues > SEED_MAX_QUEUES) {
+		seed_err(sdev, "device reports %u queues (supported: 1..%u)\n",
+			 hw->num_queues, SEED_MAX_QUEUES);
+		return -ENODEV;
+	}
+	if (!hw->num_engines) {
+		seed_err(sdev, "device reports no compute engine\n");
+		return -ENODEV;
+	}
+	if (!hw->hbm_size) {
+		seed_err(sdev, "device reports no HBM\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/**
+ * seed_hw_init() - identify the chip behind BAR0
+ * @sdev: device with @regs mapped
+ *
+ * Verifies &SEED_REG_MAGIC, then reads the identity block into @sdev->hw and
+ * checks it describes a device this driver can drive.
+ *
+ * Return: 0, or -ENODEV if BAR0 is not a supported SeedChip.
+ */
+int seed_hw_init(struct seed_device *sdev)
+{
+	struct seed_hw_info *hw = &sdev->hw;
+	u32 magic, queue_info;
+
+	magic = seed_rd32(sdev, SEED_REG_MAGIC);
+	if (magic != SEED_MAGIC) {
+		seed_err(sdev, "bad magic 0x%08x (expected 0x%08x): not a SeedChip\n",
+			 magic, SEED_MAGIC);
+		return -ENODEV;
+	}
+
+	hw->hw_revision = seed_rd32(sdev, SEED_REG_HW_REV);
+	hw->fw_version = seed_rd32(sdev, SEED_REG_FW_VERSION);
+	hw->caps = seed_rd32(sdev, SEED_REG_CAPS);
+	hw->dtypes = seed_rd32(sdev, SEED_REG_DTYPES);
+	hw->page_sizes = seed_rd32(sdev, SEED_REG_PAGE_SIZES);
+	hw->hbm_size = seed_rd32(sdev, SEED_REG_HBM_SIZE_LO) |
+		       (u64)seed_rd32(sdev, SEED_REG_HBM_SIZE_HI) << 32;
+	queue_info = seed_rd32(sdev, SEED_REG_QUEUE_INFO);
+	hw->num_queues = SEED_QUEUE_INFO_QUEUES(queue_info);
+	hw->num_engines = SEED_QUEUE_INFO_ENGINES(queue_info);
+	seed_hw_read_bytes(sdev, SEED_REG_UUID(0), "SEED_REG_UUID", hw->uuid, sizeof(hw->uuid));
+	seed_hw_read_serial(sdev);
+
+	return seed_hw_check_identity(sdev);
+}
+
+/**
+ * seed_hw_irq_test() - ask the device to raise an MSI-X vector
+ * @sdev: device
+ * @vector: MSI-X vector the device raises
+ */
+void seed_hw_irq_test(struct seed_device *sdev, u32 vector)
+{
+	seed_wr32(sdev, SEED_REG_IRQ_TEST, vector);
+}
+
+/**
+ * seed_hw_irq_test_count() - test interrupts the device says it raised
+ * @sdev: device
+ *
+ * Return: &SEED_REG_IRQ_TEST_COUNT, counted by the device since its reset.
+ */
+u32 seed_hw_irq_test_count(struct seed_device *sdev)
+{
+	return seed_rd32(sdev, SEED_REG_IRQ_TEST_COUNT);
+}
