@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// SeedChip devices: enumeration and opening.
+//
+// Devices are the /dev/accel/accelN nodes whose DRM driver is "seed". Their
+// physical order is ascending N. The environment variable
+// SEED_VISIBLE_DEVICES, like CUDA_VISIBLE_DEVICES, restricts and reorders
+// what a process sees:
+//
+//   unset                  every device, in physical order
+//   ""                     no device
+//   "2,0"                  physical devices 2 and 0, seen as indices 0 and 1
+//   "<uuid>,1"             the device with that UUID, then physical device 1
+//
+// Entries are physical indices or UUIDs separated by commas; entries that
+// match no device are ignored; a malformed entry or a duplicate makes
+// list() and open() throw seed::Error with Errc::invalid_visible_devices.
+// DeviceInfo::index is the position in the visible list.
+#pragma once
+
+#include <seed/caps.hpp>
+#include <seed/pci.hpp>
+#include <seed/uuid.hpp>
+
+#include <compare>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace seed {
+
+/// Hardware revision, "major.minor".
+struct HwRevision {
+    unsigned major = 0;
+    unsigned minor = 0;
+
+    friend auto operator<=>(const HwRevision&, const HwRevision&) = default;
+};
+
+/// Firmware version, "major.minor.patch".
+struct FirmwareVersion {
+    unsigned major = 0;
+    unsigned minor = 0;
+    unsigned patch = 0;
+
+    friend auto operator<=>(const FirmwareVersion&, const FirmwareVersion&) = default;
+};
+
+/// The kernel driver bound to the device, from DRM_IOCTL_VERSION
+/// (drmGetVersion()).
+struct DriverInfo {
+    std::string name; ///< always "seed" for a listed device
+    unsigned major = 0;
+    unsigned minor = 0;
+    unsigned patchlevel = 0;
+    std::string description;
+
+    friend bool operator==(const DriverInfo&, const DriverInfo&) = default;
+};
+
+[[nodiscard]] std::string to_string(const HwRevision& rev);      ///< "1.0"
+[[nodiscard]] std::string to_string(const FirmwareVersion& ver); ///< "1.2.3"
+[[nodiscard]] std::string version_string(const DriverInfo& drv); ///< "1.0.0"
+
+/// A snapshot of one device's identity, taken when it was listed or opened.
+struct DeviceInfo {
+    unsigned index = 0;         ///< position in the visible list (see SEED_VISIBLE_DEVICES)
+    unsigned minor = 0;         ///< N of /dev/accel/accelN
+    std::string node;           ///< "/dev/accel/accelN"
+    PciAddress pci;             ///< PCI location
+    std::string pci_address;    ///< the same, formatted "dddd:bb:dd.f"
+    Uuid uuid{};                ///< device UUID (see format_uuid())
+    std::string serial;         ///< serial number, ASCII
+    std::uint64_t hbm_size = 0; ///< device memory in bytes
+    HwRevision hw_revision;
+    FirmwareVersion fw_version;
+    std::uint32_t num_queues = 0;  ///< hardware queues
+    std::uint32_t num_engines = 0; ///< compute engines
+    std::uint32_t caps = 0;        ///< Cap bits
+    std::uint32_t dtypes = 0;      ///< DType bits
+    std::uint64_t page_sizes = 0;  ///< bit n set: 2^n byte device pages
+    std::uint64_t irq_count = 0;   ///< interrupts received by the driver so far
+    DriverInfo driver;
+
+    [[nodiscard]] bool has(Cap cap) const noexcept {
+        return (caps & static_cast<std::uint32_t>(cap)) != 0;
+    }
+    [[nodiscard]] bool supports(DType dtype) const noexcept {
+        return (dtypes & static_cast<std::uint32_t>(dtype)) != 0;
+    }
+    /// The supported page sizes in bytes, smallest first.
+    [[nodiscard]] std::vector<std::uint64_t> page_size_list() const;
+
+    friend bool operator==(const DeviceInfo&, const DeviceInfo&) = default;
+};
+
+/// An open SeedChip device. Move-only; closing happens on destruction.
+/// A moved-from Device may only be destroyed or assigned to.
+class Device {
+public:
+    /// Every visible device, in visible order. No /dev/accel (no accel
+    /// driver loaded) is an empty list, not an error.
+    /// @throws seed::Error if a SeedChip node cannot be opened or queried,
+    ///         or SEED_VISIBLE_DEVICES is malformed.
+    [[nodiscard]] static std::vector<DeviceInfo> list();
+
+    /// Opens the visible device at @p index.
+    /// @throws seed::Error (Errc::device_not_found if there is no such device).
+    [[nodiscard]] static Device open(unsigned index);
+
+    /// Opens the visible device named by @p spec: a decimal index, a PCI
+    /// address ("dddd:bb:dd.f" or "bb:dd.f"), a UUID or a device node path.
+    /// @throws seed::Error: Errc::invalid_device_spec if @p spec is none of
+    ///         these, Errc::device_not_found if no visible device matches.
+    [[nodiscard]] static Device open(std::string_view spec);
+
+    Device(Device&& other) noexcept;
+    Device& operator=(Device&& other) noexcept;
+    Device(const Device&) = delete;
+    Device& operator=(const Device&) = delete;
+    ~Device();
+
+    /// Identity of the device as read when it was opened.
+    [[nodiscard]] const DeviceInfo& info() const noexcept;
+
+private:
+    struct Impl;
+    explicit Device(std::unique_ptr<Impl> impl) noexcept;
+
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace seed
