@@ -43,334 +43,349 @@ constexpr const char* kDriverDesc = "SeedChip AI accelerator";
 constexpr const char* kPciDriverDir = "/sys/bus/pci/drivers/seed";
 
 class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
+public:
+    UniqueFd() = default;
+    explicit UniqueFd(int fd) : fd_(fd) {}
+    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    UniqueFd& operator=(UniqueFd&& other) noexcept {
+        if (this != &other) {
+            reset();
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
     }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    ~UniqueFd() { reset(); }
 
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
+    int get() const { return fd_; }
+    void reset() {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = -1;
+    }
 
- private:
-  int fd_ = -1;
+private:
+    int fd_ = -1;
 };
 
 // One open SeedChip accel node.
 struct SeedNode {
-  std::string path;      // /dev/accel/accelN
-  std::string pci_slot;  // PCI address from sysfs, e.g. 0000:01:00.0
-  UniqueFd fd;
+    std::string path;     // /dev/accel/accelN
+    std::string pci_slot; // PCI address from sysfs, e.g. 0000:01:00.0
+    UniqueFd fd;
 };
 
 struct DrmVersion {
-  std::string name;
-  std::string desc;
+    std::string name;
+    std::string desc;
 };
 
 std::optional<DrmVersion> drm_version(int fd) {
-  drmVersionPtr v = drmGetVersion(fd);
-  if (v == nullptr) return std::nullopt;
-  DrmVersion out{std::string(v->name, static_cast<size_t>(v->name_len)),
-                 std::string(v->desc, static_cast<size_t>(v->desc_len))};
-  drmFreeVersion(v);
-  return out;
+    drmVersionPtr v = drmGetVersion(fd);
+    if (v == nullptr)
+        return std::nullopt;
+    DrmVersion out{std::string(v->name, static_cast<size_t>(v->name_len)),
+                   std::string(v->desc, static_cast<size_t>(v->desc_len))};
+    drmFreeVersion(v);
+    return out;
 }
 
 // PCI address of the device behind /dev/accel/accelN, empty if unknown.
 std::string pci_slot_of(const fs::path& node) {
-  std::error_code ec;
-  fs::path dev = fs::canonical(fs::path("/sys/class/accel") / node.filename() / "device", ec);
-  return ec ? std::string() : dev.filename().string();
+    std::error_code ec;
+    fs::path dev = fs::canonical(fs::path("/sys/class/accel") / node.filename() / "device", ec);
+    return ec ? std::string() : dev.filename().string();
 }
 
 std::vector<SeedNode> find_seed_nodes() {
-  std::vector<fs::path> paths;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/dev/accel", ec)) {
-    if (entry.path().filename().string().rfind("accel", 0) == 0) paths.push_back(entry.path());
-  }
-  std::sort(paths.begin(), paths.end());
+    std::vector<fs::path> paths;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/dev/accel", ec)) {
+        if (entry.path().filename().string().rfind("accel", 0) == 0)
+            paths.push_back(entry.path());
+    }
+    std::sort(paths.begin(), paths.end());
 
-  std::vector<SeedNode> nodes;
-  for (const auto& p : paths) {
-    UniqueFd fd(::open(p.c_str(), O_RDWR | O_CLOEXEC));
-    if (fd.get() < 0) continue;
-    auto version = drm_version(fd.get());
-    if (!version || version->name != kDriverName) continue;
-    nodes.push_back({p.string(), pci_slot_of(p), std::move(fd)});
-  }
-  return nodes;
+    std::vector<SeedNode> nodes;
+    for (const auto& p : paths) {
+        UniqueFd fd(::open(p.c_str(), O_RDWR | O_CLOEXEC));
+        if (fd.get() < 0)
+            continue;
+        auto version = drm_version(fd.get());
+        if (!version || version->name != kDriverName)
+            continue;
+        nodes.push_back({p.string(), pci_slot_of(p), std::move(fd)});
+    }
+    return nodes;
 }
 
 // Chips seed-vm attached (SEED_VM_CHIPS), if the variable is set.
 std::optional<unsigned> vm_chips() {
-  const char* s = std::getenv("SEED_VM_CHIPS");
-  if (s == nullptr || *s == '\0') return std::nullopt;
-  return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
+    const char* s = std::getenv("SEED_VM_CHIPS");
+    if (s == nullptr || *s == '\0')
+        return std::nullopt;
+    return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
 }
 
 // GET_INFO: 0 on success, else errno.
 int get_info(int fd, drm_seed_get_info& info) {
-  return ::ioctl(fd, DRM_IOCTL_SEED_GET_INFO, &info) == 0 ? 0 : errno;
+    return ::ioctl(fd, DRM_IOCTL_SEED_GET_INFO, &info) == 0 ? 0 : errno;
 }
 
 // A request whose output fields hold garbage; the input fields are valid.
 drm_seed_get_info garbage_request() {
-  drm_seed_get_info info;
-  std::memset(&info, 0xa5, sizeof(info));
-  info.flags = 0;
-  info.pad = 0;
-  info.pad2 = 0;
-  return info;
+    drm_seed_get_info info;
+    std::memset(&info, 0xa5, sizeof(info));
+    info.flags = 0;
+    info.pad = 0;
+    info.pad2 = 0;
+    return info;
 }
 
 bool same_bytes(const drm_seed_get_info& a, const drm_seed_get_info& b) {
-  return std::memcmp(&a, &b, sizeof(a)) == 0;
+    return std::memcmp(&a, &b, sizeof(a)) == 0;
 }
 
 std::string uuid_string(const __u8 (&uuid)[16]) {
-  std::string s;
-  char byte[3];
-  for (size_t i = 0; i < sizeof(uuid); i++) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
-    std::snprintf(byte, sizeof(byte), "%02x", unsigned{uuid[i]});
-    s += byte;
-  }
-  return s;
+    std::string s;
+    char byte[3];
+    for (size_t i = 0; i < sizeof(uuid); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            s += '-';
+        std::snprintf(byte, sizeof(byte), "%02x", unsigned{uuid[i]});
+        s += byte;
+    }
+    return s;
 }
 
 // The serial field must be NUL terminated; returns it as a string.
 std::string serial_string(const drm_seed_get_info& info) {
-  const void* nul = std::memchr(info.serial, '\0', sizeof(info.serial));
-  if (nul == nullptr) return {};
-  return std::string(info.serial);
+    const void* nul = std::memchr(info.serial, '\0', sizeof(info.serial));
+    if (nul == nullptr)
+        return {};
+    return std::string(info.serial);
 }
 
 bool write_sysfs(const fs::path& path, const std::string& value) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (fd.get() < 0) return false;
-  return ::write(fd.get(), value.data(), value.size()) == static_cast<ssize_t>(value.size());
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (fd.get() < 0)
+        return false;
+    return ::write(fd.get(), value.data(), value.size()) == static_cast<ssize_t>(value.size());
 }
 
 class SeedDriver : public ::testing::Test {
- protected:
-  void SetUp() override {
-    nodes_ = find_seed_nodes();
-    if (auto chips = vm_chips(); chips && *chips > 0) {
-      ASSERT_EQ(nodes_.size(), *chips)
-          << "SEED_VM_CHIPS=" << *chips << " but " << nodes_.size() << " seed accel nodes";
+protected:
+    void SetUp() override {
+        nodes_ = find_seed_nodes();
+        if (auto chips = vm_chips(); chips && *chips > 0) {
+            ASSERT_EQ(nodes_.size(), *chips)
+                << "SEED_VM_CHIPS=" << *chips << " but " << nodes_.size() << " seed accel nodes";
+        }
+        if (nodes_.empty())
+            GTEST_SKIP() << "no SeedChip accel node (DRM driver \"seed\")";
     }
-    if (nodes_.empty()) GTEST_SKIP() << "no SeedChip accel node (DRM driver \"seed\")";
-  }
 
-  std::vector<SeedNode> nodes_;
+    std::vector<SeedNode> nodes_;
 };
 
 TEST_F(SeedDriver, NodeReportsDriverNameAndDescription) {
-  for (const auto& n : nodes_) {
-    SCOPED_TRACE(n.path);
-    auto version = drm_version(n.fd.get());
-    ASSERT_TRUE(version.has_value());
-    EXPECT_EQ(version->name, kDriverName);
-    EXPECT_EQ(version->desc, kDriverDesc);
-  }
+    for (const auto& n : nodes_) {
+        SCOPED_TRACE(n.path);
+        auto version = drm_version(n.fd.get());
+        ASSERT_TRUE(version.has_value());
+        EXPECT_EQ(version->name, kDriverName);
+        EXPECT_EQ(version->desc, kDriverDesc);
+    }
 }
 
 TEST_F(SeedDriver, GetInfoReportsSaneIdentity) {
-  for (const auto& n : nodes_) {
-    SCOPED_TRACE(n.path);
-    drm_seed_get_info info{};
-    ASSERT_EQ(get_info(n.fd.get(), info), 0);
+    for (const auto& n : nodes_) {
+        SCOPED_TRACE(n.path);
+        drm_seed_get_info info{};
+        ASSERT_EQ(get_info(n.fd.get(), info), 0);
 
-    EXPECT_EQ(info.flags, 0u);
-    EXPECT_EQ(info.pad, 0u);
-    EXPECT_EQ(unsigned{info.pad2}, 0u);
-    EXPECT_EQ(info.hw_revision, static_cast<__u32>(SEED_HW_REV_V1_0));
-    EXPECT_GT(info.hbm_size, 0u);
-    EXPECT_GE(info.num_queues, 1u);
-    EXPECT_LE(info.num_queues, static_cast<__u32>(SEED_MAX_QUEUES));
-    EXPECT_GE(info.num_engines, 1u);
-    EXPECT_GE(info.irq_count, 1u) << "the probe-time MSI-X self-test counts";
+        EXPECT_EQ(info.flags, 0u);
+        EXPECT_EQ(info.pad, 0u);
+        EXPECT_EQ(unsigned{info.pad2}, 0u);
+        EXPECT_EQ(info.hw_revision, static_cast<__u32>(SEED_HW_REV_V1_0));
+        EXPECT_GT(info.hbm_size, 0u);
+        EXPECT_GE(info.num_queues, 1u);
+        EXPECT_LE(info.num_queues, static_cast<__u32>(SEED_MAX_QUEUES));
+        EXPECT_GE(info.num_engines, 1u);
+        EXPECT_GE(info.irq_count, 1u) << "the probe-time MSI-X self-test counts";
 
-    ASSERT_NE(std::memchr(info.serial, '\0', sizeof(info.serial)), nullptr)
-        << "serial is not NUL terminated";
-    const size_t len = std::strlen(info.serial);
-    EXPECT_GT(len, 0u) << "empty serial";
-    for (size_t i = len; i < sizeof(info.serial); i++) {
-      EXPECT_EQ(info.serial[i], '\0') << "serial not NUL padded at byte " << i;
-    }
-    for (const __u64 r : info.reserved) {
-      EXPECT_EQ(r, 0u);
-    }
+        ASSERT_NE(std::memchr(info.serial, '\0', sizeof(info.serial)), nullptr)
+            << "serial is not NUL terminated";
+        const size_t len = std::strlen(info.serial);
+        EXPECT_GT(len, 0u) << "empty serial";
+        for (size_t i = len; i < sizeof(info.serial); i++) {
+            EXPECT_EQ(info.serial[i], '\0') << "serial not NUL padded at byte " << i;
+        }
+        for (const __u64 r : info.reserved) {
+            EXPECT_EQ(r, 0u);
+        }
 
-    if (const char* hbm = std::getenv("SEED_VM_HBM"); hbm != nullptr && *hbm != '\0') {
-      EXPECT_EQ(info.hbm_size, std::strtoull(hbm, nullptr, 10)) << "SEED_VM_HBM";
+        if (const char* hbm = std::getenv("SEED_VM_HBM"); hbm != nullptr && *hbm != '\0') {
+            EXPECT_EQ(info.hbm_size, std::strtoull(hbm, nullptr, 10)) << "SEED_VM_HBM";
+        }
     }
-  }
 }
 
 TEST_F(SeedDriver, GetInfoPciLocationMatchesSysfs) {
-  for (const auto& n : nodes_) {
-    SCOPED_TRACE(n.path);
-    ASSERT_FALSE(n.pci_slot.empty()) << "no PCI device in sysfs for " << n.path;
-    unsigned domain = 0, bus = 0, device = 0, function = 0;
-    ASSERT_EQ(std::sscanf(n.pci_slot.c_str(), "%x:%x:%x.%x", &domain, &bus, &device, &function), 4)
-        << n.pci_slot;
+    for (const auto& n : nodes_) {
+        SCOPED_TRACE(n.path);
+        ASSERT_FALSE(n.pci_slot.empty()) << "no PCI device in sysfs for " << n.path;
+        unsigned domain = 0, bus = 0, device = 0, function = 0;
+        ASSERT_EQ(std::sscanf(n.pci_slot.c_str(), "%x:%x:%x.%x", &domain, &bus, &device, &function),
+                  4)
+            << n.pci_slot;
 
-    drm_seed_get_info info{};
-    ASSERT_EQ(get_info(n.fd.get(), info), 0);
-    EXPECT_EQ(info.pci_domain, domain) << n.pci_slot;
-    EXPECT_EQ(unsigned{info.pci_bus}, bus) << n.pci_slot;
-    EXPECT_EQ(unsigned{info.pci_device}, device) << n.pci_slot;
-    EXPECT_EQ(unsigned{info.pci_function}, function) << n.pci_slot;
-  }
+        drm_seed_get_info info{};
+        ASSERT_EQ(get_info(n.fd.get(), info), 0);
+        EXPECT_EQ(info.pci_domain, domain) << n.pci_slot;
+        EXPECT_EQ(unsigned{info.pci_bus}, bus) << n.pci_slot;
+        EXPECT_EQ(unsigned{info.pci_device}, device) << n.pci_slot;
+        EXPECT_EQ(unsigned{info.pci_function}, function) << n.pci_slot;
+    }
 }
 
 TEST_F(SeedDriver, GetInfoRejectsNonzeroFlagsUntouched) {
-  for (const auto& n : nodes_) {
-    SCOPED_TRACE(n.path);
-    for (unsigned bit = 0; bit < 32; bit++) {
-      drm_seed_get_info info = garbage_request();
-      info.flags = 1u << bit;
-      const drm_seed_get_info before = info;
-      EXPECT_EQ(get_info(n.fd.get(), info), EINVAL) << "flags bit " << bit;
-      EXPECT_TRUE(same_bytes(info, before)) << "struct modified, flags bit " << bit;
+    for (const auto& n : nodes_) {
+        SCOPED_TRACE(n.path);
+        for (unsigned bit = 0; bit < 32; bit++) {
+            drm_seed_get_info info = garbage_request();
+            info.flags = 1u << bit;
+            const drm_seed_get_info before = info;
+            EXPECT_EQ(get_info(n.fd.get(), info), EINVAL) << "flags bit " << bit;
+            EXPECT_TRUE(same_bytes(info, before)) << "struct modified, flags bit " << bit;
+        }
     }
-  }
 }
 
 TEST_F(SeedDriver, GetInfoRejectsNonzeroPadUntouched) {
-  for (const auto& n : nodes_) {
-    SCOPED_TRACE(n.path);
-    for (const __u32 pad : {0x1u, 0x80000000u, 0xffffffffu}) {
-      drm_seed_get_info info = garbage_request();
-      info.pad = pad;
-      const drm_seed_get_info before = info;
-      EXPECT_EQ(get_info(n.fd.get(), info), EINVAL) << "pad " << pad;
-      EXPECT_TRUE(same_bytes(info, before)) << "struct modified, pad " << pad;
+    for (const auto& n : nodes_) {
+        SCOPED_TRACE(n.path);
+        for (const __u32 pad : {0x1u, 0x80000000u, 0xffffffffu}) {
+            drm_seed_get_info info = garbage_request();
+            info.pad = pad;
+            const drm_seed_get_info before = info;
+            EXPECT_EQ(get_info(n.fd.get(), info), EINVAL) << "pad " << pad;
+            EXPECT_TRUE(same_bytes(info, before)) << "struct modified, pad " << pad;
+        }
+        for (const __u8 pad2 : {__u8{0x1}, __u8{0x80}, __u8{0xff}}) {
+            drm_seed_get_info info = garbage_request();
+            info.pad2 = pad2;
+            const drm_seed_get_info before = info;
+            EXPECT_EQ(get_info(n.fd.get(), info), EINVAL) << "pad2 " << unsigned{pad2};
+            EXPECT_TRUE(same_bytes(info, before)) << "struct modified, pad2 " << unsigned{pad2};
+        }
     }
-    for (const __u8 pad2 : {__u8{0x1}, __u8{0x80}, __u8{0xff}}) {
-      drm_seed_get_info info = garbage_request();
-      info.pad2 = pad2;
-      const drm_seed_get_info before = info;
-      EXPECT_EQ(get_info(n.fd.get(), info), EINVAL) << "pad2 " << unsigned{pad2};
-      EXPECT_TRUE(same_bytes(info, before)) << "struct modified, pad2 " << unsigned{pad2};
-    }
-  }
 }
 
 TEST_F(SeedDriver, GetInfoIgnoresOutputFieldsOnInput) {
-  for (const auto& n : nodes_) {
-    SCOPED_TRACE(n.path);
-    drm_seed_get_info clean{};
-    ASSERT_EQ(get_info(n.fd.get(), clean), 0);
-    drm_seed_get_info dirty = garbage_request();
-    ASSERT_EQ(get_info(n.fd.get(), dirty), 0);
+    for (const auto& n : nodes_) {
+        SCOPED_TRACE(n.path);
+        drm_seed_get_info clean{};
+        ASSERT_EQ(get_info(n.fd.get(), clean), 0);
+        drm_seed_get_info dirty = garbage_request();
+        ASSERT_EQ(get_info(n.fd.get(), dirty), 0);
 
-    // Interrupts may arrive between the calls; everything else is constant.
-    EXPECT_GE(dirty.irq_count, clean.irq_count);
-    dirty.irq_count = clean.irq_count;
-    EXPECT_TRUE(same_bytes(dirty, clean)) << "output depends on the input's output fields";
-  }
+        // Interrupts may arrive between the calls; everything else is constant.
+        EXPECT_GE(dirty.irq_count, clean.irq_count);
+        dirty.irq_count = clean.irq_count;
+        EXPECT_TRUE(same_bytes(dirty, clean)) << "output depends on the input's output fields";
+    }
 }
 
 TEST_F(SeedDriver, SerialsAndUuidsMatchVmChips) {
-  const auto chips = vm_chips();
-  if (!chips) GTEST_SKIP() << "SEED_VM_CHIPS not set (not under seed-vm)";
+    const auto chips = vm_chips();
+    if (!chips)
+        GTEST_SKIP() << "SEED_VM_CHIPS not set (not under seed-vm)";
 
-  std::set<std::string> want_serials, want_uuids, serials, uuids;
-  for (unsigned k = 0; k < *chips; k++) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "SEEDVM-%04u", k);
-    want_serials.insert(buf);
-    std::snprintf(buf, sizeof(buf), "5eed0000-0000-4000-8000-%012x", k);
-    want_uuids.insert(buf);
-  }
-  for (const auto& n : nodes_) {
-    drm_seed_get_info info{};
-    ASSERT_EQ(get_info(n.fd.get(), info), 0) << n.path;
-    serials.insert(serial_string(info));
-    uuids.insert(uuid_string(info.uuid));
-  }
-  EXPECT_EQ(serials, want_serials);
-  EXPECT_EQ(uuids, want_uuids);
+    std::set<std::string> want_serials, want_uuids, serials, uuids;
+    for (unsigned k = 0; k < *chips; k++) {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), "SEEDVM-%04u", k);
+        want_serials.insert(buf);
+        std::snprintf(buf, sizeof(buf), "5eed0000-0000-4000-8000-%012x", k);
+        want_uuids.insert(buf);
+    }
+    for (const auto& n : nodes_) {
+        drm_seed_get_info info{};
+        ASSERT_EQ(get_info(n.fd.get(), info), 0) << n.path;
+        serials.insert(serial_string(info));
+        uuids.insert(uuid_string(info.uuid));
+    }
+    EXPECT_EQ(serials, want_serials);
+    EXPECT_EQ(uuids, want_uuids);
 }
 
 // No buffer objects exist yet: mmap() must fail cleanly, not crash the kernel.
 TEST_F(SeedDriver, MmapWithoutBufferFails) {
-  for (const auto& n : nodes_) {
-    SCOPED_TRACE(n.path);
-    const long page = ::sysconf(_SC_PAGESIZE);
-    void* p = ::mmap(nullptr, static_cast<size_t>(page), PROT_READ, MAP_SHARED, n.fd.get(), 0);
-    const int err = errno;
-    EXPECT_EQ(p, MAP_FAILED);
-    if (p != MAP_FAILED) {
-      ::munmap(p, static_cast<size_t>(page));
-    } else {
-      EXPECT_EQ(err, EINVAL);
+    for (const auto& n : nodes_) {
+        SCOPED_TRACE(n.path);
+        const long page = ::sysconf(_SC_PAGESIZE);
+        void* p = ::mmap(nullptr, static_cast<size_t>(page), PROT_READ, MAP_SHARED, n.fd.get(), 0);
+        const int err = errno;
+        EXPECT_EQ(p, MAP_FAILED);
+        if (p != MAP_FAILED) {
+            ::munmap(p, static_cast<size_t>(page));
+        } else {
+            EXPECT_EQ(err, EINVAL);
+        }
     }
-  }
 }
 
 // Waits for the accel node of the PCI device `slot` to appear.
 std::optional<SeedNode> wait_for_node(const std::string& slot, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  do {
-    for (auto& n : find_seed_nodes()) {
-      if (n.pci_slot == slot) return std::move(n);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return std::nullopt;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    do {
+        for (auto& n : find_seed_nodes()) {
+            if (n.pci_slot == slot)
+                return std::move(n);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return std::nullopt;
 }
 
 // Unbinds a chip while a file handle is open: the handle must report
 // ENODEV without touching the request, and the chip must bind again.
 TEST_F(SeedDriver, GetInfoFailsWithEnodevAfterUnbind) {
-  if (::geteuid() != 0 || ::access(kPciDriverDir, W_OK) != 0)
-    GTEST_SKIP() << "needs root and " << kPciDriverDir;
-  SeedNode node = std::move(nodes_.front());
-  nodes_.clear();
-  ASSERT_FALSE(node.pci_slot.empty());
-  const std::string slot = node.pci_slot;
-  const fs::path drv(kPciDriverDir);
+    if (::geteuid() != 0 || ::access(kPciDriverDir, W_OK) != 0)
+        GTEST_SKIP() << "needs root and " << kPciDriverDir;
+    SeedNode node = std::move(nodes_.front());
+    nodes_.clear();
+    ASSERT_FALSE(node.pci_slot.empty());
+    const std::string slot = node.pci_slot;
+    const fs::path drv(kPciDriverDir);
 
-  ASSERT_TRUE(write_sysfs(drv / "unbind", slot)) << "unbind " << slot << ": " << std::strerror(errno);
-  struct Rebind {
-    const fs::path& drv;
-    const std::string& slot;
-    bool done = false;
-    ~Rebind() {
-      if (!done) write_sysfs(drv / "bind", slot);
-    }
-  } rebind{drv, slot};
+    ASSERT_TRUE(write_sysfs(drv / "unbind", slot))
+        << "unbind " << slot << ": " << std::strerror(errno);
+    struct Rebind {
+        const fs::path& drv;
+        const std::string& slot;
+        bool done = false;
+        ~Rebind() {
+            if (!done)
+                write_sysfs(drv / "bind", slot);
+        }
+    } rebind{drv, slot};
 
-  drm_seed_get_info info = garbage_request();
-  const drm_seed_get_info before = info;
-  EXPECT_EQ(get_info(node.fd.get(), info), ENODEV);
-  EXPECT_TRUE(same_bytes(info, before)) << "struct modified by a failed GET_INFO";
-  node.fd.reset();
+    drm_seed_get_info info = garbage_request();
+    const drm_seed_get_info before = info;
+    EXPECT_EQ(get_info(node.fd.get(), info), ENODEV);
+    EXPECT_TRUE(same_bytes(info, before)) << "struct modified by a failed GET_INFO";
+    node.fd.reset();
 
-  rebind.done = true;
-  ASSERT_TRUE(write_sysfs(drv / "bind", slot)) << "bind " << slot << ": " << std::strerror(errno);
-  auto again = wait_for_node(slot, std::chrono::seconds(30));
-  ASSERT_TRUE(again.has_value()) << "no accel node after rebinding " << slot;
-  drm_seed_get_info fresh{};
-  ASSERT_EQ(get_info(again->fd.get(), fresh), 0);
-  EXPECT_GE(fresh.irq_count, 1u);
+    rebind.done = true;
+    ASSERT_TRUE(write_sysfs(drv / "bind", slot)) << "bind " << slot << ": " << std::strerror(errno);
+    auto again = wait_for_node(slot, std::chrono::seconds(30));
+    ASSERT_TRUE(again.has_value()) << "no accel node after rebinding " << slot;
+    drm_seed_get_info fresh{};
+    ASSERT_EQ(get_info(again->fd.get(), fresh), 0);
+    EXPECT_GE(fresh.irq_count, 1u);
 }
 
-}  // namespace
+} // namespace
