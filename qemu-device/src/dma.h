@@ -8,6 +8,7 @@
 
 #include "mapping.h"
 #include "unique_fd.h"
+#include "writer_first_mutex.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -62,7 +63,7 @@ private:
     template <typename Fn>
     int for_each_piece_locked(uint64_t iova, size_t length, uint32_t need, Fn&& fn) const;
 
-    mutable std::shared_mutex lock_; /* Protects maps_ */
+    mutable WriterFirstMutex lock_;  /* Protects maps_ */
     std::map<uint64_t, Entry> maps_; // keyed by iova, never overlapping
 };
 

@@ -56,6 +56,12 @@
  *
  * - `--help`, `--version`
  *
+ * Threads: the main thread serves the vfio-user socket and never waits for
+ * device work; each hardware queue has an engine thread that runs its
+ * packets (engine packets also take one of the --engines compute engines);
+ * one timer thread runs the engine watchdog, held-off interrupts and FATAL
+ * entry; a DEV_CTRL reset completes on a thread of its own.
+ *
  * Exit status: 0 after SIGINT or SIGTERM, 1 on a runtime error, 2 on a usage
  * error. When the client disconnects, its DMA maps and interrupt fds are
  * dropped, the device state is kept, and the next client is accepted.
@@ -70,6 +76,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -84,6 +91,19 @@ using namespace seed::device;
 namespace {
 
 constexpr std::string_view kProgram = "seedchip-device";
+
+// The main thread, which blocks the stop signals and reads them from a signalfd.
+pid_t g_main_tid = 0;
+
+/// Runs in a thread that did not block the stop signals: one created before
+/// main() (a library's worker pool). Forwards the signal to the main thread,
+/// where it stays pending and shows up on the signalfd. tgkill is a plain
+/// system call, so this is async-signal-safe.
+void forward_stop_signal(int sig) {
+    const int saved = errno;
+    ::syscall(SYS_tgkill, ::getpid(), g_main_tid, sig);
+    errno = saved;
+}
 
 /// Writes "ready\n" to @p fd and closes it. Returns false on failure.
 bool signal_ready(int fd) {
@@ -114,7 +134,15 @@ int run(const Options& opt) {
     }
 
     // Signals become events on the server's stop fd. Block them before any
-    // thread is created so that every thread inherits the mask.
+    // thread is created so that every thread inherits the mask. Threads that
+    // exist already (a library's worker pool started before main) forward
+    // them to this thread instead of taking the default action.
+    g_main_tid = static_cast<pid_t>(::syscall(SYS_gettid));
+    struct sigaction forward {};
+    forward.sa_handler = forward_stop_signal;
+    sigemptyset(&forward.sa_mask);
+    ::sigaction(SIGINT, &forward, nullptr);
+    ::sigaction(SIGTERM, &forward, nullptr);
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);

@@ -90,7 +90,8 @@ std::unique_ptr<SeedChip> SeedChip::create(const SeedChipConfig& config) {
 }
 
 SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
-    : config_(config), hbm_(std::move(hbm)), msix_(SEED_MSIX_VECTORS),
+    : config_(config), hbm_(std::move(hbm)), msix_(SEED_MSIX_VECTORS), mmu_(dma_, config_.hbm_size),
+      event_log_(dma_, msix_), engines_(std::max(1u, config_.engines)),
       config_space_(make_config_space()) {
     for (size_t i = 0; i < uuid_regs_.size(); ++i)
         uuid_regs_[i] = load_le32(&config_.uuid.bytes[4 * i]);
@@ -99,8 +100,45 @@ SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
                 std::min<size_t>(config_.serial.size(), SEED_SERIAL_BYTES - 1));
     for (size_t i = 0; i < serial_regs_.size(); ++i)
         serial_regs_[i] = load_le32(&serial[4 * i]);
+    dev_status_ = SEED_DEV_STATUS_READY;
+    const QueueDeps deps{dma_,     mmu_,   *hbm_,     msix_,        event_log_,
+                         engines_, waits_, watchdog_, watchdog_ms_, kCaps};
+    const unsigned queues = std::min<unsigned>(config_.queues, SEED_MAX_QUEUES);
+    for (unsigned q = 0; q < queues; ++q)
+        queues_.push_back(std::make_unique<Queue>(q, deps));
+    // A failed event log or status block write makes the device FATAL. The
+    // failing thread may hold any lock, so the timer thread does the work.
+    event_log_.set_failure_handler([this] {
+        watchdog_.arm(Watchdog::kDeviceSlot, Watchdog::Clock::now(),
+                      [this] { enter_fatal(SEED_FATAL_NOTIFY_DMA); });
+    });
+}
+
+SeedChip::~SeedChip() {
+    if (reset_thread_.joinable())
+        reset_thread_.join();
+    queues_.clear(); // joins the engine threads while everything they use exists
+    watchdog_.disarm(Watchdog::kDeviceSlot);
+}
+
+void SeedChip::enter_fatal(uint32_t cause) {
     std::lock_guard guard(lock_);
-    reset_registers_locked();
+    if ((dev_status_ & (SEED_DEV_STATUS_FATAL | SEED_DEV_STATUS_RESETTING)) != 0)
+        return;
+    log::error("device entered FATAL, cause {}", cause);
+    dev_status_ = SEED_DEV_STATUS_FATAL | (dev_status_ & SEED_DEV_STATUS_ECC_UE);
+    fatal_cause_ = cause;
+    event_log_.set_dev_status(dev_status_);
+    for (auto& q : queues_)
+        q->enter_fatal();
+    if (cause != SEED_FATAL_NOTIFY_DMA) {
+        seed_event ev{};
+        ev.type = SEED_EVENT_DEVICE_FATAL;
+        ev.error = SEED_ERR_FATAL;
+        ev.queue = ev.context = ev.engine = SEED_EVENT_NONE16;
+        ev.info = cause;
+        event_log_.post(ev);
+    }
 }
 
 uint32_t SeedChip::region_count() const {
@@ -234,7 +272,14 @@ uint32_t SeedChip::read_register_locked(uint32_t offset) const {
     case SEED_REG_DEV_STATUS:
         return dev_status_;
     case SEED_REG_DEV_CTRL:
-        return 0; // the reset bit self-clears
+        // The reset bit reads 1 while a reset is in progress.
+        return (dev_status_ & SEED_DEV_STATUS_RESETTING) != 0 ? SEED_DEV_CTRL_RESET : 0;
+    case SEED_REG_WATCHDOG_MS:
+        return watchdog_ms_.load();
+    case SEED_REG_RESET_COUNT:
+        return reset_count_;
+    case SEED_REG_FATAL_CAUSE:
+        return fatal_cause_;
     case SEED_REG_SCRATCH:
         return scratch_;
     case SEED_REG_IRQ_TEST:
@@ -244,6 +289,12 @@ uint32_t SeedChip::read_register_locked(uint32_t offset) const {
     default:
         break;
     }
+    if (EventLog::owns_register(offset))
+        return event_log_.read_register(offset);
+    if (Mmu::owns_register(offset))
+        return mmu_.read_register(offset);
+    if (Queue* q = queue_at(offset))
+        return q->read_register((offset - SEED_REG_QUEUE_BLOCK) % SEED_QUEUE_BLOCK_STRIDE);
     if (offset >= SEED_REG_UUID(0) && offset < SEED_REG_UUID(0) + SEED_UUID_BYTES)
         return uuid_regs_[(offset - SEED_REG_UUID(0)) / 4];
     if (offset >= SEED_REG_SERIAL(0) && offset < SEED_REG_SERIAL(0) + SEED_SERIAL_BYTES)
@@ -251,13 +302,51 @@ uint32_t SeedChip::read_register_locked(uint32_t offset) const {
     return 0; // undefined offsets read as 0
 }
 
+Queue* SeedChip::queue_at(uint32_t offset) const {
+    if (offset < SEED_REG_QUEUE_BLOCK)
+        return nullptr;
+    const uint32_t q = (offset - SEED_REG_QUEUE_BLOCK) / SEED_QUEUE_BLOCK_STRIDE;
+    return q < queues_.size() ? queues_[q].get() : nullptr;
+}
+
 void SeedChip::write_register_locked(uint32_t offset, uint32_t value) {
+    if (EventLog::owns_register(offset)) {
+        event_log_.write_register(offset, value);
+        return;
+    }
+    if ((dev_status_ & SEED_DEV_STATUS_RESETTING) != 0) {
+        log::guest_error("write {:#x} to {:#x} during device reset ignored", value, offset);
+        return;
+    }
+    if (Mmu::owns_register(offset)) {
+        TlbInvalidation done;
+        if (mmu_.write_register(offset, value, &done))
+            event_log_.tlb_invalidation_done(done.seq, done.irq);
+        return;
+    }
+    if (Queue* q = queue_at(offset)) {
+        const uint32_t qreg = (offset - SEED_REG_QUEUE_BLOCK) % SEED_QUEUE_BLOCK_STRIDE;
+        if ((dev_status_ & SEED_DEV_STATUS_FATAL) != 0 &&
+            (qreg == SEED_QREG_DOORBELL || qreg == SEED_QREG_CTRL)) {
+            log::guest_error("queue register {:#x} written while FATAL; ignored", offset);
+            return;
+        }
+        q->write_register(qreg, value);
+        return;
+    }
     switch (offset) {
     case SEED_REG_DEV_CTRL:
         if ((value & SEED_DEV_CTRL_RESET) != 0) {
             log::info("device reset through DEV_CTRL");
-            reset_registers_locked();
+            start_device_reset_locked();
         }
+        return;
+    case SEED_REG_WATCHDOG_MS:
+        watchdog_ms_ = value;
+        return;
+    case SEED_REG_RESET_COUNT:
+    case SEED_REG_FATAL_CAUSE:
+        log::guest_error("write {:#x} to read-only register {:#x} ignored", value, offset);
         return;
     case SEED_REG_SCRATCH:
         scratch_ = value;
@@ -285,17 +374,60 @@ void SeedChip::write_register_locked(uint32_t offset, uint32_t value) {
         log::debug("write {:#x} to undefined register {:#x} ignored", value, offset);
 }
 
-void SeedChip::reset_registers_locked() {
-    dev_status_ = SEED_DEV_STATUS_READY;
+void SeedChip::start_device_reset_locked() {
+    if ((dev_status_ & SEED_DEV_STATUS_RESETTING) != 0)
+        return; // a reset is already in progress
+    dev_status_ = SEED_DEV_STATUS_RESETTING;
+    event_log_.set_dev_status(dev_status_);
+    // The previous reset thread has finished its work (it set READY under
+    // lock_, which we hold now); join it before starting the next one.
+    if (reset_thread_.joinable())
+        reset_thread_.join();
+    reset_thread_ = std::thread([this] { device_reset_thread(); });
+}
+
+void SeedChip::device_reset_thread() {
+    quiesce_queues();
+    std::lock_guard guard(lock_);
+    finish_reset_locked(true);
+}
+
+void SeedChip::quiesce_queues() {
+    for (auto& q : queues_)
+        q->begin_device_reset();
+    for (auto& q : queues_)
+        q->finish_device_reset();
+}
+
+void SeedChip::finish_reset_locked(bool post_event) {
+    // Pending invalidations complete: tlb_inv_done becomes the last SEQ written.
+    const uint32_t inv_done = mmu_.reset();
     scratch_ = 0;
     irq_test_count_ = 0;
+    watchdog_ms_ = 0;
+    fatal_cause_ = SEED_FATAL_NONE;
+    ++reset_count_;
+    dev_status_ = SEED_DEV_STATUS_READY;
     msix_.clear_pending();
+    event_log_.reset_done(dev_status_, reset_count_, inv_done, post_event);
 }
 
 void SeedChip::reset() {
+    // A bus reset completes before the DEVICE_RESET reply. A DEV_CTRL reset
+    // in progress finishes first (both are started from this thread).
+    std::thread previous;
+    {
+        std::lock_guard guard(lock_);
+        previous = std::move(reset_thread_);
+        dev_status_ = SEED_DEV_STATUS_RESETTING;
+    }
+    if (previous.joinable())
+        previous.join();
+    quiesce_queues();
     std::lock_guard guard(lock_);
     config_space_.reset();
-    reset_registers_locked();
+    event_log_.bus_reset();
+    finish_reset_locked(false);
     // Interrupt fds and DMA maps belong to the client and survive: QEMU sets
     // interrupts up again after the reset anyway.
 }

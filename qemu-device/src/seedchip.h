@@ -7,18 +7,27 @@
 #pragma once
 
 #include "dma.h"
+#include "engine_pool.h"
+#include "event_log.h"
 #include "hbm.h"
+#include "mmu.h"
 #include "msix.h"
 #include "pci/config_space.h"
+#include "queue.h"
 #include "unique_fd.h"
 #include "uuid.h"
 #include "vfio_user/backend.h"
+#include "wait_hub.h"
+#include "watchdog.h"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace seed::device {
 
@@ -37,6 +46,7 @@ public:
     /// The config space layout every SeedChip starts with.
     static pci::ConfigSpace make_config_space();
 
+    ~SeedChip() override;
     SeedChip(const SeedChip&) = delete;
     SeedChip& operator=(const SeedChip&) = delete;
 
@@ -57,6 +67,7 @@ public:
     void write_register(uint32_t offset, uint32_t value);
 
     Msix& msix() { return msix_; }
+    Mmu& mmu() { return mmu_; }
     Hbm& hbm() { return *hbm_; }
     const SeedChipConfig& config() const { return config_; }
     bool err_irq_assigned() const;
@@ -71,8 +82,18 @@ private:
     int set_err_irq(vfio_user::IrqSet& set);
     uint32_t read_register_locked(uint32_t offset) const;
     void write_register_locked(uint32_t offset, uint32_t value);
-    /// DEV_CTRL.RESET: everything but PCI config space and client resources.
-    void reset_registers_locked();
+    /// The queue owning BAR0 @p offset, or nullptr.
+    Queue* queue_at(uint32_t offset) const;
+    /// DEV_CTRL.RESET: starts the reset; the reset thread completes it.
+    void start_device_reset_locked();
+    void device_reset_thread();
+    /// Aborts every queue and waits until none touches memory. lock_ not held.
+    void quiesce_queues();
+    /// Resets device state (§14.1) once the queues are quiet; bumps RESET_COUNT
+    /// and reports completion (with a RESET_DONE event if @p post_event).
+    void finish_reset_locked(bool post_event);
+    /// Enters FATAL with @p cause (§13.5). Runs on the timer thread.
+    void enter_fatal(uint32_t cause);
 
     const SeedChipConfig config_;
     const std::unique_ptr<Hbm> hbm_;
@@ -80,16 +101,29 @@ private:
     std::array<uint32_t, 8> serial_regs_{};
     Dma dma_;
     Msix msix_;
+    Mmu mmu_;
+    EventLog event_log_;
+    EnginePool engines_;
+    WaitHub waits_;
+    Watchdog watchdog_;
 
-    // Lock order: lock_, then Msix's lock.
-    mutable std::mutex lock_; /* Protects config_space_, dev_status_, scratch_, irq_test_count_ */
+    // Lock order: lock_, then a Queue's lock, then the Mmu's, EventLog's and
+    // Msix's locks. Queue engine threads never take lock_.
+    mutable std::mutex lock_; /* Protects config_space_, the registers below and reset_thread_ */
     pci::ConfigSpace config_space_;
     uint32_t dev_status_ = 0;
     uint32_t scratch_ = 0;
     uint32_t irq_test_count_ = 0;
+    std::atomic<uint32_t> watchdog_ms_{0}; // read by the queues' engine threads
+    uint32_t reset_count_ = 0;
+    uint32_t fatal_cause_ = 0;
+    std::thread reset_thread_; // completes a DEV_CTRL reset
 
     mutable std::mutex err_lock_; /* Protects err_eventfd_ */
     UniqueFd err_eventfd_;
+
+    // Last: the queues' engine threads use everything above.
+    std::vector<std::unique_ptr<Queue>> queues_;
 };
 
 } // namespace seed::device

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
 #include <vector>
 
 namespace seed::device {
@@ -81,7 +83,11 @@ TEST_F(SeedChipRegisters, ScratchAndDevCtrlReset) {
     chip_->write_register(SEED_REG_IRQ_TEST, 1);
     EXPECT_EQ(reg(SEED_REG_IRQ_TEST_COUNT), 1u);
     chip_->write_register(SEED_REG_DEV_CTRL, SEED_DEV_CTRL_RESET);
+    // The reset completes asynchronously; poll as a driver does at bring-up (§17.1).
+    for (int i = 0; i < 1000 && reg(SEED_REG_DEV_CTRL) != 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     EXPECT_EQ(reg(SEED_REG_DEV_CTRL), 0u) << "self clearing";
+    EXPECT_EQ(reg(SEED_REG_RESET_COUNT), 1u);
     EXPECT_EQ(reg(SEED_REG_SCRATCH), 0u);
     EXPECT_EQ(reg(SEED_REG_IRQ_TEST_COUNT), 0u);
     EXPECT_EQ(reg(SEED_REG_DEV_STATUS), SEED_DEV_STATUS_READY);

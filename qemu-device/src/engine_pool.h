@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// EnginePool: the compute engines shared by all queues (docs/hardware.md
+// §9.1). A free engine goes to the waiting queue with the highest priority,
+// round robin in queue-number order among equal priorities. Also measures
+// per-engine busy time (§15.2).
+#pragma once
+
+#include <hw/seed_hw.h>
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace seed::device {
+
+class EnginePool {
+public:
+    explicit EnginePool(unsigned engines);
+
+    unsigned engine_count() const { return engines_; }
+
+    /// Blocks until queue @p queue is granted an engine, or @p abort is set
+    /// (then nullopt). @p priority is read at each scheduling decision.
+    std::optional<unsigned> acquire(unsigned queue, const std::atomic<uint32_t>& priority,
+                                    const std::atomic<bool>& abort);
+    void release(unsigned engine);
+    /// Makes waiters re-check their abort flag.
+    void wake();
+
+    /// Busy nanoseconds of @p engine since power-on (including a packet running now).
+    uint64_t busy_ns(unsigned engine) const;
+
+private:
+    /// Picks the queue that gets the next engine; caller holds lock_.
+    int choose_locked() const;
+
+    const unsigned engines_;
+    mutable std::mutex lock_; /* Protects everything below */
+    std::condition_variable cv_;
+    std::vector<unsigned> free_;
+    std::array<const std::atomic<uint32_t>*, SEED_MAX_QUEUES> waiting_{}; // priority, or null
+    std::array<int, SEED_PRIORITY_MAX + 1> last_served_{};
+    std::vector<uint64_t> busy_ns_;
+    std::vector<uint64_t> busy_since_; // 0 when idle
+};
+
+} // namespace seed::device

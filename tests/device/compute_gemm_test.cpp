@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// GEMM engine: results against a naive reference for every data type,
+// transpose, leading dimension and epilogue, every descriptor check in the
+// manual's order, and faults in each operand.
+#include "compute/compute.h"
+#include "compute/convert.h"
+#include "compute/gemm.h"
+#include "compute/gemm_i8.h"
+#include "compute_test_memory.h"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace seed::device::compute {
+namespace {
+
+using test::FakeMemory;
+
+struct GemmCase {
+    uint8_t dtype = SEED_DT_F32;
+    uint32_t m = 1, n = 1, k = 1;
+    bool trans_a = false, trans_b = false;
+    uint32_t pad_a = 0, pad_b = 0, pad_c = 0; // leading dimension beyond the minimum
+    float alpha = 1.0f, beta = 0.0f;
+    int32_t ialpha = 1, ibeta = 0;
+    bool bias = false;
+    uint8_t act = SEED_ACT_NONE;
+};
+
+// Operands stored in memory, plus their values as the reference sees them.
+struct GemmSetup {
+    seed_gemm_desc desc{};
+    uint64_t desc_va = 0;
+    std::vector<double> a, b; // stored layout, exact values
+    std::vector<uint32_t> c0; // initial C bits, ldc layout
+    std::vector<uint32_t> bias;
+};
+
+std::vector<uint8_t> encode(const std::vector<double>& v, uint8_t dtype) {
+    std::vector<uint8_t> out(v.size() * SEED_DT_SIZE(dtype));
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (dtype == SEED_DT_I8)
+            out[i] = static_cast<uint8_t>(static_cast<int8_t>(v[i]));
+        else
+            store_float(out.data(), i, dtype, static_cast<float>(v[i]));
+    }
+    return out;
+}
+
+GemmSetup make_gemm(FakeMemory& mem, const GemmCase& g, uint32_t seed = 1) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> real(-1.0f, 1.0f);
+    std::uniform_int_distribution<int> small(-128, 127);
+    const bool integer = g.dtype == SEED_DT_I8;
+    auto value = [&]() -> double {
+        if (integer)
+            return small(rng);
+        const float f = real(rng);
+        // Values exactly representable in the input type.
+        std::vector<uint8_t> bytes(4);
+        store_float(bytes.data(), 0, g.dtype, f);
+        return load_float(bytes.data(), 0, g.dtype);
+    };
+
+    GemmSetup s;
+    const uint32_t rows_a = g.trans_a ? g.k : g.m, cols_a = g.trans_a ? g.m : g.k;
+    const uint32_t rows_b = g.trans_b ? g.n : g.k, cols_b = g.trans_b ? g.k : g.n;
+    const uint32_t lda = cols_a + g.pad_a, ldb = cols_b + g.pad_b, ldc = g.n + g.pad_c;
+    s.a.resize(size_t{rows_a} * lda);
+    s.b.resize(size_t{rows_b} * ldb);
+    for (auto& x : s.a)
+        x = value();
+    for (auto& x : s.b)
+        x = value();
+    s.c0.resize(size_t{g.m} * ldc);
+    for (auto& x : s.c0)
+        x = integer ? static_cast<uint32_t>(small(rng) * 1000) : std::bit_cast<uint32_t>(real(rng));
+    if (g.bias) {
+        s.bias.resize(g.n);
+        for (auto& x : s.bias)
+            x = integer ? static_cast<uint32_t>(small(rng) * 77)
+                        : std::bit_cast<uint32_t>(real(rng));
+    }
+
+    seed_gemm_desc& d = s.desc;
+    d.a = mem.put(encode(s.a, g.dtype));
+    d.b = mem.put(encode(s.b, g.dtype));
+    d.c = mem.put(s.c0);
+    d.bias = g.bias ? mem.put(s.bias) : 0;
+    d.m = g.m;
+    d.n = g.n;
+    d.k = g.k;
+    d.lda = lda;
+    d.ldb = ldb;
+    d.ldc = ldc;
+    d.alpha = integer ? static_cast<uint32_t>(g.ialpha) : std::bit_cast<uint32_t>(g.alpha);
+    d.beta = integer ? static_cast<uint32_t>(g.ibeta) : std::bit_cast<uint32_t>(g.beta);
+    d.dtype = g.dtype;
+    d.out_dtype = integer ? SEED_DT_I32 : SEED_DT_F32;
+    d.activation = g.act;
+    d.flags = static_cast<uint8_t>((g.trans_a ? SEED_GEMM_F_TRANS_A : 0) |
+                                   (g.trans_b ? SEED_GEMM_F_TRANS_B : 0) |
+                                   (g.bias ? SEED_GEMM_F_BIAS : 0));
+    s.desc_va = mem.alloc(sizeof(d));
+    mem.store(s.desc_va, d);
+    return s;
+}
+
+double op_a(const GemmSetup& s, const GemmCase& g, size_t i, size_t p) {
+    return g.trans_a ? s.a[p * s.desc.lda + i] : s.a[i * s.desc.lda + p];
+}
+double op_b(const GemmSetup& s, const GemmCase& g, size_t p, size_t j) {
+    return g.trans_b ? s.b[j * s.desc.ldb + p] : s.b[p * s.desc.ldb + j];
+}
+
+// Checks C (and that padding between rows is untouched) against the reference.
+void check_gemm(const FakeMemory& mem, const GemmSetup& s, const GemmCase& g) {
+    const auto& d = s.desc;
+    const auto c = mem.get<uint32_t>(d.c, s.c0.size());
+    for (size_t i = 0; i < g.m; ++i) {
+        for (size_t j = d.n; j < d.ldc; ++j)
+            ASSERT_EQ(c[i * d.ldc + j], s.c0[i * d.ldc + j]) << "padding written at " << i;
+        for (size_t j = 0; j < g.n; ++j) {
+            const uint32_t got = c[i * d.ldc + j];
+            if (g.dtype == SEED_DT_I8) {
+                uint32_t acc = 0;
+                for (size_t p = 0; p < g.k; ++p)
+                    acc += static_cast<uint32_t>(static_cast<int32_t>(op_a(s, g, i, p)) *
+                                                 static_cast<int32_t>(op_b(s, g, p, j)));
+                uint32_t x = static_cast<uint32_t>(g.ialpha) * acc;
+                if (g.ibeta != 0)
+                    x += static_cast<uint32_t>(g.ibeta) * s.c0[i * d.ldc + j];
+                if (g.bias)
+                    x += s.bias[j];
+                if (g.act == SEED_ACT_RELU && static_cast<int32_t>(x) < 0)
+                    x = 0;
+                ASSERT_EQ(got, x) << "C[" << i << "][" << j << "]";
+                continue;
+            }
+            double acc = 0, mag = 0;
+            for (size_t p = 0; p < g.k; ++p) {
+                acc += op_a(s, g, i, p) * op_b(s, g, p, j);
+                mag += std::fabs(op_a(s, g, i, p) * op_b(s, g, p, j));
+            }
+            double x = g.alpha * acc;
+            if (g.beta != 0)
+                x += g.beta * std::bit_cast<float>(s.c0[i * d.ldc + j]);
+            if (g.bias)
+                x += std::bit_cast<float>(s.bias[j]);
+            const double tol_in = std::fabs(double{g.alpha}) * g.k * 0x1p-23 * mag;
+            const double tol = tol_in + 4 * 0x1p-23 * (std::fabs(x) + 1.0);
+            if (g.act == SEED_ACT_RELU)
+                x = x > 0 ? x : 0;
+            else if (g.act == SEED_ACT_GELU)
+                x = 0.5 * x * std::erfc(-x / std::sqrt(2.0));
+            ASSERT_NEAR(std::bit_cast<float>(got), x, tol) << "C[" << i << "][" << j << "]";
+        }
+    }
+}
+
+void run_and_check(const GemmCase& g, uint32_t seed = 1) {
+    FakeMemory mem(1 << 20);
+    GemmSetup s = make_gemm(mem, g, seed);
+    ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+    check_gemm(mem, s, g);
+}
+
+TEST(ComputeGemm, F32Square) {
+    run_and_check({.m = 16, .n = 16, .k = 16});
+}
+
+TEST(ComputeGemm, F32OddNonSquare) {
+    run_and_check({.m = 7, .n = 13, .k = 5});
+    run_and_check({.m = 1, .n = 1, .k = 1});
+    run_and_check({.m = 33, .n = 1, .k = 65});
+    run_and_check({.m = 1, .n = 40, .k = 3});
+}
+
+TEST(ComputeGemm, F32LeadingDimensionsAndTransposes) {
+    for (int t = 0; t < 4; ++t)
+        run_and_check({.m = 9,
+                       .n = 11,
+                       .k = 6,
+                       .trans_a = (t & 1) != 0,
+                       .trans_b = (t & 2) != 0,
+                       .pad_a = 3,
+                       .pad_b = 5,
+                       .pad_c = 2},
+                      static_cast<uint32_t>(t + 10));
+}
+
+TEST(ComputeGemm, F32AlphaBetaBias) {
+    run_and_check({.m = 8, .n = 12, .k = 10, .pad_c = 4, .alpha = -1.5f, .beta = 0.75f});
+    run_and_check({.m = 8, .n = 12, .k = 10, .alpha = 2.0f, .beta = 1.0f, .bias = true});
+    run_and_check({.m = 5, .n = 3, .k = 4, .alpha = 0.5f, .bias = true});
+}
+
+TEST(ComputeGemm, F32Activations) {
+    run_and_check({.m = 12, .n = 9, .k = 7, .bias = true, .act = SEED_ACT_RELU});
+    run_and_check({.m = 12, .n = 9, .k = 7, .beta = 0.5f, .act = SEED_ACT_GELU});
+}
+
+TEST(ComputeGemm, HalfInputs) {
+    for (uint8_t dt : {uint8_t{SEED_DT_F16}, uint8_t{SEED_DT_BF16}}) {
+        run_and_check({.dtype = dt, .m = 17, .n = 10, .k = 23});
+        run_and_check({.dtype = dt,
+                       .m = 6,
+                       .n = 9,
+                       .k = 31,
+                       .trans_a = true,
+                       .trans_b = true,
+                       .pad_a = 1,
+                       .pad_b = 2,
+                       .pad_c = 3,
+                       .alpha = 0.25f,
+                       .beta = -2.0f,
+                       .bias = true,
+                       .act = SEED_ACT_GELU});
+        run_and_check({.dtype = dt, .m = 4, .n = 5, .k = 8, .trans_b = true, .act = SEED_ACT_RELU});
+    }
+}
+
+TEST(ComputeGemm, Int8) {
+    run_and_check({.dtype = SEED_DT_I8, .m = 13, .n = 17, .k = 29});
+    run_and_check({.dtype = SEED_DT_I8, .m = 6, .n = 530, .k = 300});
+    for (int t = 0; t < 4; ++t)
+        run_and_check({.dtype = SEED_DT_I8,
+                       .m = 7,
+                       .n = 5,
+                       .k = 9,
+                       .trans_a = (t & 1) != 0,
+                       .trans_b = (t & 2) != 0,
+                       .pad_a = 2,
+                       .pad_b = 1,
+                       .pad_c = 3,
+                       .ialpha = -3,
+                       .ibeta = 2,
+                       .bias = true,
+                       .act = SEED_ACT_RELU},
+                      static_cast<uint32_t>(t));
+}
+
+TEST(ComputeGemm, Int8WrapsAround) {
+    // alpha·acc overflows int32: the result is taken modulo 2^32.
+    run_and_check({.dtype = SEED_DT_I8,
+                   .m = 5,
+                   .n = 6,
+                   .k = 70,
+                   .ialpha = 0x7654321,
+                   .ibeta = -0x12345,
+                   .bias = true});
+    // Extreme products: (-128)·(-128) summed 65536 times is 2^30, still exact.
+    FakeMemory mem(1 << 20);
+    GemmCase g{.dtype = SEED_DT_I8, .m = 1, .n = 1, .k = 65536, .ialpha = 4};
+    GemmSetup s = make_gemm(mem, g);
+    std::vector<int8_t> ones(65536, -128);
+    s.desc.a = mem.put(ones);
+    s.desc.b = mem.put(ones);
+    mem.store(s.desc_va, s.desc);
+    ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+    EXPECT_EQ(mem.get<uint32_t>(s.desc.c, 1)[0], 0u) << "4 * 2^30 wraps to 0";
+}
+
+TEST(ComputeGemm, Int8KernelPathsAgree) {
+    // The SIMD micro-kernel (16-column tiles, k in pairs) and the portable loop, on shapes
+    // with partial tiles, odd k, and block edges; extremes included.
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> dist(-128, 127);
+    const size_t shapes[][3] = {{1, 1, 1}, {5, 16, 3}, {9, 33, 257}, {4, 530, 300}, {7, 47, 1}};
+    for (const auto& [m, n, k] : shapes) {
+        std::vector<int8_t> a(m * k), b(k * n);
+        for (auto& x : a)
+            x = static_cast<int8_t>(dist(rng));
+        for (auto& x : b)
+            x = static_cast<int8_t>(dist(rng));
+        a[0] = b[0] = -128;
+        std::vector<int32_t> simd(m * n), portable(m * n), naive(m * n, 0);
+        gemm_i8_i32(m, n, k, a.data(), b.data(), simd.data(), true);
+        gemm_i8_i32(m, n, k, a.data(), b.data(), portable.data(), false);
+        for (size_t i = 0; i < m; ++i)
+            for (size_t j = 0; j < n; ++j)
+                for (size_t p = 0; p < k; ++p)
+                    naive[i * n + j] += a[i * k + p] * b[p * n + j];
+        EXPECT_EQ(simd, naive) << m << "x" << n << "x" << k;
+        EXPECT_EQ(portable, naive) << m << "x" << n << "x" << k;
+    }
+}
+
+TEST(ComputeGemm, BetaZeroDoesNotReadC) {
+    FakeMemory mem(1 << 20);
+    GemmCase g{.m = 3, .n = 4, .k = 2, .beta = -0.0f};
+    GemmSetup s = make_gemm(mem, g);
+    std::vector<float> nans(12, std::nanf(""));
+    mem.store_array(s.desc.c, nans); // NaN in old C must not propagate
+    ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+    for (float v : mem.get<float>(s.desc.c, 12))
+        EXPECT_FALSE(std::isnan(v));
+}
+
+TEST(ComputeGemm, NanAndInfPropagate) {
+    FakeMemory mem(1 << 20);
+    GemmCase g{.m = 2, .n = 2, .k = 2, .act = SEED_ACT_RELU};
+    GemmSetup s = make_gemm(mem, g);
+    const std::vector<float> a = {std::nanf(""), 0.0f, 1.0f, 0.0f};
+    const std::vector<float> b = {1.0f, 1.0f, 1.0f, 1.0f};
+    s.desc.a = mem.put(a);
+    s.desc.b = mem.put(b);
+    mem.store(s.desc_va, s.desc);
+    ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+    const auto c = mem.get<float>(s.desc.c, 4);
+    EXPECT_TRUE(std::isnan(c[0])) << "RELU keeps NaN";
+    EXPECT_TRUE(std::isnan(c[1]));
+    EXPECT_EQ(c[2], 1.0f);
+}
+
+TEST(ComputeGemm, AlphaZeroStillMultiplies) {
+    // x = 0·acc + beta·C: an infinite acc gives NaN, a finite one gives beta·C exactly.
+    run_and_check({.m = 6, .n = 5, .k = 4, .alpha = 0.0f, .beta = 1.5f, .bias = true});
+    FakeMemory mem(1 << 20);
+    GemmCase g{.m = 2, .n = 1, .k = 1, .alpha = 0.0f, .beta = 2.0f};
+    GemmSetup s = make_gemm(mem, g);
+    const std::vector<float> a = {std::numeric_limits<float>::infinity(), 1.0f};
+    const std::vector<float> c = {1.0f, 3.0f};
+    s.desc.a = mem.put(a);
+    mem.store_array(s.desc.c, c);
+    mem.store(s.desc_va, s.desc);
+    ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+    const auto r = mem.get<float>(s.desc.c, 2);
+    EXPECT_TRUE(std::isnan(r[0]));
+    EXPECT_EQ(r[1], 6.0f);
+}
+
+TEST(ComputeGemm, SubnormalsHonoured) {
+    FakeMemory mem(1 << 20);
+    GemmCase g{.m = 1, .n = 1, .k = 1};
+    GemmSetup s = make_gemm(mem, g);
+    const std::vector<float> a = {0x1p-140f}, b = {0.5f};
+    s.desc.a = mem.put(a);
+    s.desc.b = mem.put(b);
+    mem.store(s.desc_va, s.desc);
+    ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+    EXPECT_EQ(mem.get<float>(s.desc.c, 1)[0], 0x1p-141f);
+}
+
+TEST(ComputeGemm, ConcurrentEngines) {
+    // One engine thread per queue: GEMMs (OpenBLAS and the I8 kernel) run side by side.
+    auto engine = [](uint8_t dtype, uint32_t seed) {
+        for (uint32_t r = 0; r < 8; ++r)
+            run_and_check({.dtype = dtype, .m = 40, .n = 50, .k = 60, .beta = 0.5f, .ibeta = 2},
+                          seed + r);
+    };
+    std::thread t0(engine, uint8_t{SEED_DT_F32}, 100u), t1(engine, uint8_t{SEED_DT_BF16}, 200u),
+        t2(engine, uint8_t{SEED_DT_I8}, 300u);
+    t0.join();
+    t1.join();
+    t2.join();
+}
+
+TEST(ComputeGemm, PanelLoopMatchesSinglePanel) {
+    detail::set_gemm_host_budget(4096);
+    run_and_check(
+        {.m = 37, .n = 29, .k = 11, .trans_a = true, .pad_c = 3, .beta = 0.5f, .bias = true});
+    run_and_check({.dtype = SEED_DT_BF16, .m = 20, .n = 21, .k = 9, .trans_b = true});
+    run_and_check({.dtype = SEED_DT_I8, .m = 23, .n = 19, .k = 40, .ibeta = 3, .bias = true});
+    detail::set_gemm_host_budget(size_t{256} << 20);
+}
+
+TEST(ComputeGemm, PanelLoopFaultWritesNothing) {
+    detail::set_gemm_host_budget(2048);
+    FakeMemory mem(1 << 20);
+    GemmCase g{.m = 40, .n = 30, .k = 8};
+    GemmSetup s = make_gemm(mem, g);
+    mem.unmap(s.desc.a + (39 * 8) * 4, 4); // last row of A
+    const size_t writes = mem.writes();
+    EXPECT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_MMU_FAULT);
+    EXPECT_EQ(mem.writes(), writes);
+    detail::set_gemm_host_budget(size_t{256} << 20);
+}
+
+// ---- Descriptor checks -----------------------------------------------------
+
+class GemmDescTest : public ::testing::Test {
+protected:
+    void SetUp() override { s_ = make_gemm(mem_, {.m = 4, .n = 4, .k = 4, .bias = true}); }
+    // Runs with one modification and checks that C was not written.
+    uint32_t run_with(const std::function<void(seed_gemm_desc&)>& edit) {
+        seed_gemm_desc d = s_.desc;
+        edit(d);
+        mem_.store(s_.desc_va, d);
+        const auto before = mem_.get<uint32_t>(s_.desc.c, 16);
+        const uint32_t err = run_gemm(mem_, s_.desc_va);
+        if (err != SEED_ERR_NONE) {
+            EXPECT_EQ(mem_.get<uint32_t>(s_.desc.c, 16), before) << "C written on error";
+        }
+        return err;
+    }
+    FakeMemory mem_{1 << 20};
+    GemmSetup s_;
+};
+
+TEST_F(GemmDescTest, Valid) {
+    EXPECT_EQ(run_with([](auto&) {}), SEED_ERR_NONE);
+}
+
+TEST_F(GemmDescTest, DescriptorAddress) {
+    EXPECT_EQ(run_gemm(mem_, s_.desc_va + 8), SEED_ERR_MISALIGNED);
+    mem_.unmap(s_.desc_va + 64, 64);
+    EXPECT_EQ(run_gemm(mem_, s_.desc_va), SEED_ERR_MMU_FAULT);
+    EXPECT_EQ(mem_.fault().address, s_.desc_va + 64);
+}
+
+TEST_F(GemmDescTest, Malformed) {
+    EXPECT_EQ(run_with([](auto& d) { d.flags |= 0x08; }), SEED_ERR_MALFORMED);
+    EXPECT_EQ(run_with([](auto& d) { d.flags |= 0x80; }), SEED_ERR_MALFORMED);
+    EXPECT_EQ(run_with([](auto& d) { d.activation = 3; }), SEED_ERR_MALFORMED);
+    EXPECT_EQ(run_with([](auto& d) { d.reserved0 = 1; }), SEED_ERR_MALFORMED);
+    for (int i = 0; i < 7; ++i)
+        EXPECT_EQ(run_with([i](auto& d) { d.reserved[i] = 1ull << 63; }), SEED_ERR_MALFORMED);
+    EXPECT_EQ(run_with([](auto& d) { d.flags = 0; }), SEED_ERR_MALFORMED) << "bias without BIAS";
+    EXPECT_EQ(run_with([](auto& d) { d.flags = 0, d.bias = 0; }), SEED_ERR_NONE);
+    EXPECT_EQ(run_with([](auto& d) { d.bias = 0; }), SEED_ERR_NONE) << "BIAS at VA 0 is legal";
+    // MALFORMED comes before every later check.
+    EXPECT_EQ(run_with([](auto& d) { d.activation = 9, d.dtype = 9, d.m = 0, d.a = 1; }),
+              SEED_ERR_MALFORMED);
+}
+
+TEST_F(GemmDescTest, BadDtype) {
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = SEED_DT_I32; }), SEED_ERR_BAD_DTYPE);
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = 5; }), SEED_ERR_BAD_DTYPE);
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = 255; }), SEED_ERR_BAD_DTYPE);
+    EXPECT_EQ(run_with([](auto& d) { d.out_dtype = SEED_DT_F16; }), SEED_ERR_BAD_DTYPE);
+    EXPECT_EQ(run_with([](auto& d) { d.out_dtype = SEED_DT_I32; }), SEED_ERR_BAD_DTYPE);
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = SEED_DT_BF16, d.out_dtype = SEED_DT_BF16; }),
+              SEED_ERR_BAD_DTYPE);
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = SEED_DT_I8; }), SEED_ERR_BAD_DTYPE)
+        << "I8 needs I32 out";
+    EXPECT_EQ(run_with([](auto& d) {
+                  d.dtype = SEED_DT_I8, d.out_dtype = SEED_DT_I32, d.activation = SEED_ACT_GELU;
+              }),
+              SEED_ERR_BAD_DTYPE);
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = 7, d.m = 0, d.a = 1; }), SEED_ERR_BAD_DTYPE);
+}
+
+TEST_F(GemmDescTest, BadSize) {
+    EXPECT_EQ(run_with([](auto& d) { d.m = 0; }), SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.n = 0; }), SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.k = 0; }), SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.m = SEED_GEMM_MAX_DIM + 1; }), SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.n = 0xffffffff; }), SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.k = SEED_GEMM_MAX_DIM + 1; }), SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.lda = 3; }), SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.ldb = 3; }), SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.ldc = 3; }), SEED_ERR_BAD_SIZE);
+    // With transposes the minimum leading dimensions swap: A is K x M, B is N x K.
+    EXPECT_EQ(run_with([](auto& d) { d.m = 2, d.lda = 3; }), SEED_ERR_BAD_SIZE) << "lda < k";
+    EXPECT_EQ(run_with([](auto& d) {
+                  d.flags |= SEED_GEMM_F_TRANS_A, d.m = 2, d.k = 4, d.lda = 2, d.ldc = 4;
+              }),
+              SEED_ERR_NONE);
+    EXPECT_EQ(run_with([](auto& d) { d.flags |= SEED_GEMM_F_TRANS_A, d.m = 4, d.lda = 3; }),
+              SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(run_with([](auto& d) { d.flags |= SEED_GEMM_F_TRANS_B, d.n = 2, d.ldb = 3; }),
+              SEED_ERR_BAD_SIZE);
+    EXPECT_EQ(
+        run_with([](auto& d) { d.flags |= SEED_GEMM_F_TRANS_B, d.n = 2, d.k = 3, d.ldb = 3; }),
+        SEED_ERR_NONE);
+    EXPECT_EQ(run_with([](auto& d) { d.m = 0, d.a = 2; }), SEED_ERR_BAD_SIZE)
+        << "size before alignment";
+}
+
+TEST_F(GemmDescTest, Misaligned) {
+    EXPECT_EQ(run_with([](auto& d) { d.a += 2; }), SEED_ERR_MISALIGNED);
+    EXPECT_EQ(run_with([](auto& d) { d.b += 1; }), SEED_ERR_MISALIGNED);
+    EXPECT_EQ(run_with([](auto& d) { d.c += 2; }), SEED_ERR_MISALIGNED);
+    EXPECT_EQ(run_with([](auto& d) { d.bias += 2; }), SEED_ERR_MISALIGNED);
+    // Half inputs need 2-byte alignment only; C and bias always 4.
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = SEED_DT_F16, d.a += 2, d.b += 2; }), SEED_ERR_NONE);
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = SEED_DT_BF16, d.a += 1; }), SEED_ERR_MISALIGNED);
+    EXPECT_EQ(run_with([](auto& d) {
+                  d.dtype = SEED_DT_I8, d.out_dtype = SEED_DT_I32, d.a += 1, d.b += 3;
+              }),
+              SEED_ERR_NONE);
+    EXPECT_EQ(run_with([](auto& d) { d.dtype = SEED_DT_I8, d.out_dtype = SEED_DT_I32, d.c += 1; }),
+              SEED_ERR_MISALIGNED);
+}
+
+TEST_F(GemmDescTest, FaultsInOperandsWriteNothing) {
+    // A fault in any operand read means C is never written.
+    for (int which = 0; which < 4; ++which) {
+        FakeMemory mem(1 << 20);
+        GemmSetup s = make_gemm(mem, {.m = 4, .n = 4, .k = 4, .beta = 1.0f, .bias = true});
+        const uint64_t target[] = {s.desc.a + 60, s.desc.b + 20, s.desc.c + 4, s.desc.bias + 12};
+        mem.unmap(target[which], 4);
+        const size_t writes = mem.writes();
+        EXPECT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_MMU_FAULT) << which;
+        EXPECT_EQ(mem.writes(), writes) << which;
+        EXPECT_EQ(mem.fault().address, target[which]) << which;
+        EXPECT_FALSE(mem.fault().write);
+    }
+}
+
+TEST_F(GemmDescTest, FaultWritingC) {
+    FakeMemory mem(1 << 20);
+    GemmSetup s = make_gemm(mem, {.m = 4, .n = 4, .k = 4, .pad_c = 2});
+    mem.unmap(s.desc.c + 2 * 6 * 4, 4); // row 2
+    EXPECT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_MMU_FAULT);
+    EXPECT_TRUE(mem.fault().write);
+    EXPECT_EQ(mem.fault().address, s.desc.c + 48);
+}
+
+} // namespace
+} // namespace seed::device::compute
