@@ -66,6 +66,7 @@ check: | $(ENV_FILE)
 	@tools/seed-deps --lint
 	@$(KMAKE) check
 	@tools/seed-format --check
+	@tests/abi/check-abi
 
 format:
 	@tools/seed-format

@@ -23,6 +23,7 @@
 #include "seed_hw.h"
 #include "seed_hw_reg.h"
 #include "seed_irq.h"
+#include "seed_sysfs.h"
 
 unsigned int seed_dbg_mask;
 module_param_named(dbg_mask, seed_dbg_mask, uint, 0644);
@@ -214,6 +215,7 @@ static struct pci_driver seed_pci_driver = {
 	.id_table = seed_pci_ids,
 	.probe = seed_probe,
 	.remove = seed_remove,
+	.dev_groups = seed_sysfs_groups,
 };
 
 module_pci_driver(seed_pci_driver);
