@@ -6,6 +6,8 @@
 // whose DRM driver is "seed", and skip when there is none. Under seed-vm
 // (SEED_VM_CHIPS=N) they also check the identity of every attached chip.
 
+#include "vm_env.hpp"
+
 #include <gtest/gtest.h>
 
 #include <xf86drm.h>
@@ -120,14 +122,6 @@ std::vector<SeedNode> find_seed_nodes() {
     return nodes;
 }
 
-// Chips seed-vm attached (SEED_VM_CHIPS), if the variable is set.
-std::optional<unsigned> vm_chips() {
-    const char* s = std::getenv("SEED_VM_CHIPS");
-    if (s == nullptr || *s == '\0')
-        return std::nullopt;
-    return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
-}
-
 // GET_INFO: 0 on success, else errno.
 int get_info(int fd, drm_seed_get_info& info) {
     return ::ioctl(fd, DRM_IOCTL_SEED_GET_INFO, &info) == 0 ? 0 : errno;
@@ -178,7 +172,7 @@ class SeedDriver : public ::testing::Test {
 protected:
     void SetUp() override {
         nodes_ = find_seed_nodes();
-        if (auto chips = vm_chips(); chips && *chips > 0) {
+        if (auto chips = seed::vm::chips(); chips && *chips > 0) {
             ASSERT_EQ(nodes_.size(), *chips)
                 << "SEED_VM_CHIPS=" << *chips << " but " << nodes_.size() << " seed accel nodes";
         }
@@ -226,8 +220,8 @@ TEST_F(SeedDriver, GetInfoReportsSaneIdentity) {
             EXPECT_EQ(r, 0u);
         }
 
-        if (const char* hbm = std::getenv("SEED_VM_HBM"); hbm != nullptr && *hbm != '\0') {
-            EXPECT_EQ(info.hbm_size, std::strtoull(hbm, nullptr, 10)) << "SEED_VM_HBM";
+        if (const auto hbm = seed::vm::hbm_bytes()) {
+            EXPECT_EQ(info.hbm_size, *hbm) << "SEED_VM_HBM";
         }
     }
 }
@@ -299,17 +293,14 @@ TEST_F(SeedDriver, GetInfoIgnoresOutputFieldsOnInput) {
 }
 
 TEST_F(SeedDriver, SerialsAndUuidsMatchVmChips) {
-    const auto chips = vm_chips();
+    const auto chips = seed::vm::chips();
     if (!chips)
         GTEST_SKIP() << "SEED_VM_CHIPS not set (not under seed-vm)";
 
     std::set<std::string> want_serials, want_uuids, serials, uuids;
     for (unsigned k = 0; k < *chips; k++) {
-        char buf[64];
-        std::snprintf(buf, sizeof(buf), "SEEDVM-%04u", k);
-        want_serials.insert(buf);
-        std::snprintf(buf, sizeof(buf), "5eed0000-0000-4000-8000-%012x", k);
-        want_uuids.insert(buf);
+        want_serials.insert(seed::vm::serial(k));
+        want_uuids.insert(seed::vm::uuid(k));
     }
     for (const auto& n : nodes_) {
         drm_seed_get_info info{};

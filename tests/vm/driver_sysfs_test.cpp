@@ -7,6 +7,8 @@
 // under seed-vm (SEED_VM_CHIPS=N), the identities the runner assigned.
 // They run in the guest as root and skip when there is no chip.
 
+#include "vm_env.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -79,13 +81,6 @@ std::optional<std::string> read_attr(const fs::path& path) {
     return ss.str();
 }
 
-std::optional<unsigned> vm_chips() {
-    const char* s = std::getenv("SEED_VM_CHIPS");
-    if (s == nullptr || *s == '\0')
-        return std::nullopt;
-    return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
-}
-
 std::string uuid_text(const __u8 (&uuid)[16]) {
     std::string s;
     char byte[3];
@@ -118,7 +113,7 @@ class SeedSysfs : public ::testing::Test {
 protected:
     void SetUp() override {
         chips_ = find_sysfs_chips();
-        if (auto chips = vm_chips(); chips && *chips > 0) {
+        if (auto chips = seed::vm::chips(); chips && *chips > 0) {
             ASSERT_EQ(chips_.size(), *chips)
                 << "SEED_VM_CHIPS=" << *chips << " but " << chips_.size() << " seed chips in sysfs";
         }
@@ -203,17 +198,14 @@ TEST_F(SeedSysfs, VersionsAreV1) {
 }
 
 TEST_F(SeedSysfs, IdentitiesMatchVmChips) {
-    const auto chips = vm_chips();
+    const auto chips = seed::vm::chips();
     if (!chips)
         GTEST_SKIP() << "SEED_VM_CHIPS not set (not under seed-vm)";
 
     std::set<std::string> want_serials, want_uuids, serials, uuids;
     for (unsigned k = 0; k < *chips; k++) {
-        char buf[64];
-        std::snprintf(buf, sizeof(buf), "SEEDVM-%04u\n", k);
-        want_serials.insert(buf);
-        std::snprintf(buf, sizeof(buf), "5eed0000-0000-4000-8000-%012x\n", k);
-        want_uuids.insert(buf);
+        want_serials.insert(seed::vm::serial(k) + "\n");
+        want_uuids.insert(seed::vm::uuid(k) + "\n");
     }
     for (const auto& chip : chips_) {
         serials.insert(read_attr(chip.device / "serial").value_or("<unreadable>"));
@@ -222,9 +214,10 @@ TEST_F(SeedSysfs, IdentitiesMatchVmChips) {
     EXPECT_EQ(serials, want_serials);
     EXPECT_EQ(uuids, want_uuids);
 
-    if (const char* hbm = std::getenv("SEED_VM_HBM"); hbm != nullptr && *hbm != '\0') {
+    if (const auto hbm = seed::vm::hbm_bytes()) {
         for (const auto& chip : chips_) {
-            EXPECT_EQ(read_attr(chip.device / "hbm_total_bytes"), line(hbm)) << chip.device;
+            EXPECT_EQ(read_attr(chip.device / "hbm_total_bytes"), line(std::to_string(*hbm)))
+                << chip.device;
         }
     }
 }

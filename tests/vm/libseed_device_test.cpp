@@ -5,6 +5,8 @@
 // guest as root with seed.ko loaded and skip when there is no device. Under
 // seed-vm (SEED_VM_CHIPS=N) chip k has serial SEEDVM-<kkkk> and UUID
 // 5eed0000-0000-4000-8000-<k in 12 hex digits>.
+#include "vm_env.hpp"
+
 #include <seed/seed.hpp>
 
 #include <gtest/gtest.h>
@@ -43,25 +45,6 @@ private:
     std::optional<std::string> old_;
 };
 
-std::optional<unsigned> vm_chips() {
-    const char* s = std::getenv("SEED_VM_CHIPS");
-    if (s == nullptr || *s == '\0')
-        return std::nullopt;
-    return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
-}
-
-std::string vm_serial(unsigned k) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "SEEDVM-%04u", k);
-    return buf;
-}
-
-std::string vm_uuid(unsigned k) {
-    char buf[48];
-    std::snprintf(buf, sizeof(buf), "5eed0000-0000-4000-8000-%012x", k);
-    return buf;
-}
-
 template <typename F>
 void expect_seed_error(F&& f, std::error_code want, const std::string& what) {
     try {
@@ -86,7 +69,7 @@ protected:
 };
 
 TEST_F(LibseedDevice, ListHasOneEntryPerChip) {
-    const auto chips = vm_chips();
+    const auto chips = seed::vm::chips();
     if (!chips)
         GTEST_SKIP() << "SEED_VM_CHIPS not set (not under seed-vm)";
     EXPECT_EQ(devices_.size(), *chips);
@@ -125,27 +108,27 @@ TEST_F(LibseedDevice, IdentitiesAreUnique) {
 }
 
 TEST_F(LibseedDevice, SerialsAndUuidsMatchVmChips) {
-    const auto chips = vm_chips();
+    const auto chips = seed::vm::chips();
     if (!chips)
         GTEST_SKIP() << "SEED_VM_CHIPS not set (not under seed-vm)";
     std::set<std::string> want, got;
     for (unsigned k = 0; k < *chips; ++k)
-        want.insert(vm_serial(k));
+        want.insert(seed::vm::serial(k));
     for (const auto& d : devices_) {
         got.insert(d.serial);
         // The UUID belongs with the serial: chip k has both.
         const unsigned k = static_cast<unsigned>(std::strtoul(d.serial.c_str() + 7, nullptr, 10));
-        EXPECT_EQ(seed::format_uuid(d.uuid), vm_uuid(k)) << d.serial;
+        EXPECT_EQ(seed::format_uuid(d.uuid), seed::vm::uuid(k)) << d.serial;
     }
     EXPECT_EQ(got, want);
 }
 
 TEST_F(LibseedDevice, HbmSizeMatchesVm) {
-    const char* hbm = std::getenv("SEED_VM_HBM");
-    if (hbm == nullptr || *hbm == '\0')
+    const auto hbm = seed::vm::hbm_bytes();
+    if (!hbm)
         GTEST_SKIP() << "SEED_VM_HBM not set";
     for (const auto& d : devices_)
-        EXPECT_EQ(d.hbm_size, std::strtoull(hbm, nullptr, 10)) << d.node;
+        EXPECT_EQ(d.hbm_size, *hbm) << d.node;
 }
 
 TEST_F(LibseedDevice, OpenByIndexPciUuidOrNodeGivesTheSameDevice) {
