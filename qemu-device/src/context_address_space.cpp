@@ -34,6 +34,8 @@ uint32_t ContextAddressSpace::for_each_piece(uint64_t va, uint64_t length, bool 
         std::shared_lock access(mmu_.access_lock());
         Translation t;
         MmuFault f;
+        if (injected(write))
+            return set_fault(va, write, {SEED_FAULT_REASON_NOT_PRESENT, SEED_FAULT_LEVEL_NONE, 0});
         if (!mmu_.translate(context_, va, write, t, f))
             return set_fault(va, write, f);
         const uint64_t n = std::min({length, t.contiguous, kMaxChunk});
@@ -115,6 +117,8 @@ uint32_t ContextAddressSpace::load64(uint64_t va, uint64_t& value) {
     std::shared_lock access(mmu_.access_lock());
     Translation t;
     MmuFault f;
+    if (injected(false))
+        return set_fault(va, false, {SEED_FAULT_REASON_NOT_PRESENT, SEED_FAULT_LEVEL_NONE, 0});
     if (!mmu_.translate(context_, va, false, t, f))
         return set_fault(va, false, f);
     if (t.hbm) {
@@ -132,6 +136,8 @@ uint32_t ContextAddressSpace::store64(uint64_t va, uint64_t value) {
     std::shared_lock access(mmu_.access_lock());
     Translation t;
     MmuFault f;
+    if (injected(true))
+        return set_fault(va, true, {SEED_FAULT_REASON_NOT_PRESENT, SEED_FAULT_LEVEL_NONE, 0});
     if (!mmu_.translate(context_, va, true, t, f))
         return set_fault(va, true, f);
     std::atomic_thread_fence(std::memory_order_release);

@@ -20,13 +20,36 @@ namespace seed::device {
 /// reported to the guest.
 inline constexpr uint32_t kErrAborted = 0xffffffffu;
 
+/// A one-shot injected MMU fault (fault injection, docs/hardware.md §16):
+/// the next translated access of an armed type faults with NOT_PRESENT.
+struct InjectedMmuFault {
+    static constexpr uint32_t kRead = 1;
+    static constexpr uint32_t kWrite = 2;
+    std::atomic<uint32_t> armed{0}; // kRead | kWrite bits
+    std::atomic<bool> hit{false};   // set when an access took it
+    /// True, and disarmed, if an access of this type takes the fault.
+    bool take(bool write) {
+        uint32_t a = armed.load(std::memory_order_relaxed);
+        const uint32_t bit = write ? kWrite : kRead;
+        while ((a & bit) != 0) {
+            if (armed.compare_exchange_weak(a, 0)) {
+                hit = true;
+                return true;
+            }
+        }
+        return false;
+    }
+};
+
 class ContextAddressSpace final : public AddressSpace {
 public:
     /// @p abort, if given, is polled between chunks: once it is set, accesses
-    /// stop and return kErrAborted.
+    /// stop and return kErrAborted. @p inject, if given, is checked before
+    /// each translation.
     ContextAddressSpace(Mmu& mmu, Dma& dma, Hbm& hbm, unsigned context,
-                        const std::atomic<bool>* abort = nullptr)
-        : mmu_(mmu), dma_(dma), hbm_(hbm), context_(context), abort_(abort) {}
+                        const std::atomic<bool>* abort = nullptr,
+                        InjectedMmuFault* inject = nullptr)
+        : mmu_(mmu), dma_(dma), hbm_(hbm), context_(context), abort_(abort), inject_(inject) {}
 
     uint32_t read(uint64_t va, void* dst, size_t length) override;
     uint32_t write(uint64_t va, const void* src, size_t length) override;
@@ -56,12 +79,14 @@ private:
     template <typename Fn>
     uint32_t for_each_piece(uint64_t va, uint64_t length, bool write, Fn&& fn);
     uint32_t set_fault(uint64_t va, bool write, const MmuFault& fault);
+    bool injected(bool write) { return inject_ != nullptr && inject_->take(write); }
 
     Mmu& mmu_;
     Dma& dma_;
     Hbm& hbm_;
     const unsigned context_;
     const std::atomic<bool>* abort_;
+    InjectedMmuFault* inject_;
     AccessFault fault_;
     MmuFault mmu_fault_;
 };

@@ -13,6 +13,8 @@ EnginePool::EnginePool(unsigned engines)
     for (unsigned e = engines; e-- > 0;)
         free_.push_back(e);
     last_served_.fill(-1);
+    for (auto& factor : slow_)
+        factor.store(1, std::memory_order_relaxed);
 }
 
 int EnginePool::choose_locked() const {

@@ -36,6 +36,18 @@ public:
     /// Busy nanoseconds of @p engine since power-on (including a packet running now).
     uint64_t busy_ns(unsigned engine) const;
 
+    /// Fault injection (§16): packets on @p engine take @p factor times as
+    /// long (1 = normal). Survives resets.
+    void set_slow_factor(unsigned engine, uint32_t factor) {
+        if (engine < engines_ && engine < slow_.size())
+            slow_[engine].store(factor, std::memory_order_relaxed);
+    }
+    uint32_t slow_factor(unsigned engine) const {
+        return engine < engines_ && engine < slow_.size()
+                   ? slow_[engine].load(std::memory_order_relaxed)
+                   : 1;
+    }
+
 private:
     /// Picks the queue that gets the next engine; caller holds lock_.
     int choose_locked() const;
@@ -48,6 +60,7 @@ private:
     std::array<int, SEED_PRIORITY_MAX + 1> last_served_{};
     std::vector<uint64_t> busy_ns_;
     std::vector<uint64_t> busy_since_; // 0 when idle
+    std::array<std::atomic<uint32_t>, SEED_MAX_ENGINES> slow_{};
 };
 
 } // namespace seed::device

@@ -54,6 +54,21 @@
  *   "seedchip-device[<serial>]:". Guest mistakes are logged at warn level,
  *   rate limited.
  *
+ * - `--control PATH`, default none
+ *   Fault injection control socket (docs/hardware.md §16.2): a UNIX stream
+ *   socket taking one text command per line ("help", "status", "queue 3",
+ *   "hang-queue 3 [sticky]", "ecc uncorrected 0x1000", "slow all 4",
+ *   "fatal", "stop-responding", "resume", "clear", ...) and answering each
+ *   with one "ok ..." or "error ..." line. Several clients may connect; it is
+ *   served from the main thread's poll loop next to the vfio-user socket. A
+ *   stale socket file is replaced; the socket is removed on exit. Nothing the
+ *   guest can do reaches it.
+ *
+ * - `--fault CMD`, repeatable
+ *   Runs control command CMD once the device exists and before the vfio-user
+ *   socket accepts a connection, in order. A failing command is a usage
+ *   error (exit status 2).
+ *
  * - `--help`, `--version`
  *
  * Threads: the main thread serves the vfio-user socket and never waits for
@@ -66,6 +81,8 @@
  * error. When the client disconnects, its DMA maps and interrupt fds are
  * dropped, the device state is kept, and the next client is accepted.
  */
+#include "control_socket.h"
+#include "fault_injector.h"
 #include "log.h"
 #include "options.h"
 #include "seedchip.h"
@@ -84,6 +101,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <string>
 #include <string_view>
 
 using namespace seed::device;
@@ -168,6 +187,21 @@ int run(const Options& opt) {
     if (!chip)
         return 1;
 
+    FaultInjector injector(*chip);
+    for (const std::string& command : opt.faults) {
+        auto reply = injector.execute(command);
+        if (reply && reply->starts_with("error")) {
+            log::error("--fault '{}': {}", command, *reply);
+            return 2;
+        }
+    }
+    std::unique_ptr<ControlSocket> control;
+    if (!opt.control_path.empty()) {
+        control = ControlSocket::create(opt.control_path, injector);
+        if (!control)
+            return 1;
+    }
+
     auto listener = vfio_user::Listener::create(opt.socket_path);
     if (!listener)
         return 1;
@@ -177,6 +211,7 @@ int run(const Options& opt) {
         return 1;
 
     vfio_user::Server server(*chip);
+    server.set_poll_source(control.get());
     int ret = server.run(*listener, stop_fd.get());
     if (ret == 0)
         log::info("stopping");

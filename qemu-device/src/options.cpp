@@ -130,7 +130,8 @@ ParseResult parse_options(std::span<const std::string_view> args) {
             name = name.substr(0, eq);
         }
         static constexpr std::string_view kWithValue[] = {
-            "socket", "hbm", "queues", "engines", "uuid", "serial", "ready-fd", "log-level"};
+            "socket", "hbm",      "queues",    "engines", "uuid",
+            "serial", "ready-fd", "log-level", "control", "fault"};
         bool known = false;
         for (auto candidate : kWithValue)
             known = known || candidate == name;
@@ -189,6 +190,14 @@ ParseResult parse_options(std::span<const std::string_view> args) {
             if (!fd)
                 return fail(fmt::format("--ready-fd: '{}' is not a file descriptor number", v));
             opt.ready_fd = *fd;
+        } else if (name == "control") {
+            if (v.empty())
+                return fail("--control: empty path");
+            if (v.size() > kSocketPathMax)
+                return fail(fmt::format("--control: path longer than {} bytes", kSocketPathMax));
+            opt.control_path = std::string(v);
+        } else if (name == "fault") {
+            opt.faults.emplace_back(v); // checked when the device exists
         } else if (name == "log-level") {
             auto level = parse_log_level(v);
             if (!level)
@@ -233,6 +242,12 @@ SeedChip PCIe accelerator model: a vfio-user server for QEMU's vfio-user-pci.
                      (default: none)
   --log-level LEVEL  error, warn, info or debug; log goes to stderr
                      (default: warn)
+  --control PATH     fault injection control socket (docs/hardware.md §16):
+                     one command per line, e.g. "hang-queue 3", "help";
+                     a stale socket is replaced, removed on exit (default: none)
+  --fault CMD        run control command CMD once the device exists, before
+                     the socket accepts a connection; repeatable, in order;
+                     a failing command exits with status 2
   -h, --help         print this help and exit
   --version          print the version and exit
 

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace seed::device {
 
@@ -43,6 +44,8 @@ struct Options {
     std::string serial;
     int ready_fd = -1; ///< -1: not requested.
     LogLevel log_level = LogLevel::kWarn;
+    std::string control_path;        ///< --control; empty: no control socket
+    std::vector<std::string> faults; ///< --fault commands, in order
 };
 
 enum class ParseAction { kRun, kHelp, kVersion, kError };

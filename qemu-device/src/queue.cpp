@@ -34,7 +34,8 @@ bool cpl_addr_valid(uint64_t addr) {
 class Queue::Runner final : public PacketEnv {
 public:
     explicit Runner(Queue& q, unsigned context)
-        : q_(q), memory_(q.deps_.mmu, q.deps_.dma, q.deps_.hbm, context, &q.abort_) {}
+        : q_(q),
+          memory_(q.deps_.mmu, q.deps_.dma, q.deps_.hbm, context, &q.abort_, &q.mmu_inject_) {}
 
     ContextAddressSpace& memory() override { return memory_; }
     bool aborted() const override { return q_.abort_.load(); }
@@ -43,6 +44,7 @@ public:
         if (!e)
             return false;
         engine_ = static_cast<uint16_t>(*e);
+        started_ = Clock::now();
         // The limit in force when the packet starts applies to it.
         const uint32_t limit = q_.deps_.watchdog_ms.load();
         if (limit != 0) {
@@ -59,9 +61,19 @@ public:
                 [q, generation, limit, start] { q->watchdog_expired(generation, limit, start); });
             armed_ = true;
         }
+        if (q_.hang_mode_.load(std::memory_order_relaxed) != 0 && !q_.hang_here()) {
+            release_engine();
+            return false;
+        }
         return true;
     }
     void release_engine() override {
+        if (engine_ != kNoEngine) {
+            // Injected slowness (§16): hold the engine (factor - 1) times as long again.
+            const uint32_t factor = q_.deps_.engines.slow_factor(engine_);
+            if (factor > 1)
+                q_.slow_down((Clock::now() - started_) * (factor - 1));
+        }
         if (armed_) {
             // Returns once a running expiry handler has finished.
             q_.deps_.watchdog.disarm(q_.index_);
@@ -93,6 +105,7 @@ private:
     ContextAddressSpace memory_;
     uint16_t engine_ = kNoEngine;
     bool armed_ = false;
+    Clock::time_point started_{};
 };
 
 Queue::Queue(unsigned index, const QueueDeps& deps) : index_(index), deps_(deps) {
@@ -348,6 +361,8 @@ void Queue::stop_locked(uint32_t error, uint32_t index, const PacketFailure& fai
     ev.packet_offset = fail.offset;
     ev.data = error == SEED_ERR_MMU_FAULT ? fail.pte : event_data;
     ev.tag = fail.tag;
+    if (error == SEED_ERR_MMU_FAULT && mmu_inject_.hit.exchange(false))
+        ev.flags = SEED_EVENT_F_INJECTED;
     deps_.events.post(ev);
     if (!record_writable)
         return; // the error is visible in the event and SEED_QREG_ERROR only
@@ -389,6 +404,7 @@ void Queue::watchdog_expired(uint64_t generation, uint32_t limit_ms, Clock::time
 
 void Queue::queue_reset_locked() {
     hang_.reset();
+    hang_mode_ = 0; // only a non-sticky hang gets here
     head_ = tail_ = 0;
     error_ = 0;
     bad_doorbell_.reset();
@@ -420,6 +436,9 @@ void Queue::power_on_locked() {
     bad_doorbell_.reset();
     irq_deferred_ = false;
     hang_.reset();
+    hang_mode_ = 0;
+    mmu_inject_.armed = 0;
+    mmu_inject_.hit = false;
     abort_ = false;
 }
 
@@ -452,6 +471,34 @@ void Queue::finish_device_reset() {
     cv_.wait(guard, [&] { return !device_reset_requested_; });
 }
 
+Queue::Snapshot Queue::snapshot() {
+    std::lock_guard guard(lock_);
+    return {state_, head_, tail_, context_, priority_.load(), error_, fence_};
+}
+
+void Queue::inject_hang(bool sticky) {
+    hang_mode_ = static_cast<uint32_t>(sticky ? HangMode::kSticky : HangMode::kHang);
+}
+
+void Queue::clear_hang() {
+    {
+        std::lock_guard guard(lock_);
+        hang_mode_ = 0;
+    }
+    cv_.notify_all();
+}
+
+bool Queue::hang_here() {
+    std::unique_lock guard(lock_);
+    cv_.wait(guard, [&] { return abort_.load() || hang_mode_.load() == 0; });
+    return !abort_.load();
+}
+
+void Queue::slow_down(Clock::duration extra) {
+    std::unique_lock guard(lock_);
+    cv_.wait_for(guard, extra, [&] { return abort_.load(); });
+}
+
 uint32_t Queue::execute(uint32_t index, seed_pkt_raw& pkt, PacketFailure& fail) {
     uint64_t slot;
     unsigned context;
@@ -477,6 +524,10 @@ void Queue::run() {
             power_on_locked();
             device_reset_requested_ = false;
             cv_.notify_all();
+            continue;
+        }
+        if (reset_requested_ && hang_mode_.load() == static_cast<uint32_t>(HangMode::kSticky)) {
+            cv_.wait(guard); // a sticky hang: the queue reset never completes
             continue;
         }
         if (reset_requested_) {

@@ -17,6 +17,7 @@
 // 1 MiB) and completes it.
 #pragma once
 
+#include "context_address_space.h"
 #include "dma.h"
 #include "engine_pool.h"
 #include "event_log.h"
@@ -74,11 +75,38 @@ public:
 
     uint32_t state();
 
+    /// Register values for the control socket's `queue` command.
+    struct Snapshot {
+        uint32_t state = 0;
+        uint32_t head = 0;
+        uint32_t tail = 0;
+        uint32_t context = 0;
+        uint32_t priority = 0;
+        uint32_t error = 0;
+        uint64_t fence = 0;
+    };
+    Snapshot snapshot();
+
+    /// Fault injection (docs/hardware.md §16): the engine packet running now,
+    /// or else the next one, stops making progress until an abort (watchdog,
+    /// reset, FATAL) or clear_hang(). A queue reset clears a non-sticky hang
+    /// and never completes while a sticky one is set; a device reset clears both.
+    enum class HangMode : uint32_t { kNone = 0, kHang = 1, kSticky = 2 };
+    void inject_hang(bool sticky);
+    void clear_hang();
+    HangMode hang_mode() const { return static_cast<HangMode>(hang_mode_.load()); }
+    /// Arms a one-shot MMU fault (InjectedMmuFault::kRead/kWrite bits; 0 disarms).
+    void inject_mmu_fault(uint32_t types) { mmu_inject_.armed = types; }
+
 private:
     class Runner;
     using Clock = std::chrono::steady_clock;
 
     void run();
+    /// Blocks an engine packet while a hang is injected; false if aborted.
+    bool hang_here();
+    /// Waits @p extra (injected slowness) unless aborted first.
+    void slow_down(Clock::duration extra);
     /// Fetches and runs ring packet @p index; lock_ is not held.
     uint32_t execute(uint32_t index, seed_pkt_raw& pkt, PacketFailure& fail);
     void retire_locked(const seed_pkt_raw& pkt);
@@ -127,6 +155,8 @@ private:
     std::optional<uint32_t> bad_doorbell_;
     bool shutdown_ = false;
     std::atomic<bool> abort_{false};
+    std::atomic<uint32_t> hang_mode_{0}; // HangMode; checked once per engine packet
+    InjectedMmuFault mmu_inject_;        // checked once per translation
     // Engine watchdog (§5.4): packet number on an engine, and an expiry.
     struct Hang {
         uint32_t limit_ms = 0;

@@ -91,7 +91,7 @@ std::unique_ptr<SeedChip> SeedChip::create(const SeedChipConfig& config) {
 
 SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
     : config_(config), hbm_(std::move(hbm)), msix_(SEED_MSIX_VECTORS), mmu_(dma_, config_.hbm_size),
-      event_log_(dma_, msix_), engines_(std::max(1u, config_.engines)),
+      event_log_(dma_, msix_), engines_(std::max(1u, config_.engines)), telemetry_(dma_, engines_),
       config_space_(make_config_space()) {
     for (size_t i = 0; i < uuid_regs_.size(); ++i)
         uuid_regs_[i] = load_le32(&config_.uuid.bytes[4 * i]);
@@ -137,6 +137,8 @@ void SeedChip::enter_fatal(uint32_t cause) {
         ev.error = SEED_ERR_FATAL;
         ev.queue = ev.context = ev.engine = SEED_EVENT_NONE16;
         ev.info = cause;
+        if (cause == SEED_FATAL_INJECTED)
+            ev.flags = SEED_EVENT_F_INJECTED;
         event_log_.post(ev);
     }
 }
@@ -216,6 +218,11 @@ int SeedChip::bar_regs_access(uint64_t offset, std::span<uint8_t> read_data,
             std::fill(read_data.begin(), read_data.end(), 0);
         return 0;
     }
+    if (not_responding()) {
+        if (is_read)
+            std::fill(read_data.begin(), read_data.end(), uint8_t{0xff});
+        return 0;
+    }
     std::lock_guard guard(lock_);
     for (size_t i = 0; i < size; i += 4) {
         uint32_t reg = static_cast<uint32_t>(offset + i);
@@ -238,11 +245,15 @@ void SeedChip::msix_bar_read(uint64_t offset, std::span<uint8_t> data) const {
 }
 
 uint32_t SeedChip::read_register(uint32_t offset) {
+    if (not_responding())
+        return 0xffffffffu;
     std::lock_guard guard(lock_);
     return read_register_locked(offset);
 }
 
 void SeedChip::write_register(uint32_t offset, uint32_t value) {
+    if (not_responding())
+        return;
     std::lock_guard guard(lock_);
     write_register_locked(offset, value);
 }
@@ -293,6 +304,8 @@ uint32_t SeedChip::read_register_locked(uint32_t offset) const {
         return event_log_.read_register(offset);
     if (Mmu::owns_register(offset))
         return mmu_.read_register(offset);
+    if (Telemetry::owns_register(offset))
+        return telemetry_.read_register(offset);
     if (Queue* q = queue_at(offset))
         return q->read_register((offset - SEED_REG_QUEUE_BLOCK) % SEED_QUEUE_BLOCK_STRIDE);
     if (offset >= SEED_REG_UUID(0) && offset < SEED_REG_UUID(0) + SEED_UUID_BYTES)
@@ -322,6 +335,10 @@ void SeedChip::write_register_locked(uint32_t offset, uint32_t value) {
         TlbInvalidation done;
         if (mmu_.write_register(offset, value, &done))
             event_log_.tlb_invalidation_done(done.seq, done.irq);
+        return;
+    }
+    if (Telemetry::owns_register(offset)) {
+        telemetry_.write_register(offset, value);
         return;
     }
     if (Queue* q = queue_at(offset)) {
@@ -406,6 +423,8 @@ void SeedChip::finish_reset_locked(bool post_event) {
     irq_test_count_ = 0;
     watchdog_ms_ = 0;
     fatal_cause_ = SEED_FATAL_NONE;
+    poisoned_pages_.clear();
+    telemetry_.reset();
     ++reset_count_;
     dev_status_ = SEED_DEV_STATUS_READY;
     msix_.clear_pending();
@@ -425,6 +444,7 @@ void SeedChip::reset() {
         previous.join();
     quiesce_queues();
     std::lock_guard guard(lock_);
+    not_responding_ = false; // a bus reset recovers "not responding" (§13.6)
     config_space_.reset();
     event_log_.bus_reset();
     finish_reset_locked(false);
@@ -436,6 +456,50 @@ void SeedChip::client_disconnected() {
     msix_.deassign_all();
     std::lock_guard guard(err_lock_);
     err_eventfd_.reset();
+}
+
+void SeedChip::inject_fatal() {
+    enter_fatal(SEED_FATAL_INJECTED);
+}
+
+void SeedChip::inject_ecc(bool uncorrectable, uint64_t addr) {
+    seed_event ev{};
+    ev.type = uncorrectable ? SEED_EVENT_ECC_UNCORRECTED : SEED_EVENT_ECC_CORRECTED;
+    ev.flags = SEED_EVENT_F_INJECTED;
+    ev.queue = ev.context = ev.engine = SEED_EVENT_NONE16;
+    ev.addr = addr;
+    std::lock_guard guard(lock_);
+    if (uncorrectable) {
+        telemetry_.count_uncorrectable_error();
+        poisoned_pages_.insert(addr & ~uint64_t{SEED_PAGE_SIZE - 1});
+        if ((dev_status_ & SEED_DEV_STATUS_ECC_UE) == 0) {
+            dev_status_ |= SEED_DEV_STATUS_ECC_UE;
+            event_log_.set_dev_status(dev_status_);
+        }
+    } else {
+        telemetry_.count_corrected_error();
+    }
+    event_log_.post(ev);
+}
+
+SeedChip::FaultView SeedChip::fault_view() {
+    FaultView v;
+    const seed_telemetry t = telemetry_.sample();
+    v.temp_mc = t.temp_mc;
+    v.power_mw = t.power_mw;
+    v.ecc_ce = t.ecc_ce;
+    v.ecc_ue = t.ecc_ue;
+    v.evlog = event_log_.enabled();
+    std::lock_guard guard(lock_);
+    v.dev_status = dev_status_;
+    v.reset_count = reset_count_;
+    v.poisoned_pages = poisoned_pages_.size();
+    for (auto& q : queues_) {
+        const uint32_t st = q->state();
+        if (st != SEED_QUEUE_STATE_DISABLED && st != SEED_QUEUE_STATE_RESETTING)
+            ++v.queues_enabled;
+    }
+    return v;
 }
 
 bool SeedChip::err_irq_assigned() const {

@@ -14,6 +14,7 @@
 #include "msix.h"
 #include "pci/config_space.h"
 #include "queue.h"
+#include "telemetry.h"
 #include "unique_fd.h"
 #include "uuid.h"
 #include "vfio_user/backend.h"
@@ -25,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,6 +74,32 @@ public:
     const SeedChipConfig& config() const { return config_; }
     bool err_irq_assigned() const;
 
+    // Fault injection (docs/hardware.md §16), for the FaultInjector only:
+    // never reachable from the guest.
+    unsigned queue_count() const { return static_cast<unsigned>(queues_.size()); }
+    Queue& queue(unsigned q) { return *queues_[q]; }
+    EnginePool& engines() { return engines_; }
+    /// Enters FATAL with SEED_FATAL_INJECTED (§13.5).
+    void inject_fatal();
+    /// An HBM ECC error at @p addr (< hbm_size, §13.4). An uncorrectable one
+    /// poisons the 4 KiB page and sets DEV_STATUS.ECC_UE.
+    void inject_ecc(bool uncorrectable, uint64_t addr);
+    /// "Not responding" (§13.6): BAR0 reads return all-ones, writes are dropped.
+    void set_not_responding(bool on) { not_responding_.store(on); }
+    bool not_responding() const { return not_responding_.load(std::memory_order_relaxed); }
+    struct FaultView {
+        uint32_t dev_status = 0;
+        uint32_t reset_count = 0;
+        unsigned queues_enabled = 0;
+        bool evlog = false;
+        uint32_t temp_mc = 0;
+        uint32_t power_mw = 0;
+        uint32_t ecc_ce = 0;
+        uint32_t ecc_ue = 0;
+        size_t poisoned_pages = 0;
+    };
+    FaultView fault_view();
+
 private:
     SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm);
 
@@ -106,6 +134,7 @@ private:
     EnginePool engines_;
     WaitHub waits_;
     Watchdog watchdog_;
+    mutable Telemetry telemetry_; // reads latch and advance the model; own lock
 
     // Lock order: lock_, then a Queue's lock, then the Mmu's, EventLog's and
     // Msix's locks. Queue engine threads never take lock_.
@@ -118,6 +147,9 @@ private:
     uint32_t reset_count_ = 0;
     uint32_t fatal_cause_ = 0;
     std::thread reset_thread_; // completes a DEV_CTRL reset
+    // Fault injection: poisoned HBM page addresses (§13.4), not responding (§13.6).
+    std::set<uint64_t> poisoned_pages_;
+    std::atomic<bool> not_responding_{false};
 
     mutable std::mutex err_lock_; /* Protects err_eventfd_ */
     UniqueFd err_eventfd_;

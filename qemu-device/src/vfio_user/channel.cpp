@@ -11,8 +11,11 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <vector>
 
 namespace seed::device::vfio_user {
 namespace {
@@ -37,18 +40,29 @@ void collect_fds(msghdr& mh, Message& msg) {
 
 } // namespace
 
-Channel::Channel(UniqueFd socket, int cancel_fd)
-    : socket_(std::move(socket)), cancel_fd_(cancel_fd) {
+Channel::Channel(UniqueFd socket, int cancel_fd, PollSource* extra)
+    : socket_(std::move(socket)), cancel_fd_(cancel_fd), extra_(extra) {
     int flags = ::fcntl(socket_.get(), F_GETFL);
     if (flags >= 0)
         ::fcntl(socket_.get(), F_SETFL, flags | O_NONBLOCK);
 }
 
 Channel::Wait Channel::wait(short events, int timeout_ms) {
-    pollfd fds[2] = {{socket_.get(), events, 0}, {cancel_fd_, POLLIN, 0}};
-    nfds_t count = cancel_fd_ >= 0 ? 2 : 1;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    std::vector<pollfd> fds;
     for (;;) {
-        int n = ::poll(fds, count, timeout_ms);
+        fds.assign({{socket_.get(), events, 0}, {cancel_fd_, POLLIN, 0}});
+        const size_t own = cancel_fd_ >= 0 ? 2 : 1;
+        fds.resize(own);
+        if (extra_ != nullptr)
+            extra_->add_fds(fds);
+        int timeout = timeout_ms;
+        if (timeout_ms >= 0) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            timeout = static_cast<int>(std::max<int64_t>(0, left.count()));
+        }
+        int n = ::poll(fds.data(), fds.size(), timeout);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -56,10 +70,13 @@ Channel::Wait Channel::wait(short events, int timeout_ms) {
         }
         if (n == 0)
             return Wait::kTimeout;
-        if (count == 2 && fds[1].revents != 0)
+        if (own == 2 && fds[1].revents != 0)
             return Wait::kCancelled;
+        if (fds.size() > own)
+            extra_->handle(std::span<const pollfd>(fds).subspan(own));
         // POLLHUP/POLLERR included: the next recv or send reports them.
-        return Wait::kReady;
+        if (fds[0].revents != 0)
+            return Wait::kReady;
     }
 }
 

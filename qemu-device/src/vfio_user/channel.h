@@ -7,6 +7,7 @@
 #pragma once
 
 #include "unique_fd.h"
+#include "vfio_user/poll_source.h"
 #include "vfio_user/protocol.h"
 
 #include <chrono>
@@ -35,7 +36,8 @@ class Channel {
 public:
     /// Takes the connected @p socket (made non-blocking). Waits are cut short
     /// when @p cancel_fd (if >= 0) becomes readable; it is never read.
-    Channel(UniqueFd socket, int cancel_fd);
+    /// @p extra (optional) is served while the channel waits.
+    Channel(UniqueFd socket, int cancel_fd, PollSource* extra = nullptr);
 
     int fd() const { return socket_.get(); }
 
@@ -58,6 +60,7 @@ private:
 
     UniqueFd socket_;
     int cancel_fd_;
+    PollSource* extra_;
 };
 
 } // namespace seed::device::vfio_user

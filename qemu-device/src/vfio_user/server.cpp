@@ -15,7 +15,9 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <span>
 #include <string_view>
+#include <vector>
 
 namespace seed::device::vfio_user {
 namespace {
@@ -116,9 +118,12 @@ bool valid_capabilities(std::string_view text) {
 } // namespace
 
 int Server::run(Listener& listener, int stop_fd) {
+    std::vector<pollfd> fds;
     for (;;) {
-        pollfd fds[2] = {{listener.fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
-        int n = ::poll(fds, 2, -1);
+        fds.assign({{listener.fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}});
+        if (extra_ != nullptr)
+            extra_->add_fds(fds);
+        int n = ::poll(fds.data(), fds.size(), -1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -128,6 +133,8 @@ int Server::run(Listener& listener, int stop_fd) {
         }
         if (fds[1].revents != 0)
             return 0;
+        if (fds.size() > 2)
+            extra_->handle(std::span<const pollfd>(fds).subspan(2));
         if ((fds[0].revents & (POLLERR | POLLNVAL)) != 0) {
             log::error("listening socket failed");
             return -EIO;
@@ -147,7 +154,7 @@ int Server::run(Listener& listener, int stop_fd) {
 }
 
 ServeResult Server::serve(UniqueFd client, int stop_fd) {
-    Channel channel(std::move(client), stop_fd);
+    Channel channel(std::move(client), stop_fd, extra_);
     negotiated_ = false;
     ServeResult result = ServeResult::kDisconnected;
     for (;;) {

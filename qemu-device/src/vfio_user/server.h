@@ -11,6 +11,7 @@
 #include "unique_fd.h"
 #include "vfio_user/backend.h"
 #include "vfio_user/channel.h"
+#include "vfio_user/poll_source.h"
 
 #include <cstdint>
 #include <vector>
@@ -28,6 +29,9 @@ enum class ServeResult {
 class Server {
 public:
     explicit Server(Backend& backend) : backend_(backend) {}
+
+    /// Also serves @p extra (e.g. the control socket) from the event loop.
+    void set_poll_source(PollSource* extra) { extra_ = extra; }
 
     /// Serves clients of @p listener one after the other until @p stop_fd is
     /// readable. Returns 0, or -errno if the listening socket fails.
@@ -60,6 +64,7 @@ private:
     Reply handle_device_reset(const Message& msg);
 
     Backend& backend_;
+    PollSource* extra_ = nullptr;
     bool negotiated_ = false;
 };
 
