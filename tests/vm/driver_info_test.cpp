@@ -141,18 +141,6 @@ bool same_bytes(const drm_seed_get_info& a, const drm_seed_get_info& b) {
     return std::memcmp(&a, &b, sizeof(a)) == 0;
 }
 
-std::string uuid_string(const __u8 (&uuid)[16]) {
-    std::string s;
-    char byte[3];
-    for (size_t i = 0; i < sizeof(uuid); i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            s += '-';
-        std::snprintf(byte, sizeof(byte), "%02x", unsigned{uuid[i]});
-        s += byte;
-    }
-    return s;
-}
-
 // The serial field must be NUL terminated; returns it as a string.
 std::string serial_string(const drm_seed_get_info& info) {
     const void* nul = std::memchr(info.serial, '\0', sizeof(info.serial));
@@ -306,7 +294,7 @@ TEST_F(SeedDriver, SerialsAndUuidsMatchVmChips) {
         drm_seed_get_info info{};
         ASSERT_EQ(get_info(n.fd.get(), info), 0) << n.path;
         serials.insert(serial_string(info));
-        uuids.insert(uuid_string(info.uuid));
+        uuids.insert(seed::vm::format_uuid(info.uuid));
     }
     EXPECT_EQ(serials, want_serials);
     EXPECT_EQ(uuids, want_uuids);

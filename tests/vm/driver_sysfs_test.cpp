@@ -81,18 +81,6 @@ std::optional<std::string> read_attr(const fs::path& path) {
     return ss.str();
 }
 
-std::string uuid_text(const __u8 (&uuid)[16]) {
-    std::string s;
-    char byte[3];
-    for (size_t i = 0; i < sizeof(uuid); i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            s += '-';
-        std::snprintf(byte, sizeof(byte), "%02x", unsigned{uuid[i]});
-        s += byte;
-    }
-    return s;
-}
-
 std::string line(const std::string& value) {
     return value + "\n";
 }
@@ -157,7 +145,7 @@ TEST_F(SeedSysfs, AttributesMatchGetInfo) {
         const fs::path& d = chip.device;
 
         ASSERT_NE(std::memchr(info.serial, '\0', sizeof(info.serial)), nullptr);
-        EXPECT_EQ(read_attr(d / "uuid"), line(uuid_text(info.uuid)));
+        EXPECT_EQ(read_attr(d / "uuid"), line(seed::vm::format_uuid(info.uuid)));
         EXPECT_EQ(read_attr(d / "serial"), line(info.serial));
 
         char buf[64];

@@ -7,6 +7,7 @@
 // so a change to the runner's scheme changes every test that relies on it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -37,6 +38,19 @@ inline std::string serial(unsigned k) {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "SEEDVM-%04u", k);
     return buf;
+}
+
+/// Canonical 8-4-4-4-12 text of a 16-byte UUID as GET_INFO returns it.
+inline std::string format_uuid(const unsigned char (&bytes)[16]) {
+    std::string s;
+    char byte[3];
+    for (size_t i = 0; i < sizeof(bytes); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            s += '-';
+        std::snprintf(byte, sizeof(byte), "%02x", unsigned{bytes[i]});
+        s += byte;
+    }
+    return s;
 }
 
 inline std::string uuid(unsigned k) {
