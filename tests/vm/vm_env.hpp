@@ -12,7 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <stdexcept>
 #include <string>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 namespace seed::vm {
 
@@ -58,5 +63,52 @@ inline std::string uuid(unsigned k) {
     std::snprintf(buf, sizeof(buf), "5eed0000-0000-4000-8000-%012x", k);
     return buf;
 }
+
+/// Path of chip k's fault-injection channel in the guest (see tools/seed-vm).
+inline std::string control_path(unsigned k) {
+    return "/run/seed-control/chip" + std::to_string(k);
+}
+
+/// Line-oriented client of a chip's fault-injection control socket
+/// (docs/hardware.md §16), reached through seed-vm's side channel.
+class Control {
+public:
+    explicit Control(unsigned chip) {
+        fd_ = ::open(control_path(chip).c_str(), O_RDWR | O_CLOEXEC);
+        if (fd_ < 0)
+            throw std::runtime_error("no control channel for chip " + std::to_string(chip));
+    }
+    Control(const Control&) = delete;
+    Control& operator=(const Control&) = delete;
+    ~Control() {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+
+    static bool available(unsigned chip) { return ::access(control_path(chip).c_str(), F_OK) == 0; }
+
+    /// Sends one command and returns its reply line ("ok ..." or "error ...").
+    std::string command(const std::string& line) {
+        const std::string out = line + "\n";
+        if (::write(fd_, out.data(), out.size()) != static_cast<ssize_t>(out.size()))
+            throw std::runtime_error("control write failed");
+        std::string reply;
+        for (;;) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 10000) <= 0)
+                throw std::runtime_error("no reply to '" + line + "'");
+            char c;
+            const ssize_t n = ::read(fd_, &c, 1);
+            if (n < 0)
+                throw std::runtime_error("control read failed");
+            if (n == 0 || c == '\n')
+                return reply;
+            reply += c;
+        }
+    }
+
+private:
+    int fd_ = -1;
+};
 
 } // namespace seed::vm
