@@ -18,7 +18,7 @@ ENV_FILE := $(SEED_CACHE)/env.sh
 # the first run creates them); an explicit KDIR=... wins.
 KMAKE = . $(ENV_FILE) && $(MAKE) -C kernel KDIR=$${KDIR:-$$SEED_KHEADERS}
 
-.PHONY: all deps userspace kernel test unit-test vm-test demo bench check \
+.PHONY: all deps userspace kernel test unit-test vm-test demo bench check fuzz \
 	format clean distclean cache-clean help
 
 all: userspace kernel
@@ -31,6 +31,7 @@ help:
 	@echo "make unit-test  host unit tests only"
 	@echo "make vm-test    VM integration tests only"
 	@echo "make check      kernel W=1 + sparse + checkpatch, clang-format check"
+	@echo "make fuzz       device-model libFuzzer targets, SEED_FUZZ_SECONDS each (30)"
 	@echo "make clean      remove build outputs; make cache-clean drops $(SEED_CACHE)"
 
 # Runs the installer only when its stamp is missing; the installer itself is
@@ -68,11 +69,16 @@ check: | $(ENV_FILE)
 	@tools/seed-format --check
 	@tests/abi/check-abi
 
+# Separate clang ASan/UBSan build in build-fuzz/; replays kept crash inputs,
+# then fuzzes each target from its seed corpus for a bounded time.
+fuzz: | $(ENV_FILE)
+	@tests/fuzz/run-fuzzers
+
 format:
 	@tools/seed-format
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz
 	-@[ -f $(ENV_FILE) ] && $(KMAKE) clean
 
 cache-clean:

@@ -18,6 +18,7 @@ struct AccessFault {
     uint32_t error = 0; ///< SEED_ERR_* (SEED_ERR_MMU_FAULT, SEED_ERR_BUS, SEED_ERR_ECC)
     uint64_t address = 0;
     bool write = false;
+    uint64_t hbm_address = 0; ///< SEED_ERR_ECC: the poisoned HBM address read
 };
 
 class AddressSpace {

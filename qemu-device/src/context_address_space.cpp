@@ -26,10 +26,27 @@ uint32_t ContextAddressSpace::fault_info() const {
                            mmu_fault_.reason, mmu_fault_.level);
 }
 
+bool ContextAddressSpace::bus_ready() {
+    if (gate_ == nullptr || gate_->open())
+        return true;
+    return gate_->wait_open(
+        [this] { return abort_ != nullptr && abort_->load(std::memory_order_relaxed); });
+}
+
+uint32_t ContextAddressSpace::check_poison(uint64_t va, uint64_t hbm, uint64_t n) {
+    const auto bad = hbm_.first_poisoned(hbm, n);
+    if (!bad)
+        return SEED_ERR_NONE;
+    fault_ = {SEED_ERR_ECC, va + (*bad - hbm), false, *bad};
+    return SEED_ERR_ECC;
+}
+
 template <typename Fn>
 uint32_t ContextAddressSpace::for_each_piece(uint64_t va, uint64_t length, bool write, Fn&& fn) {
     while (length != 0) {
         if (abort_ != nullptr && abort_->load(std::memory_order_relaxed))
+            return kErrAborted;
+        if (!bus_ready())
             return kErrAborted;
         std::shared_lock access(mmu_.access_lock());
         Translation t;
@@ -40,6 +57,9 @@ uint32_t ContextAddressSpace::for_each_piece(uint64_t va, uint64_t length, bool 
             return set_fault(va, write, f);
         const uint64_t n = std::min({length, t.contiguous, kMaxChunk});
         if (t.hbm) {
+            if (!write)
+                if (uint32_t err = check_poison(va, t.address, n))
+                    return err;
             fn(hbm_.data() + t.address, static_cast<size_t>(n), nullptr);
         } else if (!fn(nullptr, static_cast<size_t>(n), &t.address)) {
             return set_fault(va, write, {SEED_FAULT_REASON_TARGET_BUS, 0, 0});
@@ -114,6 +134,8 @@ uint32_t ContextAddressSpace::copy(uint64_t dst, uint64_t src, uint64_t length) 
 }
 
 uint32_t ContextAddressSpace::load64(uint64_t va, uint64_t& value) {
+    if (!bus_ready())
+        return kErrAborted;
     std::shared_lock access(mmu_.access_lock());
     Translation t;
     MmuFault f;
@@ -122,6 +144,8 @@ uint32_t ContextAddressSpace::load64(uint64_t va, uint64_t& value) {
     if (!mmu_.translate(context_, va, false, t, f))
         return set_fault(va, false, f);
     if (t.hbm) {
+        if (uint32_t err = check_poison(va, t.address, sizeof(value)))
+            return err;
         value = std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(hbm_.data() + t.address))
                     .load(std::memory_order_acquire);
         return SEED_ERR_NONE;
@@ -133,6 +157,8 @@ uint32_t ContextAddressSpace::load64(uint64_t va, uint64_t& value) {
 }
 
 uint32_t ContextAddressSpace::store64(uint64_t va, uint64_t value) {
+    if (!bus_ready())
+        return kErrAborted;
     std::shared_lock access(mmu_.access_lock());
     Translation t;
     MmuFault f;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "address_space.h"
+#include "bus_gate.h"
 #include "dma.h"
 #include "hbm.h"
 #include "mmu.h"
@@ -45,11 +46,14 @@ class ContextAddressSpace final : public AddressSpace {
 public:
     /// @p abort, if given, is polled between chunks: once it is set, accesses
     /// stop and return kErrAborted. @p inject, if given, is checked before
-    /// each translation.
+    /// each translation. @p gate, if given, is waited for before each chunk
+    /// (page walks and transfers stall while the device may not master the
+    /// bus, §2.4). Reads of poisoned HBM fail with SEED_ERR_ECC (§13.4).
     ContextAddressSpace(Mmu& mmu, Dma& dma, Hbm& hbm, unsigned context,
                         const std::atomic<bool>* abort = nullptr,
-                        InjectedMmuFault* inject = nullptr)
-        : mmu_(mmu), dma_(dma), hbm_(hbm), context_(context), abort_(abort), inject_(inject) {}
+                        InjectedMmuFault* inject = nullptr, BusGate* gate = nullptr)
+        : mmu_(mmu), dma_(dma), hbm_(hbm), context_(context), abort_(abort), inject_(inject),
+          gate_(gate) {}
 
     uint32_t read(uint64_t va, void* dst, size_t length) override;
     uint32_t write(uint64_t va, const void* src, size_t length) override;
@@ -80,6 +84,10 @@ private:
     uint32_t for_each_piece(uint64_t va, uint64_t length, bool write, Fn&& fn);
     uint32_t set_fault(uint64_t va, bool write, const MmuFault& fault);
     bool injected(bool write) { return inject_ != nullptr && inject_->take(write); }
+    /// Waits for the bus gate; false if aborted meanwhile.
+    bool bus_ready();
+    /// SEED_ERR_ECC if [hbm, hbm + n) read at @p va holds poison, else 0.
+    uint32_t check_poison(uint64_t va, uint64_t hbm, uint64_t n);
 
     Mmu& mmu_;
     Dma& dma_;
@@ -87,6 +95,7 @@ private:
     const unsigned context_;
     const std::atomic<bool>* abort_;
     InjectedMmuFault* inject_;
+    BusGate* gate_;
     AccessFault fault_;
     MmuFault mmu_fault_;
 };

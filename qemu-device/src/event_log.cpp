@@ -121,6 +121,11 @@ void EventLog::write_register(uint32_t offset, uint32_t value) {
 void EventLog::write_status_locked() {
     if ((ctrl_ & SEED_EVLOG_CTRL_ENABLE) == 0 || notify_failed_)
         return;
+    if (held_) {
+        status_dirty_ = true;
+        return;
+    }
+    status_dirty_ = false;
     seed_status_block sb{};
     sb.dev_status = dev_status_;
     sb.evlog_wptr = wptr_;
@@ -154,9 +159,19 @@ void EventLog::raise_locked() {
 
 void EventLog::post(seed_event event) {
     std::lock_guard guard(lock_);
+    post_locked(event);
+}
+
+void EventLog::post_locked(seed_event event) {
     if ((ctrl_ & SEED_EVLOG_CTRL_ENABLE) == 0 || notify_failed_)
         return;
-    if (wptr_ - head_ >= size_) {
+    if (event.timestamp == 0)
+        event.timestamp = device_clock_ns();
+    if (held_ && held_events_.size() < size_) {
+        held_events_.push_back(event);
+        return;
+    }
+    if (held_ || wptr_ - head_ >= size_) {
         ++dropped_;
         overflow_ = true;
         write_status_locked();
@@ -164,8 +179,6 @@ void EventLog::post(seed_event event) {
         return;
     }
     event.seq = wptr_;
-    if (event.timestamp == 0)
-        event.timestamp = device_clock_ns();
     if (overflow_)
         event.flags |= SEED_EVENT_F_OVERFLOW;
     event.reserved = 0;
@@ -217,8 +230,23 @@ void EventLog::reset_done(uint32_t dev_status, uint32_t reset_count, uint32_t tl
     post(ev);
 }
 
+void EventLog::set_held(bool held) {
+    std::lock_guard guard(lock_);
+    held_ = held;
+    if (held)
+        return;
+    std::vector<seed_event> events;
+    events.swap(held_events_);
+    for (const seed_event& ev : events)
+        post_locked(ev);
+    if (status_dirty_)
+        write_status_locked();
+}
+
 void EventLog::bus_reset() {
     std::lock_guard guard(lock_);
+    held_events_.clear();
+    status_dirty_ = false;
     base_ = status_addr_ = 0;
     size_ = head_ = ctrl_ = wptr_ = dropped_ = 0;
     overflow_ = false;

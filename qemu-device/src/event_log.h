@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <vector>
 
 namespace seed::device {
 
@@ -45,6 +46,11 @@ public:
     /// Bus reset: log disabled and every register cleared.
     void bus_reset();
 
+    /// While held (the device may not master the bus, §2.4), events and
+    /// status block updates are kept in the device, in order; releasing
+    /// writes them. Events beyond the ring's size are dropped and counted.
+    void set_held(bool held);
+
     bool enabled() const;
     /// Called (with this log's lock held) when a write to the log or status
     /// block fails; it must not call back into the log. Set once, before use.
@@ -55,6 +61,7 @@ public:
 private:
     void write_status_locked();
     void raise_locked();
+    void post_locked(seed_event event);
 
     Dma& dma_;
     Msix& msix_;
@@ -72,6 +79,10 @@ private:
     uint32_t dev_status_ = SEED_DEV_STATUS_READY;
     uint32_t tlb_inv_done_ = 0;
     uint32_t reset_count_ = 0;
+    // Held while the device may not master the bus.
+    bool held_ = false;
+    bool status_dirty_ = false;
+    std::vector<seed_event> held_events_;
     std::atomic<bool> notify_failed_{false};
     std::function<void()> on_failure_;
 };

@@ -208,10 +208,19 @@ std::string FaultInjector::run(const std::vector<std::string_view>& w) {
         chip_.set_not_responding(cmd == "stop-responding");
         return "ok";
     }
-    if (cmd == "unplug" || cmd == "replug") {
+    if (cmd == "unplug") {
         if (args != 0)
             return usage(cmd);
-        return error(fmt::format("{} is not supported by this model version", cmd));
+        chip_.unplug();
+        return "ok";
+    }
+    if (cmd == "replug") {
+        if (args != 0)
+            return usage(cmd);
+        if (!chip_.removed())
+            return error("device is not unplugged");
+        chip_.replug();
+        return "ok";
     }
     if (cmd == "clear") {
         if (args != 0)
@@ -224,7 +233,9 @@ std::string FaultInjector::run(const std::vector<std::string_view>& w) {
 std::string FaultInjector::status() {
     const SeedChip::FaultView v = chip_.fault_view();
     std::string_view state = "running";
-    if (chip_.not_responding())
+    if (chip_.removed())
+        state = "removed";
+    else if (chip_.not_responding())
         state = "not-responding";
     else if ((v.dev_status & SEED_DEV_STATUS_RESETTING) != 0)
         state = "resetting";

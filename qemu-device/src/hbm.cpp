@@ -8,8 +8,11 @@
 
 #include <sys/mman.h>
 
+#include <hw/seed_hw.h>
+
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 namespace seed::device {
 
@@ -45,6 +48,49 @@ int Hbm::write(uint64_t offset, std::span<const uint8_t> in) {
         return 0;
     std::memcpy(data() + offset, in.data(), in.size());
     return 0;
+}
+
+void Hbm::zero() {
+    // Private anonymous memory reads as zero again once given back.
+    if (::madvise(mapping_.get(), size_, MADV_DONTNEED) != 0) {
+        log::warn("HBM: madvise(MADV_DONTNEED) failed: {}; clearing by hand", std::strerror(errno));
+        std::memset(data(), 0, size_);
+    }
+}
+
+namespace {
+constexpr uint64_t kPageMask = ~uint64_t{SEED_PAGE_SIZE - 1};
+}
+
+void Hbm::poison(uint64_t offset) {
+    std::unique_lock guard(poison_lock_);
+    poisoned_.insert(offset & kPageMask);
+    poison_count_.store(poisoned_.size());
+}
+
+void Hbm::clear_poison() {
+    std::unique_lock guard(poison_lock_);
+    poisoned_.clear();
+    poison_count_.store(0);
+}
+
+size_t Hbm::poisoned_pages() const {
+    return poison_count_.load();
+}
+
+std::optional<uint64_t> Hbm::first_poisoned(uint64_t offset, uint64_t length) const {
+    if (length == 0 || poison_count_.load(std::memory_order_relaxed) == 0)
+        return std::nullopt;
+    std::shared_lock guard(poison_lock_);
+    auto it = poisoned_.lower_bound(offset & kPageMask);
+    if (it == poisoned_.end())
+        return std::nullopt;
+    const uint64_t page = *it;
+    if (page <= offset)
+        return offset; // the page holding offset itself
+    if (page - offset < length)
+        return page;
+    return std::nullopt;
 }
 
 } // namespace seed::device

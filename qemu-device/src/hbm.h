@@ -7,8 +7,12 @@
 
 #include "mapping.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <set>
+#include <shared_mutex>
 #include <span>
 #include <utility>
 
@@ -29,6 +33,18 @@ public:
     /// Direct access for device engines; callers must stay within size().
     uint8_t* data() { return static_cast<uint8_t*>(mapping_.get()); }
 
+    /// Power-on contents: every byte zero (the backing is given back).
+    void zero();
+
+    /// Poison (docs/hardware.md §13.4): an uncorrectable error poisons the
+    /// 4 KiB page holding @p offset. Thread safe.
+    void poison(uint64_t offset);
+    void clear_poison();
+    size_t poisoned_pages() const;
+    /// The first address in [@p offset, @p offset + @p length) that lies in a
+    /// poisoned page, if any. Cheap while nothing is poisoned.
+    std::optional<uint64_t> first_poisoned(uint64_t offset, uint64_t length) const;
+
 private:
     Hbm(Mapping mapping, uint64_t size) : mapping_(std::move(mapping)), size_(size) {}
     bool contains(uint64_t offset, uint64_t length) const {
@@ -37,6 +53,9 @@ private:
 
     Mapping mapping_;
     uint64_t size_;
+    mutable std::shared_mutex poison_lock_; /* Protects poisoned_ */
+    std::set<uint64_t> poisoned_;           // page addresses
+    std::atomic<size_t> poison_count_{0};   // poisoned_.size(), for the fast path
 };
 
 } // namespace seed::device

@@ -24,7 +24,7 @@ int Msix::assign(uint32_t start, std::span<UniqueFd> fds) {
         uint32_t v = start + static_cast<uint32_t>(i);
         fds_[v] = std::move(fds[i]);
         uint64_t bit = 1ull << (v % 64);
-        if (fds_[v].valid() && (pending_[v / 64] & bit) != 0) {
+        if (!held_ && fds_[v].valid() && (pending_[v / 64] & bit) != 0) {
             pending_[v / 64] &= ~bit;
             signal(fds_[v].get(), v);
         }
@@ -51,12 +51,26 @@ bool Msix::raise(uint32_t vector) {
     if (vector >= vector_count_)
         return false;
     std::lock_guard guard(lock_);
-    if (!fds_[vector].valid()) {
+    if (held_ || !fds_[vector].valid()) {
         pending_[vector / 64] |= 1ull << (vector % 64);
         return false;
     }
     signal(fds_[vector].get(), vector);
     return true;
+}
+
+void Msix::set_held(bool held) {
+    std::lock_guard guard(lock_);
+    held_ = held;
+    if (held)
+        return;
+    for (uint32_t v = 0; v < vector_count_; ++v) {
+        const uint64_t bit = 1ull << (v % 64);
+        if (fds_[v].valid() && (pending_[v / 64] & bit) != 0) {
+            pending_[v / 64] &= ~bit;
+            signal(fds_[v].get(), v);
+        }
+    }
 }
 
 bool Msix::pending(uint32_t vector) const {

@@ -32,8 +32,13 @@ public:
     void deassign_all();
 
     /// Signals @p vector. Returns true if an eventfd was written, false if the
-    /// vector was latched pending (no eventfd) or is out of range.
+    /// vector was latched pending (no eventfd, or held) or is out of range.
     bool raise(uint32_t vector);
+
+    /// While held (the device may not master the bus, §2.4, §13.6), raised
+    /// vectors are latched pending; releasing fires every pending vector
+    /// that has an eventfd.
+    void set_held(bool held);
 
     bool pending(uint32_t vector) const;
     void clear_pending();
@@ -52,6 +57,7 @@ private:
     mutable std::mutex lock_;       /* Protects fds_, pending_ */
     std::vector<UniqueFd> fds_;     // one per vector, invalid if unassigned
     std::vector<uint64_t> pending_; // PBA qwords
+    bool held_ = false;
 };
 
 } // namespace seed::device

@@ -34,8 +34,8 @@ bool cpl_addr_valid(uint64_t addr) {
 class Queue::Runner final : public PacketEnv {
 public:
     explicit Runner(Queue& q, unsigned context)
-        : q_(q),
-          memory_(q.deps_.mmu, q.deps_.dma, q.deps_.hbm, context, &q.abort_, &q.mmu_inject_) {}
+        : q_(q), memory_(q.deps_.mmu, q.deps_.dma, q.deps_.hbm, context, &q.abort_, &q.mmu_inject_,
+                         &q.deps_.gate) {}
 
     ContextAddressSpace& memory() override { return memory_; }
     bool aborted() const override { return q_.abort_.load(); }
@@ -91,6 +91,8 @@ public:
             q_.state_ = waiting ? SEED_QUEUE_STATE_WAITING : SEED_QUEUE_STATE_RUNNING;
     }
     void nested_irq() override {
+        if (!q_.deps_.gate.wait_open([this] { return q_.abort_.load(); }))
+            return;
         std::lock_guard guard(q_.lock_);
         if (q_.abort_.load())
             return;
@@ -134,6 +136,11 @@ bool Queue::enabled_locked() const {
 uint32_t Queue::state() {
     std::lock_guard guard(lock_);
     return state_;
+}
+
+void Queue::bus_changed() {
+    { std::lock_guard guard(lock_); }
+    cv_.notify_all();
 }
 
 uint32_t Queue::read_register(uint32_t qreg) {
@@ -248,6 +255,16 @@ void Queue::enable_locked() {
     cpl_valid_ = cpl_addr_valid(cpl_addr_);
     head_ = tail_ = 0;
     error_ = 0;
+    if (!deps_.gate.open()) {
+        // No DMA now (§2.4): the state changes at once, the record and event
+        // follow when the gate opens.
+        log::guest_error("queue {}: enabled while Bus Master Enable is clear", index_);
+        state_ = check != 0 ? SEED_QUEUE_STATE_STOPPED : SEED_QUEUE_STATE_IDLE;
+        error_ = check != 0 ? SEED_ERR_QUEUE_CONFIG : 0;
+        deferred_enable_ = check;
+        cv_.notify_all();
+        return;
+    }
     if (check != 0) {
         log::guest_error("queue {}: enable refused by check {}", index_, check);
         stop_locked(SEED_ERR_QUEUE_CONFIG, 0, PacketFailure{}, check);
@@ -408,6 +425,7 @@ void Queue::queue_reset_locked() {
     head_ = tail_ = 0;
     error_ = 0;
     bad_doorbell_.reset();
+    deferred_enable_.reset();
     reset_requested_ = false;
     abort_ = false;
     ++resets_;
@@ -434,6 +452,7 @@ void Queue::power_on_locked() {
     reset_requested_ = false;
     fatal_requested_ = false;
     bad_doorbell_.reset();
+    deferred_enable_.reset();
     irq_deferred_ = false;
     hang_.reset();
     hang_mode_ = 0;
@@ -507,6 +526,8 @@ uint32_t Queue::execute(uint32_t index, seed_pkt_raw& pkt, PacketFailure& fail) 
         slot = ring_base_ + uint64_t{index & (ring_size_ - 1)} * SEED_PKT_SIZE;
         context = context_;
     }
+    if (!deps_.gate.wait_open([this] { return abort_.load(); }))
+        return kErrAborted;
     if (deps_.dma.read(slot, &pkt, sizeof(pkt)) != 0) {
         log::guest_error("queue {}: ring slot {} at {:#x} unreadable", index_, index, slot);
         return SEED_ERR_BUS;
@@ -528,6 +549,25 @@ void Queue::run() {
         }
         if (reset_requested_ && hang_mode_.load() == static_cast<uint32_t>(HangMode::kSticky)) {
             cv_.wait(guard); // a sticky hang: the queue reset never completes
+            continue;
+        }
+        if (reset_requested_ && !cpl_valid_) {
+            queue_reset_locked(); // writes no record: needs no bus
+            continue;
+        }
+        if (!deps_.gate.open()) {
+            // No fetch, record or interrupt while the device may not master
+            // the bus (§2.4, §13.6); bus_changed() wakes us.
+            cv_.wait(guard);
+            continue;
+        }
+        if (deferred_enable_) {
+            const uint32_t check = *deferred_enable_;
+            deferred_enable_.reset();
+            if (check != 0)
+                stop_locked(SEED_ERR_QUEUE_CONFIG, 0, PacketFailure{}, check);
+            else if (!write_record_locked(SEED_CPL_STATUS_IDLE, 0, 0, nullptr))
+                stop_locked(SEED_ERR_BUS, 0, PacketFailure{}, 0, 0, false);
             continue;
         }
         if (reset_requested_) {
@@ -567,6 +607,9 @@ void Queue::run() {
             PacketFailure fail;
             const uint32_t err = execute(index, pkt, fail);
             guard.lock();
+            // The outcome is reported once the device may master the bus again.
+            while (!deps_.gate.open() && !shutdown_ && !device_reset_requested_)
+                cv_.wait(guard);
             if (hang_ && !reset_requested_ && !device_reset_requested_ && !shutdown_ &&
                 !bad_doorbell_ && !fatal_requested_) {
                 // The watchdog aborted the packet: stop with SEED_ERR_HANG.
@@ -581,7 +624,7 @@ void Queue::run() {
             if (err != SEED_ERR_NONE) {
                 if (!fail.located)
                     fail.opcode = err == SEED_ERR_BUS ? 0 : pkt.hdr.opcode;
-                stop_locked(err, index, fail);
+                stop_locked(err, index, fail, 0, fail.event_data);
             } else {
                 retire_locked(pkt);
             }

@@ -17,6 +17,7 @@
 // 1 MiB) and completes it.
 #pragma once
 
+#include "bus_gate.h"
 #include "context_address_space.h"
 #include "dma.h"
 #include "engine_pool.h"
@@ -48,6 +49,7 @@ struct QueueDeps {
     EnginePool& engines;
     WaitHub& waits;
     Watchdog& watchdog;
+    BusGate& gate;                            ///< host memory accesses wait for it (§2.4)
     const std::atomic<uint32_t>& watchdog_ms; ///< SEED_REG_WATCHDOG_MS
     uint32_t caps = 0;
 };
@@ -74,6 +76,9 @@ public:
     void enter_fatal();
 
     uint32_t state();
+
+    /// The bus gate opened: the engine thread resumes what it held back.
+    void bus_changed();
 
     /// Register values for the control socket's `queue` command.
     struct Snapshot {
@@ -148,6 +153,9 @@ private:
     uint64_t fence_ = 0;
     uint32_t resets_ = 0;
     bool cpl_valid_ = false; // CPL_ADDR passed check 4 at the last enable
+    // An enable while the bus gate was closed: its record (and, for a failed
+    // check, its event) is written by the engine thread once the gate opens.
+    std::optional<uint32_t> deferred_enable_; // the failed check, 0 if none
     // Requests to the engine thread.
     bool reset_requested_ = false;
     bool device_reset_requested_ = false;

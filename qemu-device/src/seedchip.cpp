@@ -101,8 +101,12 @@ SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
     for (size_t i = 0; i < serial_regs_.size(); ++i)
         serial_regs_[i] = load_le32(&serial[4 * i]);
     dev_status_ = SEED_DEV_STATUS_READY;
-    const QueueDeps deps{dma_,     mmu_,   *hbm_,     msix_,        event_log_,
-                         engines_, waits_, watchdog_, watchdog_ms_, kCaps};
+    // Bus Master Enable is clear at power-on: no DMA and no interrupts yet.
+    msix_.set_held(true);
+    event_log_.set_held(true);
+    telemetry_.set_held(true);
+    const QueueDeps deps{dma_,   mmu_,      *hbm_, msix_,        event_log_, engines_,
+                         waits_, watchdog_, gate_, watchdog_ms_, kCaps};
     const unsigned queues = std::min<unsigned>(config_.queues, SEED_MAX_QUEUES);
     for (unsigned q = 0; q < queues; ++q)
         queues_.push_back(std::make_unique<Queue>(q, deps));
@@ -117,12 +121,21 @@ SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
 SeedChip::~SeedChip() {
     if (reset_thread_.joinable())
         reset_thread_.join();
+    {
+        // A failed notification write may still arm enter_fatal(), which
+        // walks queues_: make it a no-op before the queues go away.
+        std::lock_guard guard(lock_);
+        shutting_down_ = true;
+    }
+    watchdog_.disarm(Watchdog::kDeviceSlot); // waits for a running handler
     queues_.clear(); // joins the engine threads while everything they use exists
     watchdog_.disarm(Watchdog::kDeviceSlot);
 }
 
 void SeedChip::enter_fatal(uint32_t cause) {
     std::lock_guard guard(lock_);
+    if (shutting_down_)
+        return;
     if ((dev_status_ & (SEED_DEV_STATUS_FATAL | SEED_DEV_STATUS_RESETTING)) != 0)
         return;
     log::error("device entered FATAL, cause {}", cause);
@@ -176,13 +189,19 @@ IrqInfo SeedChip::irq_info(uint32_t index) const {
 int SeedChip::region_read(uint32_t index, uint64_t offset, std::span<uint8_t> data) {
     if (index == kPciConfigRegionIndex) {
         std::lock_guard guard(lock_);
-        config_space_.read(static_cast<uint32_t>(offset), data);
+        if (removed()) // nothing answers: the root port completes with all-ones
+            std::fill(data.begin(), data.end(), uint8_t{0xff});
+        else
+            config_space_.read(static_cast<uint32_t>(offset), data);
         return 0;
     }
     if (index == SEED_BAR_REGS)
         return bar_regs_access(offset, data, {});
     if (index == SEED_BAR_MSIX) {
-        msix_bar_read(offset, data);
+        if (bars_dead())
+            std::fill(data.begin(), data.end(), uint8_t{0xff});
+        else
+            msix_bar_read(offset, data);
         return 0;
     }
     return -EINVAL;
@@ -191,7 +210,10 @@ int SeedChip::region_read(uint32_t index, uint64_t offset, std::span<uint8_t> da
 int SeedChip::region_write(uint32_t index, uint64_t offset, std::span<const uint8_t> data) {
     if (index == kPciConfigRegionIndex) {
         std::lock_guard guard(lock_);
+        if (removed())
+            return 0;
         config_space_.write(static_cast<uint32_t>(offset), data);
+        update_bus_gate_locked(); // Bus Master Enable may have changed
         return 0;
     }
     if (index == SEED_BAR_REGS)
@@ -218,7 +240,7 @@ int SeedChip::bar_regs_access(uint64_t offset, std::span<uint8_t> read_data,
             std::fill(read_data.begin(), read_data.end(), 0);
         return 0;
     }
-    if (not_responding()) {
+    if (bars_dead()) {
         if (is_read)
             std::fill(read_data.begin(), read_data.end(), uint8_t{0xff});
         return 0;
@@ -245,14 +267,14 @@ void SeedChip::msix_bar_read(uint64_t offset, std::span<uint8_t> data) const {
 }
 
 uint32_t SeedChip::read_register(uint32_t offset) {
-    if (not_responding())
+    if (bars_dead())
         return 0xffffffffu;
     std::lock_guard guard(lock_);
     return read_register_locked(offset);
 }
 
 void SeedChip::write_register(uint32_t offset, uint32_t value) {
-    if (not_responding())
+    if (bars_dead())
         return;
     std::lock_guard guard(lock_);
     write_register_locked(offset, value);
@@ -423,7 +445,7 @@ void SeedChip::finish_reset_locked(bool post_event) {
     irq_test_count_ = 0;
     watchdog_ms_ = 0;
     fatal_cause_ = SEED_FATAL_NONE;
-    poisoned_pages_.clear();
+    hbm_->clear_poison();
     telemetry_.reset();
     ++reset_count_;
     dev_status_ = SEED_DEV_STATUS_READY;
@@ -437,6 +459,10 @@ void SeedChip::reset() {
     std::thread previous;
     {
         std::lock_guard guard(lock_);
+        if (removed()) {
+            log::info("bus reset of a removed device: no effect");
+            return;
+        }
         previous = std::move(reset_thread_);
         dev_status_ = SEED_DEV_STATUS_RESETTING;
     }
@@ -448,6 +474,7 @@ void SeedChip::reset() {
     config_space_.reset();
     event_log_.bus_reset();
     finish_reset_locked(false);
+    update_bus_gate_locked(); // Bus Master Enable is clear again
     // Interrupt fds and DMA maps belong to the client and survive: QEMU sets
     // interrupts up again after the reset anyway.
 }
@@ -456,6 +483,61 @@ void SeedChip::client_disconnected() {
     msix_.deassign_all();
     std::lock_guard guard(err_lock_);
     err_eventfd_.reset();
+}
+
+void SeedChip::update_bus_gate_locked() {
+    const bool open = config_space_.bus_master_enabled() && !not_responding() && !removed();
+    if (open == gate_.open())
+        return;
+    if (!open) {
+        gate_.set_open(false);
+        msix_.set_held(true);
+        event_log_.set_held(true);
+        telemetry_.set_held(true);
+        return;
+    }
+    // Memory writes first, interrupts last, as the device would post them.
+    gate_.set_open(true);
+    event_log_.set_held(false);
+    telemetry_.set_held(false);
+    for (auto& q : queues_)
+        q->bus_changed();
+    msix_.set_held(false);
+}
+
+void SeedChip::set_not_responding(bool on) {
+    std::lock_guard guard(lock_);
+    not_responding_ = on;
+    update_bus_gate_locked();
+}
+
+void SeedChip::unplug() {
+    std::lock_guard guard(lock_);
+    removed_ = true;
+    update_bus_gate_locked(); // work in flight freezes and is abandoned
+}
+
+void SeedChip::replug() {
+    std::thread previous;
+    {
+        std::lock_guard guard(lock_);
+        previous = std::move(reset_thread_);
+        dev_status_ = SEED_DEV_STATUS_RESETTING;
+    }
+    if (previous.joinable())
+        previous.join();
+    quiesce_queues(); // abandons the frozen work
+    std::lock_guard guard(lock_);
+    removed_ = false;
+    not_responding_ = false;
+    config_space_.reset();
+    event_log_.bus_reset();
+    hbm_->zero();
+    telemetry_.power_on();
+    finish_reset_locked(false);
+    reset_count_ = 0;
+    update_bus_gate_locked();
+    log::info("device replugged in its power-on state");
 }
 
 void SeedChip::inject_fatal() {
@@ -470,14 +552,14 @@ void SeedChip::inject_ecc(bool uncorrectable, uint64_t addr) {
     ev.addr = addr;
     std::lock_guard guard(lock_);
     if (uncorrectable) {
-        telemetry_.count_uncorrectable_error();
-        poisoned_pages_.insert(addr & ~uint64_t{SEED_PAGE_SIZE - 1});
+        ev.data = telemetry_.count_uncorrectable_error();
+        hbm_->poison(addr);
         if ((dev_status_ & SEED_DEV_STATUS_ECC_UE) == 0) {
             dev_status_ |= SEED_DEV_STATUS_ECC_UE;
             event_log_.set_dev_status(dev_status_);
         }
     } else {
-        telemetry_.count_corrected_error();
+        ev.data = telemetry_.count_corrected_error();
     }
     event_log_.post(ev);
 }
@@ -493,7 +575,7 @@ SeedChip::FaultView SeedChip::fault_view() {
     std::lock_guard guard(lock_);
     v.dev_status = dev_status_;
     v.reset_count = reset_count_;
-    v.poisoned_pages = poisoned_pages_.size();
+    v.poisoned_pages = hbm_->poisoned_pages();
     for (auto& q : queues_) {
         const uint32_t st = q->state();
         if (st != SEED_QUEUE_STATE_DISABLED && st != SEED_QUEUE_STATE_RESETTING)

@@ -6,6 +6,7 @@
 // them to the vfio-user server as regions and interrupts.
 #pragma once
 
+#include "bus_gate.h"
 #include "dma.h"
 #include "engine_pool.h"
 #include "event_log.h"
@@ -26,7 +27,6 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -84,9 +84,18 @@ public:
     /// An HBM ECC error at @p addr (< hbm_size, §13.4). An uncorrectable one
     /// poisons the 4 KiB page and sets DEV_STATUS.ECC_UE.
     void inject_ecc(bool uncorrectable, uint64_t addr);
-    /// "Not responding" (§13.6): BAR0 reads return all-ones, writes are dropped.
-    void set_not_responding(bool on) { not_responding_.store(on); }
+    /// "Not responding" (§13.6): BAR reads return all-ones, writes are dropped,
+    /// work in flight is frozen (no DMA, no interrupts) until resume or a bus reset.
+    void set_not_responding(bool on);
     bool not_responding() const { return not_responding_.load(std::memory_order_relaxed); }
+    /// Surprise removal (§13.6): as not responding, and configuration reads
+    /// return all-ones; no reset has any effect.
+    void unplug();
+    /// Leaves "removed" in the power-on state (§14.1, §16.3).
+    void replug();
+    bool removed() const { return removed_.load(std::memory_order_relaxed); }
+    /// True while the device may master the bus (§2.4).
+    bool bus_open() const { return gate_.open(); }
     struct FaultView {
         uint32_t dev_status = 0;
         uint32_t reset_count = 0;
@@ -122,6 +131,11 @@ private:
     void finish_reset_locked(bool post_event);
     /// Enters FATAL with @p cause (§13.5). Runs on the timer thread.
     void enter_fatal(uint32_t cause);
+    /// Opens or closes the bus gate after Bus Master Enable, "not responding"
+    /// or "removed" changed.
+    void update_bus_gate_locked();
+    /// BAR accesses are dropped (writes) or read all-ones.
+    bool bars_dead() const { return not_responding() || removed(); }
 
     const SeedChipConfig config_;
     const std::unique_ptr<Hbm> hbm_;
@@ -134,6 +148,7 @@ private:
     EnginePool engines_;
     WaitHub waits_;
     Watchdog watchdog_;
+    BusGate gate_;                // closed until Bus Master Enable is set
     mutable Telemetry telemetry_; // reads latch and advance the model; own lock
 
     // Lock order: lock_, then a Queue's lock, then the Mmu's, EventLog's and
@@ -146,10 +161,11 @@ private:
     std::atomic<uint32_t> watchdog_ms_{0}; // read by the queues' engine threads
     uint32_t reset_count_ = 0;
     uint32_t fatal_cause_ = 0;
-    std::thread reset_thread_; // completes a DEV_CTRL reset
-    // Fault injection: poisoned HBM page addresses (§13.4), not responding (§13.6).
-    std::set<uint64_t> poisoned_pages_;
+    std::thread reset_thread_;   // completes a DEV_CTRL reset
+    bool shutting_down_ = false; // the destructor runs: no more FATAL entry
+    // Fault injection: not responding and removed (§13.6). Poison lives in the Hbm.
     std::atomic<bool> not_responding_{false};
+    std::atomic<bool> removed_{false};
 
     mutable std::mutex err_lock_; /* Protects err_eventfd_ */
     UniqueFd err_eventfd_;

@@ -160,7 +160,10 @@ void Telemetry::write_register(uint32_t offset, uint32_t value) {
         addr_ = (addr_ & 0xffffffffull) | (uint64_t{value} << 32);
         return;
     case SEED_REG_TELEM_SEQ:
-        snapshot_locked(value);
+        if (held_)
+            held_seq_ = value;
+        else
+            snapshot_locked(value);
         return;
     default:
         break;
@@ -199,7 +202,29 @@ void Telemetry::snapshot_locked(uint32_t seq) {
 void Telemetry::reset() {
     std::lock_guard guard(lock_);
     addr_ = 0;
+    held_seq_.reset();
     ecc_ue_.store(0);
+}
+
+void Telemetry::power_on() {
+    reset();
+    ecc_ce_.store(0);
+    std::lock_guard guard(lock_);
+    // The model restarts idle at the current tick, as at construction.
+    (void)sample_locked();
+    power_mw_ = SEED_TELEM_P_IDLE_MW;
+    temp_mc_ = steady_temp_mc(power_mw_);
+    core_clk_mhz_ = SEED_TELEM_CORE_CLK_IDLE_MHZ;
+}
+
+void Telemetry::set_held(bool held) {
+    std::lock_guard guard(lock_);
+    held_ = held;
+    if (held || !held_seq_)
+        return;
+    const uint32_t seq = *held_seq_;
+    held_seq_.reset();
+    snapshot_locked(seq);
 }
 
 } // namespace seed::device

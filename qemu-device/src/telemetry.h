@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 
 namespace seed::device {
 
@@ -48,9 +49,18 @@ public:
     /// counters, ECC_CE and the thermal state are kept.
     void reset();
 
+    /// Power-on (replug, §16.3): also the ECC counters and the thermal model
+    /// return to their initial values.
+    void power_on();
+
+    /// While held (the device may not master the bus, §2.4), a snapshot
+    /// request is kept (the last one wins) and written, sampled then, on release.
+    void set_held(bool held);
+
     /// HBM ECC events (fault injection). Counters wrap at 2^32.
-    void count_corrected_error() { ecc_ce_.fetch_add(1); }
-    void count_uncorrectable_error() { ecc_ue_.fetch_add(1); }
+    /// Count one error; returns the counter after it (the event's `data`).
+    uint32_t count_corrected_error() { return ecc_ce_.fetch_add(1) + 1; }
+    uint32_t count_uncorrectable_error() { return ecc_ue_.fetch_add(1) + 1; }
 
     /// The values a snapshot would hold now (seq 0).
     seed_telemetry sample();
@@ -79,6 +89,8 @@ private:
     double power_mw_ = SEED_TELEM_P_IDLE_MW; // P̄
     double temp_mc_ = 0;                     // T
     uint32_t core_clk_mhz_ = SEED_TELEM_CORE_CLK_IDLE_MHZ;
+    bool held_ = false;
+    std::optional<uint32_t> held_seq_;
 };
 
 } // namespace seed::device

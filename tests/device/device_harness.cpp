@@ -6,6 +6,9 @@
 
 #include "fake_client.h"
 #include "log.h"
+#include "vfio_user/protocol.h"
+
+#include <linux/pci_regs.h>
 
 #include <chrono>
 #include <thread>
@@ -32,6 +35,14 @@ void DeviceTest::SetUp() {
         owned_fds_.push_back(UniqueFd(::dup(fds.back().get())));
     }
     ASSERT_EQ(chip_->msix().assign(0, fds), 0);
+    set_bus_master(true); // as the driver does first (§2.4)
+}
+
+void DeviceTest::set_bus_master(bool on) {
+    const uint16_t cmd = on ? PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER : PCI_COMMAND_MEMORY;
+    const uint8_t bytes[2] = {static_cast<uint8_t>(cmd), static_cast<uint8_t>(cmd >> 8)};
+    ASSERT_EQ(chip_->region_write(vfio_user::kPciConfigRegionIndex, PCI_COMMAND, bytes), 0);
+    ASSERT_EQ(chip_->bus_open(), on);
 }
 
 void DeviceTest::TearDown() {

@@ -51,6 +51,9 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
+    /// Sets or clears Bus Master Enable in the command register.
+    void set_bus_master(bool on);
+
     uint32_t reg(uint32_t offset) { return chip_->read_register(offset); }
     void reg(uint32_t offset, uint32_t value) { chip_->write_register(offset, value); }
     void reg64(uint32_t lo, uint64_t value) {

@@ -138,6 +138,9 @@ TEST_F(EventLogTest, DeviceResetStopsEverythingAndReports) {
     reg(SEED_REG_DEV_CTRL, SEED_DEV_CTRL_RESET);
     wait_reset_done(1);
     EXPECT_EQ(status_block().tlb_inv_done, 12u);
+    // The RESET_DONE event follows the status block update (§14.3).
+    for (int i = 0; i < 5000 && status_block().evlog_wptr == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
     auto events = take_events();
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].type, SEED_EVENT_RESET_DONE);

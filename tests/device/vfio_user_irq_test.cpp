@@ -6,6 +6,7 @@
 #include "fake_client.h"
 
 #include <hw/seed_hw.h>
+#include <linux/pci_regs.h>
 
 namespace seed::device::test {
 namespace {
@@ -16,6 +17,13 @@ constexpr uint32_t kEventfdTrigger = kIrqSetDataEventfd | kIrqSetActionTrigger;
 
 class Interrupts : public ServerTest {
 protected:
+    /// A negotiated client that has set Bus Master Enable: MSI-X messages
+    /// are memory writes, sent only while it is set (§2.4).
+    FakeClient connect_bus_master() {
+        FakeClient client = connect_negotiated();
+        client.write32(kPciConfigRegionIndex, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+        return client;
+    }
     void fire(FakeClient& client, uint32_t vector) {
         client.write32(SEED_BAR_REGS, SEED_REG_IRQ_TEST, vector);
     }
@@ -44,7 +52,7 @@ protected:
 TEST_F(Interrupts, EventfdsSwapsAndDisable) {
     const size_t fds_before = open_fd_count();
     {
-        FakeClient client = connect_negotiated();
+        FakeClient client = connect_bus_master();
         // MSI-X enable with no vector in use yet: count 1, no fd.
         EXPECT_FALSE(client.set_irqs(kEventfdTrigger, kPciMsixIrqIndex, 0, 1).is_error());
 
@@ -87,7 +95,7 @@ TEST_F(Interrupts, EventfdsSwapsAndDisable) {
 }
 
 TEST_F(Interrupts, FullChunkOf16Fds) {
-    FakeClient client = connect_negotiated();
+    FakeClient client = connect_bus_master();
     auto efds = eventfds(16);
     EXPECT_FALSE(client.set_irqs(kEventfdTrigger, kPciMsixIrqIndex, 16, 16, raw(efds)).is_error());
     fire(client, 20);
@@ -102,7 +110,7 @@ TEST_F(Interrupts, FullChunkOf16Fds) {
 }
 
 TEST_F(Interrupts, PendingVectorFiresWhenAssigned) {
-    FakeClient client = connect_negotiated();
+    FakeClient client = connect_bus_master();
     fire(client, 7);
     auto efds = eventfds(1);
     EXPECT_FALSE(client.set_irqs(kEventfdTrigger, kPciMsixIrqIndex, 7, 1, raw(efds)).is_error());
@@ -112,7 +120,7 @@ TEST_F(Interrupts, PendingVectorFiresWhenAssigned) {
 TEST_F(Interrupts, BadRequestsAreRejectedWithoutLeaks) {
     const size_t fds_before = open_fd_count();
     {
-        FakeClient client = connect_negotiated();
+        FakeClient client = connect_bus_master();
         auto efds = eventfds(2);
         // Fewer fds than vectors.
         EXPECT_TRUE(client.set_irqs(kEventfdTrigger, kPciMsixIrqIndex, 0, 3, raw(efds)).is_error());
@@ -147,7 +155,7 @@ TEST_F(Interrupts, BadRequestsAreRejectedWithoutLeaks) {
 }
 
 TEST_F(Interrupts, AcknowledgedNoOps) {
-    FakeClient client = connect_negotiated();
+    FakeClient client = connect_bus_master();
     // Disabling index types that have no vectors, and MSI-X mask/unmask.
     for (uint32_t index : {kPciIntxIrqIndex, kPciMsiIrqIndex, kPciReqIrqIndex})
         EXPECT_FALSE(
@@ -159,7 +167,7 @@ TEST_F(Interrupts, AcknowledgedNoOps) {
 }
 
 TEST_F(Interrupts, DataNoneAndBoolTrigger) {
-    FakeClient client = connect_negotiated();
+    FakeClient client = connect_bus_master();
     auto efds = eventfds(3);
     EXPECT_FALSE(client.set_irqs(kEventfdTrigger, kPciMsixIrqIndex, 10, 3, raw(efds)).is_error());
     EXPECT_FALSE(client.set_irqs(kIrqSetDataNone | kIrqSetActionTrigger, kPciMsixIrqIndex, 11, 1)
@@ -174,7 +182,7 @@ TEST_F(Interrupts, DataNoneAndBoolTrigger) {
 }
 
 TEST_F(Interrupts, ErrorInterrupt) {
-    FakeClient client = connect_negotiated();
+    FakeClient client = connect_bus_master();
     auto efds = eventfds(1);
     EXPECT_FALSE(client.set_irqs(kEventfdTrigger, kPciErrIrqIndex, 0, 1, raw(efds)).is_error());
     EXPECT_TRUE(chip().err_irq_assigned());
@@ -186,7 +194,7 @@ TEST_F(Interrupts, ErrorInterrupt) {
 TEST_F(Interrupts, DisconnectDropsEventfds) {
     auto efds = eventfds(1);
     {
-        FakeClient client = connect_negotiated();
+        FakeClient client = connect_bus_master();
         EXPECT_FALSE(
             client.set_irqs(kEventfdTrigger, kPciMsixIrqIndex, 0, 1, raw(efds)).is_error());
         EXPECT_TRUE(chip().msix().assigned(0));

@@ -51,8 +51,12 @@ TEST_F(Session, DeviceResetRestoresDefaultsAndKeepsClientResources) {
     EXPECT_EQ(client.read32(SEED_BAR_REGS, SEED_REG_DEV_STATUS), SEED_DEV_STATUS_READY);
     EXPECT_EQ(client.read32(kPciConfigRegionIndex, PCI_COMMAND) & 0xffff, 0u);
     EXPECT_FALSE(chip().msix().pending(5));
-    // Interrupt fds survive a reset.
+    // Interrupt fds survive a reset. Bus Master Enable does not: the
+    // interrupt waits for the driver to set it again (§2.4).
     client.write32(SEED_BAR_REGS, SEED_REG_IRQ_TEST, 1);
+    EXPECT_EQ(eventfd_value(efd.get()), 0u);
+    EXPECT_TRUE(chip().msix().pending(1));
+    client.write32(kPciConfigRegionIndex, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
     EXPECT_EQ(eventfd_value(efd.get()), 1u);
 }
 

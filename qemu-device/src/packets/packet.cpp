@@ -20,6 +20,8 @@ uint32_t memory_failure(PacketEnv& env, uint32_t err, PacketFailure& fail) {
         fail.fault_info = as.fault_info();
         fail.pte = as.mmu_fault().pte;
     }
+    if (err == SEED_ERR_ECC)
+        fail.event_data = as.fault().hbm_address; // QUEUE_ERROR data (§13.4)
     return err;
 }
 
