@@ -19,10 +19,13 @@
 
 #include <uapi/drm/seed_accel.h>
 
+#include "seed_debugfs.h"
 #include "seed_drv.h"
 #include "seed_hw.h"
 #include "seed_hw_reg.h"
+#include "seed_hwmon.h"
 #include "seed_irq.h"
+#include "seed_query.h"
 #include "seed_sysfs.h"
 
 unsigned int seed_dbg_mask;
@@ -74,16 +77,85 @@ static int seed_get_info_ioctl(struct drm_device *drm, void *data, struct drm_fi
 
 static const struct drm_ioctl_desc seed_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(SEED_GET_INFO, seed_get_info_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_QUERY, seed_query_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_BO_CREATE, seed_bo_create_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_BO_INFO, seed_bo_info_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_QUEUE_CREATE, seed_queue_create_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_QUEUE_DESTROY, seed_queue_destroy_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_SUBMIT, seed_submit_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_JOB_STATUS, seed_job_status_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_RESET, seed_reset_ioctl, 0),
 };
 
-DEFINE_DRM_ACCEL_FOPS(seed_accel_fops);
+static int seed_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct seed_device *sdev = to_seed_device(drm);
+	struct seed_file *sf;
+	int ret, idx;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+	if (!sf) {
+		ret = -ENOMEM;
+		goto out_exit;
+	}
+	sf->sdev = sdev;
+	sf->file = file;
+	sf->client_id = atomic64_inc_return(&sdev->client_ids);
+	file->driver_priv = sf;
+
+	ret = seed_mem_file_open(sf);
+	if (ret)
+		goto err_free;
+
+	ret = seed_exec_file_open(sf);
+	if (ret)
+		goto err_mem;
+
+	drm_dev_exit(idx);
+	return 0;
+
+err_mem:
+	seed_mem_file_close(sf);
+err_free:
+	file->driver_priv = NULL;
+	kfree(sf);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
 
 /*
- * DRIVER_GEM even before the driver has buffer objects: the accel fops route
- * mmap() to drm_gem_mmap(), which needs the GEM offset manager to exist.
+ * Called after the DRM core released the file's GEM handles and syncobjs.
+ * Queues go first (they stop every job of the client), then the address
+ * space the jobs ran in.
  */
+static void seed_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct seed_file *sf = to_seed_file(file);
+
+	seed_exec_file_close(sf);
+	seed_mem_file_close(sf);
+	kfree(sf);
+}
+
+static const struct file_operations seed_accel_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+	.uring_cmd = seed_uring_cmd,
+};
+
 static const struct drm_driver seed_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL,
+	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
+	.open = seed_open,
+	.postclose = seed_postclose,
+	.show_fdinfo = seed_show_fdinfo,
+	.gem_create_object = seed_gem_create_object,
+	.gem_prime_import = seed_gem_prime_import,
 	.ioctls = seed_drm_ioctls,
 	.num_ioctls = ARRAY_SIZE(seed_drm_ioctls),
 	.fops = &seed_accel_fops,
@@ -118,9 +190,10 @@ static int seed_pci_init(struct seed_device *sdev)
 		return ret;
 	}
 
-	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	/* Page-table entries and queue registers hold 52-bit addresses (§17.1). */
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(SEED_PA_BITS));
 	if (ret) {
-		seed_err(sdev, "cannot set 64-bit DMA mask: %d\n", ret);
+		seed_err(sdev, "cannot set %d-bit DMA mask: %d\n", SEED_PA_BITS, ret);
 		return ret;
 	}
 
@@ -157,11 +230,43 @@ static int seed_dev_init(struct seed_device *sdev)
 	if (ret)
 		return ret;
 
-	return seed_irq_init(sdev);
+	seed_events_early_init(sdev);
+	ret = seed_irq_init(sdev);
+	if (ret)
+		return ret;
+
+	ret = seed_events_init(sdev);
+	if (ret)
+		goto err_irq;
+
+	ret = seed_telemetry_init(sdev);
+	if (ret)
+		goto err_events;
+
+	ret = seed_mem_init(sdev);
+	if (ret)
+		goto err_events;
+
+	ret = seed_exec_init(sdev);
+	if (ret)
+		goto err_mem;
+
+	return 0;
+
+err_mem:
+	seed_mem_fini(sdev);
+err_events:
+	seed_events_fini(sdev);
+err_irq:
+	seed_irq_fini(sdev);
+	return ret;
 }
 
 static void seed_dev_fini(struct seed_device *sdev)
 {
+	seed_exec_fini(sdev);
+	seed_mem_fini(sdev);
+	seed_events_fini(sdev);
 	seed_irq_fini(sdev);
 }
 
@@ -186,6 +291,13 @@ static int seed_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		seed_err(sdev, "cannot register DRM device: %d\n", ret);
 		goto err_dev_fini;
 	}
+
+	seed_debugfs_init(sdev);
+
+	/* Monitoring is not essential: the chip works without it. */
+	ret = seed_hwmon_init(sdev);
+	if (ret)
+		seed_warn(sdev, "no hwmon device: %d\n", ret);
 
 	seed_dev_log_identity(sdev);
 	return 0;

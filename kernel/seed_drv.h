@@ -8,13 +8,19 @@
 #define __SEED_DRV_H__
 
 #include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/device.h>
 #include <linux/pci.h>
 #include <linux/types.h>
 
+#include "seed_events.h"
+#include "seed_exec.h"
 #include "seed_hw.h"
 #include "seed_irq.h"
+#include "seed_mem.h"
+#include "seed_telemetry.h"
 
 #define DRIVER_NAME	"seed"
 #define DRIVER_DESC	"SeedChip AI accelerator"
@@ -26,6 +32,10 @@
 #define SEED_DBG_REG	BIT(1)
 #define SEED_DBG_IRQ	BIT(2)
 #define SEED_DBG_IOCTL	BIT(3)
+#define SEED_DBG_MMU	BIT(4)
+#define SEED_DBG_JOB	BIT(5)
+#define SEED_DBG_EVENT	BIT(6)
+#define SEED_DBG_RESET	BIT(7)
 
 extern unsigned int seed_dbg_mask;
 
@@ -64,6 +74,12 @@ extern unsigned int seed_dbg_mask;
  * @regs: BAR0, the control registers (&SEED_BAR_REGS).
  * @hw: Identity read from the hardware at probe; constant afterwards.
  * @irq: MSI-X vectors and interrupt accounting.
+ * @events: Status block, event log and TLB invalidation (seed_events.c).
+ * @mem: HBM allocator, MMU contexts and buffer objects (seed_mem.h).
+ * @exec: Hardware queues, jobs, schedulers and recovery (seed_exec.h).
+ * @telem: Telemetry snapshot buffer (seed_telemetry.c).
+ * @hwmon: hwmon device (temperature, power), or NULL.
+ * @client_ids: Source of &seed_file.client_id.
  *
  * Fields touching the hardware (@regs, @irq's vectors) are only valid
  * between probe and remove; callers outside those paths must hold
@@ -75,7 +91,36 @@ struct seed_device {
 	void __iomem *regs;
 	struct seed_hw_info hw;
 	struct seed_irq irq;
+	struct seed_events events;
+	struct seed_mem mem;
+	struct seed_exec exec;
+	struct seed_telem telem;
+	struct device *hwmon;
+	atomic64_t client_ids;
 };
+
+/**
+ * struct seed_file - one open file of /dev/accel/accelN: a client
+ * @sdev: Device.
+ * @file: DRM file.
+ * @client_id: Unique id of the client (drm-client-id in fdinfo).
+ * @ctx: Device address space of the client, created at open (seed_mem.h).
+ * @mem: Per-client memory accounting (seed_mem.h).
+ * @exec: Per-client queues and accounting (seed_exec.h).
+ */
+struct seed_file {
+	struct seed_device *sdev;
+	struct drm_file *file;
+	u64 client_id;
+	struct seed_ctx *ctx;
+	struct seed_file_mem mem;
+	struct seed_file_exec exec;
+};
+
+static inline struct seed_file *to_seed_file(struct drm_file *file)
+{
+	return file->driver_priv;
+}
 
 static inline struct seed_device *to_seed_device(struct drm_device *drm)
 {

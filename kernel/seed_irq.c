@@ -26,7 +26,7 @@
 /*
  * Hard IRQ context. MSI-X is edge triggered and needs no acknowledgment, so
  * this path does no MMIO read: a register read would cost a round trip to
- * the device on every interrupt.
+ * the device on every interrupt. Event records are consumed in the thread.
  */
 static irqreturn_t seed_irq_event_handler(int irq, void *arg)
 {
@@ -34,6 +34,12 @@ static irqreturn_t seed_irq_event_handler(int irq, void *arg)
 
 	atomic64_inc(&sdev->irq.count);
 	wake_up_all(&sdev->irq.wq);
+	return IRQ_WAKE_THREAD;
+}
+
+static irqreturn_t seed_irq_event_thread(int irq, void *arg)
+{
+	seed_events_process(arg);
 	return IRQ_HANDLED;
 }
 
@@ -100,7 +106,8 @@ int seed_irq_init(struct seed_device *sdev)
 		goto err_free_vectors;
 	}
 
-	ret = request_irq(irq->event_irq, seed_irq_event_handler, 0, name, sdev);
+	ret = request_threaded_irq(irq->event_irq, seed_irq_event_handler,
+				   seed_irq_event_thread, 0, name, sdev);
 	if (ret) {
 		seed_err(sdev, "cannot request IRQ %d: %d\n", irq->event_irq, ret);
 		goto err_free_vectors;

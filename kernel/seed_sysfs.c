@@ -6,6 +6,9 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/kstrtox.h>
+#include <linux/minmax.h>
 #include <linux/device.h>
 #include <linux/sysfs.h>
 
@@ -29,12 +32,23 @@
  * - num_queues: hardware queues, decimal.
  * - num_engines: compute engines, decimal.
  * - irq_count: interrupts received since probe, decimal; includes the
- *   probe-time self-test, so at least 1. The only value that changes.
+ *   probe-time self-test, so at least 1.
+ * - hbm_used_bytes, hbm_retired_bytes: HBM allocated to buffer objects, and
+ *   taken out of service after uncorrectable errors; bytes, decimal.
+ * - reset_count: device resets done by the driver since probe, decimal.
+ * - ecc_corrected, ecc_uncorrected: HBM errors the device counted since
+ *   power-on, decimal (read from the device).
+ * - engine_busy_ns: busy time of each engine since power-on, nanoseconds,
+ *   decimal, separated by spaces (read from the device).
+ * - reset_device (0200, write only, CAP_SYS_ADMIN): writing 1 resets the
+ *   device; the write returns once the device works again, or fails. (The
+ *   PCI core's own "reset" attribute is a bus reset behind the driver.)
  *
- * The identity is read from the hardware once at probe and cached; show()
- * never touches the device, so reading is safe while the chip is being
- * unplugged. The driver core creates the attributes after probe succeeds
- * and removes them (waiting for running readers) before seed_remove().
+ * The identity is read from the hardware once at probe and cached. Only
+ * the ECC and busy-time attributes read the device (a telemetry snapshot),
+ * and fail with ENODEV or ETIMEDOUT if it does not answer. The driver core
+ * creates the attributes after probe succeeds and removes them (waiting for
+ * running readers) before seed_remove().
  */
 
 static struct seed_device *dev_to_sdev(struct device *dev)
@@ -97,6 +111,84 @@ static ssize_t irq_count_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(irq_count);
 
+static ssize_t hbm_used_bytes_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(dev_to_sdev(dev)->mem.hbm_used));
+}
+static DEVICE_ATTR_RO(hbm_used_bytes);
+
+static ssize_t hbm_retired_bytes_show(struct device *dev, struct device_attribute *attr,
+				      char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(dev_to_sdev(dev)->mem.hbm_retired));
+}
+static DEVICE_ATTR_RO(hbm_retired_bytes);
+
+static ssize_t reset_count_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&dev_to_sdev(dev)->exec.reset_count));
+}
+static DEVICE_ATTR_RO(reset_count);
+
+/* Counters of the device, which survive resets like those of real boards. */
+static ssize_t ecc_corrected_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct seed_telemetry snap;
+	int ret = seed_telemetry_read(dev_to_sdev(dev), &snap);
+
+	return ret ? ret : sysfs_emit(buf, "%u\n", snap.ecc_ce);
+}
+static DEVICE_ATTR_RO(ecc_corrected);
+
+static ssize_t ecc_uncorrected_show(struct device *dev, struct device_attribute *attr,
+				    char *buf)
+{
+	struct seed_telemetry snap;
+	int ret = seed_telemetry_read(dev_to_sdev(dev), &snap);
+
+	return ret ? ret : sysfs_emit(buf, "%u\n", snap.ecc_ue);
+}
+static DEVICE_ATTR_RO(ecc_uncorrected);
+
+static ssize_t engine_busy_ns_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct seed_telemetry snap;
+	ssize_t len = 0;
+	unsigned int e, n;
+	int ret;
+
+	ret = seed_telemetry_read(dev_to_sdev(dev), &snap);
+	if (ret)
+		return ret;
+
+	n = min_t(u32, snap.engines, SEED_MAX_ENGINES);
+	for (e = 0; e < n; e++)
+		len += sysfs_emit_at(buf, len, "%s%llu", e ? " " : "", snap.engine_busy_ns[e]);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(engine_busy_ns);
+
+/* Writing 1 resets the device; the write returns once it works again. */
+static ssize_t reset_device_store(struct device *dev, struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	bool doit;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = kstrtobool(buf, &doit);
+	if (ret)
+		return ret;
+	if (!doit)
+		return -EINVAL;
+
+	ret = seed_exec_reset_device(dev_to_sdev(dev), "requested through sysfs");
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(reset_device);
+
 static struct attribute *seed_sysfs_attrs[] = {
 	&dev_attr_uuid.attr,
 	&dev_attr_serial.attr,
@@ -106,6 +198,13 @@ static struct attribute *seed_sysfs_attrs[] = {
 	&dev_attr_num_queues.attr,
 	&dev_attr_num_engines.attr,
 	&dev_attr_irq_count.attr,
+	&dev_attr_hbm_used_bytes.attr,
+	&dev_attr_hbm_retired_bytes.attr,
+	&dev_attr_reset_count.attr,
+	&dev_attr_ecc_corrected.attr,
+	&dev_attr_ecc_uncorrected.attr,
+	&dev_attr_engine_busy_ns.attr,
+	&dev_attr_reset_device.attr,
 	NULL
 };
 

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The SeedChip Authors
+ *
+ * debugfs files in the DRM device's directory (/sys/kernel/debug/accel/<N>/),
+ * readable and writable by root only. Not ABI.
+ *
+ * - events: event log position and event counters.
+ * - regs: device, event log and per-queue registers, read from the device.
+ * - reset: write 1 to reset the device through the recovery path, as a job
+ *   timeout would (a trigger for testing recovery).
+ */
+
+#include <linux/debugfs.h>
+#include <linux/kstrtox.h>
+#include <linux/seq_file.h>
+
+#include <drm/drm_drv.h>
+
+#include "seed_debugfs.h"
+#include "seed_drv.h"
+#include "seed_hw_reg_io.h"
+
+static int seed_debugfs_events_show(struct seq_file *m, void *unused)
+{
+	struct seed_device *sdev = m->private;
+	struct seed_events *ev = &sdev->events;
+
+	seq_printf(m, "enabled:        %d\n", READ_ONCE(ev->enabled));
+	seq_printf(m, "log_size:       %u\n", ev->log_size);
+	seq_printf(m, "head:           %u\n", READ_ONCE(ev->head));
+	seq_printf(m, "wptr:           %u\n", READ_ONCE(ev->status->evlog_wptr));
+	seq_printf(m, "dropped:        %lld\n", (long long)atomic64_read(&ev->dropped));
+	seq_printf(m, "dev_status:     0x%08x\n", READ_ONCE(ev->status->dev_status));
+	seq_printf(m, "reset_count:    %u\n", READ_ONCE(ev->status->reset_count));
+	seq_printf(m, "tlb_inv_done:   %u\n", READ_ONCE(ev->status->tlb_inv_done));
+	seq_printf(m, "tlb_seq:        %u\n", READ_ONCE(ev->tlb_seq));
+	seq_printf(m, "mmu_faults:     %lld\n", (long long)atomic64_read(&ev->mmu_faults));
+	seq_printf(m, "queue_errors:   %lld\n", (long long)atomic64_read(&ev->queue_errors));
+	seq_printf(m, "ecc_corrected:  %lld\n", (long long)atomic64_read(&ev->ecc_corrected));
+	seq_printf(m, "ecc_uncorrected: %lld\n", (long long)atomic64_read(&ev->ecc_uncorrected));
+	seq_printf(m, "fatal:          %lld\n", (long long)atomic64_read(&ev->fatal));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(seed_debugfs_events);
+
+static int seed_debugfs_regs_show(struct seq_file *m, void *unused)
+{
+	struct seed_device *sdev = m->private;
+	unsigned int q;
+	int idx;
+
+	if (!drm_dev_enter(&sdev->drm, &idx))
+		return -ENODEV;
+
+	seq_printf(m, "DEV_STATUS     0x%08x\n", seed_rd32(sdev, SEED_REG_DEV_STATUS));
+	seq_printf(m, "RESET_COUNT    %u\n", seed_rd32(sdev, SEED_REG_RESET_COUNT));
+	seq_printf(m, "FATAL_CAUSE    %u\n", seed_rd32(sdev, SEED_REG_FATAL_CAUSE));
+	seq_printf(m, "WATCHDOG_MS    %u\n", seed_rd32(sdev, SEED_REG_WATCHDOG_MS));
+	seq_printf(m, "EVLOG_CTRL     0x%08x\n", seed_rd32(sdev, SEED_REG_EVLOG_CTRL));
+	seq_printf(m, "EVLOG_WPTR     %u\n", seed_rd32(sdev, SEED_REG_EVLOG_WPTR));
+	seq_printf(m, "EVLOG_DROPPED  %u\n", seed_rd32(sdev, SEED_REG_EVLOG_DROPPED));
+	seq_printf(m, "TLB_INV_DONE   %u\n", seed_rd32(sdev, SEED_REG_TLB_INV_DONE));
+	seq_puts(m, "queue state head tail error context\n");
+	for (q = 0; q < sdev->hw.num_queues; q++) {
+		u32 status = seed_rd32(sdev, SEED_REG_Q_STATUS(q));
+
+		if (SEED_QUEUE_STATUS_STATE(status) == SEED_QUEUE_STATE_DISABLED)
+			continue;
+		seq_printf(m, "%5u %5u %u %u %u %u\n", q, SEED_QUEUE_STATUS_STATE(status),
+			   seed_rd32(sdev, SEED_REG_Q_HEAD(q)), seed_rd32(sdev, SEED_REG_Q_TAIL(q)),
+			   seed_rd32(sdev, SEED_REG_Q_ERROR(q)),
+			   seed_rd32(sdev, SEED_REG_Q_CONTEXT(q)));
+	}
+	drm_dev_exit(idx);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(seed_debugfs_regs);
+
+static ssize_t seed_debugfs_reset_write(struct file *f, const char __user *buf, size_t len,
+					loff_t *pos)
+{
+	struct seed_device *sdev = f->private_data;
+	bool doit;
+	int ret;
+
+	ret = kstrtobool_from_user(buf, len, &doit);
+	if (ret)
+		return ret;
+	if (!doit)
+		return -EINVAL;
+	ret = seed_exec_reset_device(sdev, "requested through debugfs");
+	return ret ? ret : len;
+}
+
+static const struct file_operations seed_debugfs_reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = seed_debugfs_reset_write,
+};
+
+/**
+ * seed_debugfs_init() - create the debugfs files
+ * @sdev: registered device
+ *
+ * debugfs is optional: failures are ignored, as debugfs expects. The files
+ * go away with the DRM device's directory.
+ */
+void seed_debugfs_init(struct seed_device *sdev)
+{
+	struct dentry *root = sdev->drm.debugfs_root;
+
+	if (IS_ERR_OR_NULL(root))
+		return;
+	debugfs_create_file("events", 0400, root, sdev, &seed_debugfs_events_fops);
+	debugfs_create_file("regs", 0400, root, sdev, &seed_debugfs_regs_fops);
+	debugfs_create_file("reset", 0200, root, sdev, &seed_debugfs_reset_fops);
+}

@@ -1,0 +1,967 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The SeedChip Authors
+ *
+ * User queues and jobs: QUEUE_CREATE, QUEUE_DESTROY, SUBMIT (ioctl and
+ * io_uring command) and JOB_STATUS.
+ *
+ * A user queue owns one hardware queue, running in the MMU context of the
+ * file that created it, fed by its own DRM scheduler with one entity. A job
+ * is one INDIRECT packet pointing at the user's command buffer. Its
+ * scheduler "finished" fence is point seq of the queue's timeline syncobj.
+ *
+ * Job outcomes live in &seed_queue.jobs, keyed by seq: an entry exists from
+ * submission until the job succeeds; failed jobs keep theirs (the most recent
+ * &SEED_QUEUE_FAILED_KEEP), so JOB_STATUS can report why they failed.
+ *
+ * Failures: the hardware queue recovers on its own (seed_hwq.c): the guilty
+ * job fails and the jobs behind it, which had not started, run again. Job
+ * timeouts reset the hardware queue (seed_reset.c). Destroying a queue (or
+ * closing its file) resets its hardware queue, so the device no longer
+ * touches the client's memory, then cancels every unfinished job: jobs that
+ * reached the device end with -ECANCELED, jobs still waiting in the
+ * scheduler's entity with -ESRCH (the scheduler's own code); JOB_STATUS
+ * cannot be asked about either, as the queue id is gone.
+ *
+ * Locking, outermost first:
+ * - &seed_queue.submit_lock: seq numbering, arming and pushing jobs, the
+ *   timeline, &seed_queue.dead.
+ * - &seed_exec.reset_lock (seed_reset.c) for queue creation and teardown.
+ * - The xa_lock of &seed_queue.jobs (interrupt safe): job records,
+ *   &seed_queue.done_seq, &seed_queue.pruned_seq, &seed_queue.nfailed.
+ *   Taken from fence callbacks, in hard interrupt context.
+ */
+
+#include <linux/capability.h>
+#include <linux/delay.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/io_uring/cmd.h>
+#include <linux/kref.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_syncobj.h>
+#include <drm/gpu_scheduler.h>
+
+#include <uapi/drm/seed_accel.h>
+
+#include "seed_drv.h"
+#include "seed_hwq.h"
+#include "seed_reset.h"
+
+/* Failed-job outcomes kept per queue (the UAPI promises at least 256). */
+#define SEED_QUEUE_FAILED_KEEP		1024
+
+/* How long queue teardown waits for the scheduler to free its jobs. */
+#define SEED_QUEUE_DRAIN_TIMEOUT_MS	10000
+
+/**
+ * struct seed_queue - a user queue
+ * @ref: Held by the file's queue table and by every job.
+ * @sdev: Device.
+ * @hwq: Hardware queue, owned until teardown.
+ * @name: Scheduler name.
+ * @sched: Scheduler of @hwq.
+ * @entity: The one entity of @sched.
+ * @has_entity: @entity is initialised.
+ * @timeline: Timeline syncobj; point seq = job seq.
+ * @submit_lock: See the locking rules above.
+ * @last_seq: Last seq handed out.
+ * @dead: Being destroyed; no new jobs.
+ * @jobs: Job records (&struct seed_job_rec) by seq.
+ * @done_seq: Highest seq whose job finished.
+ * @pruned_seq: Highest seq whose failure record was dropped.
+ * @nfailed: Failure records in @jobs.
+ */
+struct seed_queue {
+	struct kref ref;
+	struct seed_device *sdev;
+	struct seed_hwq *hwq;
+	char name[32];
+	struct drm_gpu_scheduler sched;
+	struct drm_sched_entity entity;
+	bool has_entity;
+	struct drm_syncobj *timeline;
+	struct mutex submit_lock; /* see the locking rules above */
+	u64 last_seq;
+	bool dead;
+	struct xarray jobs;
+	u64 done_seq;
+	u64 pruned_seq;
+	u32 nfailed;
+};
+
+/**
+ * struct seed_job_rec - what JOB_STATUS knows about a job
+ * @finished: The job's finished fence while it runs; NULL once it failed.
+ * @failed: The job failed; @outcome is final.
+ * @outcome: Why it failed; filled in by the hardware queue, or from the
+ *	fence error.
+ */
+struct seed_job_rec {
+	struct dma_fence *finished;
+	bool failed;
+	struct seed_job_outcome outcome;
+};
+
+/**
+ * struct seed_job - one submission
+ * @base: Scheduler job.
+ * @q: Queue (a reference).
+ * @cmd_bo: Command buffer (a reference).
+ * @va: Device VA of the first packet.
+ * @count: Packets.
+ * @seq: Sequence number, the timeline point.
+ * @rec: Record, owned by &seed_queue.jobs once the job is armed.
+ * @hf: Preallocated hardware fence, until run_job uses it.
+ * @hw_fence: Hardware fence (a reference) once run_job ran.
+ * @done_cb: On the finished fence: updates @rec.
+ */
+struct seed_job {
+	struct drm_sched_job base;
+	struct seed_queue *q;
+	struct drm_gem_object *cmd_bo;
+	u64 va;
+	u32 count;
+	u64 seq;
+	struct seed_job_rec *rec;
+	struct seed_hw_fence *hf;
+	struct dma_fence *hw_fence;
+	struct dma_fence_cb done_cb;
+};
+
+static inline struct seed_job *to_seed_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct seed_job, base);
+}
+
+static void seed_queue_release(struct kref *ref)
+{
+	struct seed_queue *q = container_of(ref, struct seed_queue, ref);
+	struct seed_job_rec *rec;
+	unsigned long seq;
+
+	xa_for_each(&q->jobs, seq, rec) {
+		dma_fence_put(rec->finished);
+		kfree(rec);
+	}
+	xa_destroy(&q->jobs);
+	mutex_destroy(&q->submit_lock);
+	kfree(q);
+}
+
+static void seed_queue_put(struct seed_queue *q)
+{
+	kref_put(&q->ref, seed_queue_release);
+}
+
+static struct seed_queue *seed_queue_get(struct seed_file *sf, u32 id)
+{
+	struct seed_queue *q;
+
+	xa_lock(&sf->exec.queues);
+	q = xa_load(&sf->exec.queues, id);
+	if (q)
+		kref_get(&q->ref);
+	xa_unlock(&sf->exec.queues);
+	return q;
+}
+
+/* Fence errors that reach a job without a hardware outcome. */
+static u32 seed_job_errno_to_status(int err)
+{
+	switch (err) {
+	case -ETIMEDOUT:
+		return DRM_SEED_JOB_TIMEOUT;
+	case -ENODEV:
+		return DRM_SEED_JOB_DEVICE_LOST;
+	case -EFAULT:
+		return DRM_SEED_JOB_MMU_FAULT;
+	case -EIO:
+		return DRM_SEED_JOB_RESET;
+	default:
+		/* -ECANCELED, -ESRCH, failed dependencies. */
+		return DRM_SEED_JOB_CANCELLED;
+	}
+}
+
+/* Drops the oldest failure records beyond SEED_QUEUE_FAILED_KEEP. */
+static void seed_queue_prune_locked(struct seed_queue *q)
+{
+	struct seed_job_rec *rec;
+	unsigned long seq;
+
+	while (q->nfailed > SEED_QUEUE_FAILED_KEEP) {
+		xa_for_each(&q->jobs, seq, rec) {
+			if (rec->failed)
+				break;
+		}
+		if (!rec)
+			return;
+		__xa_erase(&q->jobs, seq);
+		kfree(rec);
+		q->nfailed--;
+		q->pruned_seq = max_t(u64, q->pruned_seq, seq);
+	}
+}
+
+/* Finished fence callback; any context, including hard interrupts. */
+static void seed_job_done_cb(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct seed_job *job = container_of(cb, struct seed_job, done_cb);
+	struct seed_queue *q = job->q;
+	struct seed_job_rec *rec = job->rec;
+	unsigned long flags;
+
+	xa_lock_irqsave(&q->jobs, flags);
+	rec->finished = NULL;
+	if (f->error) {
+		rec->failed = true;
+		if (!rec->outcome.error)
+			rec->outcome.error = seed_job_errno_to_status(f->error);
+		q->nfailed++;
+		seed_queue_prune_locked(q);
+	} else {
+		__xa_erase(&q->jobs, job->seq);
+		kfree(rec);
+	}
+	job->rec = NULL;
+	if (job->seq > q->done_seq)
+		q->done_seq = job->seq;
+	xa_unlock_irqrestore(&q->jobs, flags);
+	/* The record's reference; the signaller holds another one. */
+	dma_fence_put(f);
+}
+
+static struct dma_fence *seed_job_run(struct drm_sched_job *sched_job)
+{
+	struct seed_job *job = to_seed_job(sched_job);
+	struct seed_queue *q = job->q;
+	struct seed_pkt_raw raw = {};
+	struct seed_pkt_indirect *ind = (struct seed_pkt_indirect *)&raw;
+	struct dma_fence *fence;
+	int err;
+
+	BUILD_BUG_ON(sizeof(*ind) != sizeof(raw));
+
+	err = sched_job->s_fence->finished.error;
+	if (err)
+		return ERR_PTR(err);
+	if (READ_ONCE(q->dead))
+		return ERR_PTR(-ECANCELED);
+
+	ind->hdr.opcode = SEED_OP_INDIRECT;
+	ind->hdr.tag = lower_32_bits(job->seq);
+	ind->addr = job->va;
+	ind->count = job->count;
+
+	/* rec is alive until the finished fence, so after the hw fence. */
+	fence = seed_hwq_push(q->hwq, job->hf, &raw, &job->rec->outcome);
+	if (IS_ERR(fence))
+		return READ_ONCE(q->dead) ? ERR_PTR(-ECANCELED) : fence;
+
+	job->hf = NULL;
+	job->hw_fence = dma_fence_get(fence);
+	return fence;
+}
+
+/*
+ * The scheduler took the job off its pending list. drm_sched_stop() puts it
+ * back and detaches every job from its hardware fence; after recovery the
+ * hardware fences (re-run or failed by now) are attached again, and
+ * drm_sched_start() completes the jobs whose fences have signalled.
+ */
+static enum drm_gpu_sched_stat seed_job_timedout(struct drm_sched_job *sched_job)
+{
+	struct seed_job *job = to_seed_job(sched_job);
+	struct seed_queue *q = job->q;
+	struct seed_device *sdev = q->sdev;
+	struct seed_hwq *hwq = q->hwq;
+	struct drm_sched_job *s_job;
+	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_NOMINAL;
+
+	mutex_lock(&sdev->exec.reset_lock);
+	hwq->sched_held = true;
+	drm_sched_stop(&q->sched, sched_job);
+
+	if (job->hw_fence && !dma_fence_is_signaled(job->hw_fence) && !hwq->dead) {
+		seed_dbg(sdev, RESET, "queue %u: job %llu timed out\n", hwq->id, job->seq);
+		if (seed_hwq_recover(hwq, job->hw_fence))
+			seed_exec_reset_device_locked(sdev, "queue reset timed out");
+	}
+	if (hwq->dead)
+		stat = DRM_GPU_SCHED_STAT_ENODEV;
+
+	list_for_each_entry(s_job, &q->sched.pending_list, list) {
+		struct seed_job *j = to_seed_job(s_job);
+
+		if (!s_job->s_fence->parent && j->hw_fence)
+			s_job->s_fence->parent = dma_fence_get(j->hw_fence);
+	}
+	drm_sched_start(&q->sched);
+	hwq->sched_held = false;
+	mutex_unlock(&sdev->exec.reset_lock);
+	return stat;
+}
+
+static void seed_job_free(struct drm_sched_job *sched_job)
+{
+	struct seed_job *job = to_seed_job(sched_job);
+
+	drm_sched_job_cleanup(sched_job);
+	kfree(job->hf);
+	dma_fence_put(job->hw_fence);
+	drm_gem_object_put(job->cmd_bo);
+	seed_queue_put(job->q);
+	kfree(job);
+}
+
+static const struct drm_sched_backend_ops seed_sched_ops = {
+	.run_job = seed_job_run,
+	.timedout_job = seed_job_timedout,
+	.free_job = seed_job_free,
+};
+
+/*
+ * Stops the queue for good: no new jobs, the hardware queue reset (so the
+ * device is done with the client's memory), every job finished and freed.
+ */
+static void seed_queue_kill(struct seed_queue *q)
+{
+	struct seed_device *sdev = q->sdev;
+	struct seed_exec *exec = &sdev->exec;
+	struct seed_hwq *hwq = q->hwq;
+	unsigned long timeout;
+	bool empty;
+
+	mutex_lock(&q->submit_lock);
+	WRITE_ONCE(q->dead, true);
+	mutex_unlock(&q->submit_lock);
+
+	mutex_lock(&exec->reset_lock);
+	drm_sched_wqueue_stop(&q->sched);
+	mutex_lock(&exec->lock);
+	exec->hwq[hwq->id] = NULL;
+	mutex_unlock(&exec->lock);
+	if (!hwq->dead && !exec->lost) {
+		seed_hwq_stop(hwq);
+		if (seed_hwq_reset(hwq))
+			seed_exec_reset_device_locked(sdev, "queue teardown");
+	}
+	seed_hwq_kill(hwq, -ECANCELED, DRM_SEED_JOB_CANCELLED);
+	mutex_unlock(&exec->reset_lock);
+
+	drm_sched_wqueue_start(&q->sched);
+	if (q->has_entity)
+		drm_sched_entity_fini(&q->entity);
+
+	timeout = jiffies + msecs_to_jiffies(SEED_QUEUE_DRAIN_TIMEOUT_MS);
+	for (;;) {
+		spin_lock(&q->sched.job_list_lock);
+		empty = list_empty(&q->sched.pending_list);
+		spin_unlock(&q->sched.job_list_lock);
+		if (empty || time_after(jiffies, timeout))
+			break;
+		usleep_range(500, 1000);
+	}
+	if (!empty)
+		seed_err(sdev, "queue on hw queue %u: jobs not freed\n", hwq->id);
+
+	drm_sched_fini(&q->sched);
+	seed_hwq_destroy(hwq);
+	q->hwq = NULL;
+
+	mutex_lock(&exec->lock);
+	clear_bit(hwq->id, exec->hwq_used);
+	mutex_unlock(&exec->lock);
+
+	if (q->timeline)
+		drm_syncobj_put(q->timeline);
+	q->timeline = NULL;
+}
+
+/*
+ * Takes a free hardware queue (not the kernel queue, the last one) and
+ * creates its scheduler. Caller holds reset_lock.
+ */
+static int seed_queue_init_hw(struct seed_queue *q, struct seed_file *sf, u32 priority)
+{
+	struct seed_device *sdev = q->sdev;
+	struct seed_exec *exec = &sdev->exec;
+	struct drm_sched_init_args args = {
+		.ops = &seed_sched_ops,
+		.timeout_wq = exec->wq,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = SEED_HWQ_RING_ENTRIES,
+		.timeout = msecs_to_jiffies(seed_job_timeout_ms),
+		.name = q->name,
+		.dev = sdev->drm.dev,
+	};
+	struct seed_hwq *hwq;
+	unsigned long id;
+	int ret;
+
+	lockdep_assert_held(&exec->reset_lock);
+
+	if (exec->lost)
+		return -ENODEV;
+	if (exec->num_hwq < 2)
+		return -EBUSY;
+
+	mutex_lock(&exec->lock);
+	id = find_first_zero_bit(exec->hwq_used, exec->num_hwq - 1);
+	if (id < exec->num_hwq - 1)
+		set_bit(id, exec->hwq_used);
+	mutex_unlock(&exec->lock);
+	if (id >= exec->num_hwq - 1)
+		return -EBUSY;
+
+	snprintf(q->name, sizeof(q->name), "seed-q%lu", id);
+	hwq = seed_hwq_create(sdev, id, seed_ctx_id(sf->ctx), priority);
+	if (IS_ERR(hwq)) {
+		ret = PTR_ERR(hwq);
+		goto err_clear;
+	}
+
+	ret = drm_sched_init(&q->sched, &args);
+	if (ret) {
+		seed_err(sdev, "cannot create scheduler: %d\n", ret);
+		goto err_hwq;
+	}
+
+	hwq->sched = &q->sched;
+	hwq->busy_ns = &sf->exec.busy_ns;
+	q->hwq = hwq;
+	mutex_lock(&exec->lock);
+	exec->hwq[id] = hwq;
+	mutex_unlock(&exec->lock);
+	return 0;
+
+err_hwq:
+	/* Put it back to DISABLED for the next user. */
+	seed_hwq_stop(hwq);
+	if (seed_hwq_reset(hwq))
+		seed_exec_reset_device_locked(sdev, "queue teardown");
+	seed_hwq_kill(hwq, -ECANCELED, DRM_SEED_JOB_CANCELLED);
+	seed_hwq_destroy(hwq);
+err_clear:
+	mutex_lock(&exec->lock);
+	clear_bit(id, exec->hwq_used);
+	mutex_unlock(&exec->lock);
+	return ret;
+}
+
+/**
+ * seed_queue_create_ioctl() - DRM_IOCTL_SEED_QUEUE_CREATE
+ * @drm: DRM device
+ * @data: &struct drm_seed_queue_create
+ * @file: DRM file
+ *
+ * Return: 0 or a negative error code.
+ */
+int seed_queue_create_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct seed_device *sdev = to_seed_device(drm);
+	struct seed_file *sf = to_seed_file(file);
+	struct drm_seed_queue_create *args = data;
+	struct drm_gpu_scheduler *sched;
+	struct seed_queue *q;
+	u32 id, handle;
+	int ret, idx;
+
+	if (args->flags || args->priority > DRM_SEED_PRIORITY_REALTIME) {
+		seed_dbg(sdev, IOCTL, "QUEUE_CREATE: flags 0x%x priority %u\n",
+			 args->flags, args->priority);
+		return -EINVAL;
+	}
+	if (args->priority == DRM_SEED_PRIORITY_REALTIME && !capable(CAP_SYS_NICE))
+		return -EPERM;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (!q) {
+		ret = -ENOMEM;
+		goto out_exit;
+	}
+	kref_init(&q->ref);
+	q->sdev = sdev;
+	mutex_init(&q->submit_lock);
+	xa_init_flags(&q->jobs, XA_FLAGS_LOCK_IRQ);
+
+	mutex_lock(&sdev->exec.reset_lock);
+	ret = seed_queue_init_hw(q, sf, args->priority);
+	mutex_unlock(&sdev->exec.reset_lock);
+	if (ret)
+		goto err_free;
+
+	sched = &q->sched;
+	ret = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
+	if (ret)
+		goto err_kill;
+	q->has_entity = true;
+
+	ret = drm_syncobj_create(&q->timeline, 0, NULL);
+	if (ret)
+		goto err_kill;
+
+	ret = xa_alloc_cyclic(&sf->exec.queues, &id, q, XA_LIMIT(1, U32_MAX),
+			      &sf->exec.next_id, GFP_KERNEL);
+	if (ret < 0)
+		goto err_kill;
+
+	ret = drm_syncobj_get_handle(file, q->timeline, &handle);
+	if (ret) {
+		xa_erase(&sf->exec.queues, id);
+		goto err_kill;
+	}
+
+	args->queue_id = id;
+	args->syncobj = handle;
+	seed_dbg(sdev, IOCTL, "client %llu: queue %u on hw queue %u, priority %u\n",
+		 sf->client_id, id, q->hwq->id, args->priority);
+	drm_dev_exit(idx);
+	return 0;
+
+err_kill:
+	seed_queue_kill(q);
+err_free:
+	seed_queue_put(q);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * seed_queue_destroy_ioctl() - DRM_IOCTL_SEED_QUEUE_DESTROY
+ * @drm: DRM device
+ * @data: &struct drm_seed_queue_destroy
+ * @file: DRM file
+ *
+ * Return: 0 or a negative error code.
+ */
+int seed_queue_destroy_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct seed_file *sf = to_seed_file(file);
+	struct drm_seed_queue_destroy *args = data;
+	struct seed_queue *q;
+
+	if (args->pad)
+		return -EINVAL;
+
+	q = xa_erase(&sf->exec.queues, args->queue_id);
+	if (!q)
+		return -ENOENT;
+
+	seed_queue_kill(q);
+	seed_queue_put(q);
+	return 0;
+}
+
+/* One entry of out_syncs, looked up before the job is armed. */
+struct seed_out_sync {
+	struct drm_syncobj *obj;
+	struct dma_fence_chain *chain;
+	u64 point;
+};
+
+static int seed_submit_check(struct seed_device *sdev, const struct drm_seed_submit *args)
+{
+	if (args->flags || !args->cmd_count || args->cmd_count > DRM_SEED_MAX_CMD_PACKETS ||
+	    !IS_ALIGNED(args->cmd_offset, SEED_PKT_SIZE) ||
+	    args->in_sync_count > DRM_SEED_MAX_SYNCS ||
+	    args->out_sync_count > DRM_SEED_MAX_SYNCS) {
+		seed_dbg(sdev, IOCTL,
+			 "SUBMIT: flags 0x%x count %u offset 0x%llx syncs %u/%u\n",
+			 args->flags, args->cmd_count, args->cmd_offset,
+			 args->in_sync_count, args->out_sync_count);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct drm_seed_sync *seed_submit_copy_syncs(u64 ptr, u32 count)
+{
+	struct drm_seed_sync *syncs;
+	u32 i;
+
+	if (!count)
+		return NULL;
+	syncs = memdup_array_user(u64_to_user_ptr(ptr), count, sizeof(*syncs));
+	if (IS_ERR(syncs))
+		return syncs;
+	for (i = 0; i < count; i++) {
+		if (syncs[i].flags) {
+			kfree(syncs);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return syncs;
+}
+
+static int seed_submit_out_syncs(struct drm_file *file, const struct drm_seed_sync *syncs,
+				 u32 count, struct seed_out_sync *out)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		out[i].obj = drm_syncobj_find(file, syncs[i].handle);
+		if (!out[i].obj)
+			return -ENOENT;
+		out[i].point = syncs[i].point;
+		if (out[i].point) {
+			out[i].chain = dma_fence_chain_alloc();
+			if (!out[i].chain)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void seed_submit_put_out_syncs(struct seed_out_sync *out, u32 count)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		dma_fence_chain_free(out[i].chain);
+		if (out[i].obj)
+			drm_syncobj_put(out[i].obj);
+	}
+}
+
+static int seed_submit_in_syncs(struct drm_file *file, struct seed_job *job,
+				const struct drm_seed_sync *syncs, u32 count)
+{
+	struct dma_fence *fence;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < count; i++) {
+		ret = drm_syncobj_find_fence(file, syncs[i].handle, syncs[i].point, 0, &fence);
+		if (ret)
+			return ret;
+		ret = drm_sched_job_add_dependency(&job->base, fence);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Arms and pushes the job; cannot fail. Caller holds q->submit_lock. */
+static void seed_submit_commit(struct seed_queue *q, struct seed_job *job,
+			       struct dma_fence_chain *tl_chain,
+			       struct seed_out_sync *out, u32 out_count)
+{
+	struct dma_fence *finished;
+	u32 i;
+
+	drm_sched_job_arm(&job->base);
+	finished = &job->base.s_fence->finished;
+
+	/* The slot was reserved: storing allocates nothing. */
+	job->rec->finished = dma_fence_get(finished);
+	xa_store_irq(&q->jobs, job->seq, job->rec, GFP_NOWAIT);
+	q->last_seq = job->seq;
+
+	/* Takes the rec's reference over if the job fails, see done_cb. */
+	if (dma_fence_add_callback(finished, &job->done_cb, seed_job_done_cb))
+		seed_job_done_cb(finished, &job->done_cb);
+
+	drm_syncobj_add_point(q->timeline, tl_chain, finished, job->seq);
+	for (i = 0; i < out_count; i++) {
+		if (out[i].point) {
+			drm_syncobj_add_point(out[i].obj, out[i].chain, finished, out[i].point);
+			out[i].chain = NULL;
+		} else {
+			drm_syncobj_replace_fence(out[i].obj, finished);
+		}
+	}
+
+	drm_sched_entity_push_job(&job->base);
+}
+
+static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
+{
+	struct seed_device *sdev = sf->sdev;
+	struct drm_file *file = sf->file;
+	struct drm_seed_sync *in_syncs = NULL, *out_syncs = NULL;
+	struct seed_out_sync *out = NULL;
+	struct dma_fence_chain *tl_chain = NULL;
+	struct seed_queue *q;
+	struct seed_job *job = NULL;
+	bool job_inited = false;
+	int ret;
+
+	ret = seed_submit_check(sdev, args);
+	if (ret)
+		return ret;
+	if (READ_ONCE(sdev->exec.lost))
+		return -ENODEV;
+
+	in_syncs = seed_submit_copy_syncs(args->in_syncs, args->in_sync_count);
+	if (IS_ERR(in_syncs))
+		return PTR_ERR(in_syncs);
+	out_syncs = seed_submit_copy_syncs(args->out_syncs, args->out_sync_count);
+	if (IS_ERR(out_syncs)) {
+		ret = PTR_ERR(out_syncs);
+		out_syncs = NULL;
+		goto out_free_syncs;
+	}
+
+	q = seed_queue_get(sf, args->queue_id);
+	if (!q) {
+		ret = -ENOENT;
+		goto out_free_syncs;
+	}
+
+	if (args->out_sync_count) {
+		out = kcalloc(args->out_sync_count, sizeof(*out), GFP_KERNEL);
+		if (!out) {
+			ret = -ENOMEM;
+			goto out_put_queue;
+		}
+		ret = seed_submit_out_syncs(file, out_syncs, args->out_sync_count, out);
+		if (ret)
+			goto out_put_out;
+	}
+
+	tl_chain = dma_fence_chain_alloc();
+	if (!tl_chain) {
+		ret = -ENOMEM;
+		goto out_put_out;
+	}
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job) {
+		ret = -ENOMEM;
+		goto out_put_out;
+	}
+	job->rec = kzalloc(sizeof(*job->rec), GFP_KERNEL);
+	job->hf = seed_hw_fence_alloc();
+	if (!job->rec || !job->hf) {
+		ret = -ENOMEM;
+		goto out_free_job;
+	}
+	job->count = args->cmd_count;
+	ret = seed_bo_lookup_range(sf, args->cmd_handle, args->cmd_offset,
+				   (u64)args->cmd_count * SEED_PKT_SIZE, &job->cmd_bo, &job->va);
+	if (ret)
+		goto out_free_job;
+
+	ret = drm_sched_job_init(&job->base, &q->entity, 1, q, sf->client_id);
+	if (ret)
+		goto out_free_job;
+	job_inited = true;
+
+	ret = seed_submit_in_syncs(file, job, in_syncs, args->in_sync_count);
+	if (ret)
+		goto out_free_job;
+
+	mutex_lock(&q->submit_lock);
+	if (q->dead) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	job->seq = q->last_seq + 1;
+	ret = xa_reserve_irq(&q->jobs, job->seq, GFP_KERNEL);
+	if (ret)
+		goto out_unlock;
+
+	kref_get(&q->ref);
+	job->q = q;
+	seed_submit_commit(q, job, tl_chain, out, args->out_sync_count);
+	tl_chain = NULL;
+	args->seq = job->seq;
+	mutex_unlock(&q->submit_lock);
+	job = NULL;
+	ret = 0;
+	goto out_put_out;
+
+out_unlock:
+	mutex_unlock(&q->submit_lock);
+out_free_job:
+	if (job_inited)
+		drm_sched_job_cleanup(&job->base);
+	if (job->cmd_bo)
+		drm_gem_object_put(job->cmd_bo);
+	kfree(job->hf);
+	kfree(job->rec);
+	kfree(job);
+out_put_out:
+	dma_fence_chain_free(tl_chain);
+	if (out)
+		seed_submit_put_out_syncs(out, args->out_sync_count);
+	kfree(out);
+out_put_queue:
+	seed_queue_put(q);
+out_free_syncs:
+	kfree(in_syncs);
+	kfree(out_syncs);
+	return ret;
+}
+
+/**
+ * seed_submit_ioctl() - DRM_IOCTL_SEED_SUBMIT
+ * @drm: DRM device
+ * @data: &struct drm_seed_submit
+ * @file: DRM file
+ *
+ * Return: 0 or a negative error code.
+ */
+int seed_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_seed_submit *args = data;
+	int ret, idx;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	ret = seed_submit(to_seed_file(file), args);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * seed_uring_cmd() - io_uring command: SUBMIT without the ioctl
+ * @cmd: command; @cmd->cmd_op is DRM_IOCTL_SEED_SUBMIT and the SQE's command
+ *	area holds a struct drm_seed_submit
+ * @issue_flags: IO_URING_F_*
+ *
+ * The ring must use IORING_SETUP_SQE128 (the structure does not fit a
+ * 64-byte SQE) and IORING_SETUP_CQE32 (the result carries the seq), else
+ * -EINVAL. Completes at once: cqe.res is 0 or the error SUBMIT would return,
+ * and on success the first extra CQE word (big_cqe[0]) is the job's seq.
+ *
+ * Return: -EIOCBQUEUED (the CQE was posted), or an error code for io_uring
+ * to post.
+ */
+int seed_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct drm_file *file = cmd->file->private_data;
+	struct drm_device *drm = file->minor->dev;
+	struct drm_seed_submit args;
+	int ret, idx;
+
+	BUILD_BUG_ON(sizeof(args) > 80);	/* the command area of a 128-byte SQE */
+
+	if (cmd->cmd_op != DRM_IOCTL_SEED_SUBMIT)
+		return -ENOTTY;
+	if (!(issue_flags & IO_URING_F_SQE128) || !(issue_flags & IO_URING_F_CQE32))
+		return -EINVAL;
+
+	/* The SQE may be in memory shared with userspace: read it once. */
+	memcpy(&args, io_uring_sqe_cmd(cmd->sqe), sizeof(args));
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	ret = seed_submit(to_seed_file(file), &args);
+	drm_dev_exit(idx);
+
+	io_uring_cmd_done(cmd, ret, ret ? 0 : args.seq, issue_flags);
+	return -EIOCBQUEUED;
+}
+
+/**
+ * seed_job_status_ioctl() - DRM_IOCTL_SEED_JOB_STATUS
+ * @drm: DRM device
+ * @data: &struct drm_seed_job_status
+ * @file: DRM file
+ *
+ * Return: 0 or a negative error code.
+ */
+int seed_job_status_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct seed_file *sf = to_seed_file(file);
+	struct drm_seed_job_status *args = data;
+	struct seed_job_outcome o = {};
+	struct seed_job_rec *rec;
+	struct seed_queue *q;
+	unsigned long flags;
+	u32 state = DRM_SEED_JOB_DONE;
+	int ret = 0;
+
+	if (args->flags)
+		return -EINVAL;
+
+	q = seed_queue_get(sf, args->queue_id);
+	if (!q)
+		return -ENOENT;
+
+	mutex_lock(&q->submit_lock);
+	if (!args->seq || args->seq > q->last_seq)
+		ret = -EINVAL;
+	mutex_unlock(&q->submit_lock);
+	if (ret)
+		goto out_put;
+
+	xa_lock_irqsave(&q->jobs, flags);
+	rec = xa_load(&q->jobs, args->seq);
+	if (rec && rec->failed) {
+		o = rec->outcome;
+	} else if (rec && rec->finished) {
+		/* The fence may be signalled before its callbacks ran. */
+		if (!dma_fence_is_signaled(rec->finished)) {
+			state = DRM_SEED_JOB_PENDING;
+		} else if (rec->finished->error) {
+			o = rec->outcome;
+			if (!o.error)
+				o.error = seed_job_errno_to_status(rec->finished->error);
+		}
+	} else if (args->seq <= q->pruned_seq) {
+		ret = -ENOENT;
+	} else if (args->seq > q->done_seq) {
+		state = DRM_SEED_JOB_PENDING;
+	}
+	xa_unlock_irqrestore(&q->jobs, flags);
+	if (ret)
+		goto out_put;
+
+	args->state = state;
+	args->error = o.error;
+	args->hw_error = o.hw_error;
+	args->fault_info = o.fault_info;
+	args->fault_addr = o.fault_addr;
+	args->packet_offset = o.packet_offset;
+	args->packet_opcode = o.packet_opcode;
+	args->packet_level = o.packet_level;
+	args->pad = 0;
+out_put:
+	seed_queue_put(q);
+	return ret;
+}
+
+/**
+ * seed_exec_file_open() - set up a client's queue table
+ * @sf: client
+ *
+ * Return: 0.
+ */
+int seed_exec_file_open(struct seed_file *sf)
+{
+	xa_init_flags(&sf->exec.queues, XA_FLAGS_ALLOC1);
+	sf->exec.next_id = 0;
+	atomic64_set(&sf->exec.busy_ns, 0);
+	return 0;
+}
+
+/**
+ * seed_exec_file_close() - destroy every queue of a closing client
+ * @sf: client
+ *
+ * On return the device no longer runs anything for the client, so its
+ * address space can go.
+ */
+void seed_exec_file_close(struct seed_file *sf)
+{
+	struct seed_queue *q;
+	unsigned long id;
+
+	xa_for_each(&sf->exec.queues, id, q) {
+		xa_erase(&sf->exec.queues, id);
+		seed_queue_kill(q);
+		seed_queue_put(q);
+	}
+	xa_destroy(&sf->exec.queues);
+}

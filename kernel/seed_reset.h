@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (c) 2026 The SeedChip Authors
+ *
+ * Recovery ladder (docs/hardware.md §17.7, §17.8): queue reset, device
+ * reset, bus reset, device lost. Internal to the execution subsystem.
+ */
+#ifndef __SEED_RESET_H__
+#define __SEED_RESET_H__
+
+#include <linux/types.h>
+
+struct dma_fence;
+struct seed_device;
+struct seed_hwq;
+
+extern unsigned int seed_job_timeout_ms;
+
+int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const char *reason);
+int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason);
+void seed_exec_device_lost_locked(struct seed_device *sdev);
+void seed_exec_reset_init(struct seed_device *sdev);
+
+#endif /* __SEED_RESET_H__ */
