@@ -32,6 +32,25 @@
 
 namespace seed {
 
+namespace detail {
+struct DeviceContext;
+struct DeviceAccess;
+} // namespace detail
+
+/// Memory usage as reported by the driver (DRM_SEED_QUERY_MEMORY). HBM
+/// figures are device wide; "client" figures count the buffers of this
+/// Device (its open file) only. All in bytes.
+struct MemoryUsage {
+    std::uint64_t hbm_total = 0;   ///< HBM size
+    std::uint64_t hbm_used = 0;    ///< HBM held by buffers of every process
+    std::uint64_t hbm_retired = 0; ///< HBM taken out of service after ECC errors
+    std::uint64_t host_used = 0;   ///< host memory held by host buffers of every process
+    std::uint64_t client_hbm = 0;  ///< HBM held by this Device's buffers
+    std::uint64_t client_host = 0; ///< host memory held by this Device's buffers
+
+    friend bool operator==(const MemoryUsage&, const MemoryUsage&) = default;
+};
+
 /// Hardware revision, "major.minor".
 struct HwRevision {
     unsigned major = 0;
@@ -97,8 +116,12 @@ struct DeviceInfo {
     friend bool operator==(const DeviceInfo&, const DeviceInfo&) = default;
 };
 
-/// An open SeedChip device. Move-only; closing happens on destruction.
-/// A moved-from Device may only be destroyed or assigned to.
+/// An open SeedChip device. Move-only. Each Device is one client of the
+/// driver with its own device address space: buffers, command lists and
+/// queues created from it live in that address space. The open file is
+/// shared with those objects, so it closes when the Device and every object
+/// made from it are gone. A moved-from Device may only be destroyed or
+/// assigned to.
 class Device {
 public:
     /// Every visible device, in visible order. No /dev/accel (no accel
@@ -126,7 +149,19 @@ public:
     /// Identity of the device as read when it was opened.
     [[nodiscard]] const DeviceInfo& info() const noexcept;
 
+    /// Current memory usage (DRM_SEED_QUERY_MEMORY).
+    /// @throws seed::Error (Errc::device_lost once the device is gone).
+    [[nodiscard]] MemoryUsage memory_usage() const;
+
+    /// Whether batched submissions (seed::submit()) go through io_uring on
+    /// this device. False when SEED_DISABLE_IO_URING=1, when the kernel has
+    /// no io_uring or the driver no SUBMIT command for it; submissions then
+    /// use the SUBMIT ioctl. The variable is read when the Device is opened;
+    /// the ring is set up on the first batch (or this call).
+    [[nodiscard]] bool uses_io_uring() const;
+
 private:
+    friend struct detail::DeviceAccess;
     struct Impl;
     explicit Device(std::unique_ptr<Impl> impl) noexcept;
 

@@ -5,9 +5,13 @@
 #pragma once
 
 #include <seed/caps.hpp>
+#include <seed/command_list.hpp>
 #include <seed/device.hpp>
 #include <seed/error.hpp>
+#include <seed/event.hpp>
 #include <seed/format.hpp>
+#include <seed/memory.hpp>
 #include <seed/pci.hpp>
+#include <seed/queue.hpp>
 #include <seed/uuid.hpp>
 #include <seed/version.hpp>

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// State shared by a Device and every object made from it.
+#pragma once
+
+#include "kernel/uring.hpp"
+#include "unique_fd.hpp"
+
+#include <seed/device.hpp>
+#include <seed/memory.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+namespace seed::detail {
+
+struct DeviceContext {
+    UniqueFd fd;
+    DeviceInfo info;
+
+    // io_uring for batched submissions, set up on first use.
+    std::mutex uring_mutex;
+    bool uring_disabled = false; ///< SEED_DISABLE_IO_URING=1 when the Device was opened
+    bool uring_tried = false;
+    std::unique_ptr<kernel::UringSubmitter> uring;
+
+    // Event slots: the current page and the next free 8-byte slot in it.
+    std::mutex event_mutex;
+    Buffer event_page;
+    std::uint64_t event_next = 0;
+
+    [[nodiscard]] int raw_fd() const noexcept { return fd.get(); }
+
+    /// Sets up io_uring if allowed and not tried yet; returns it or nullptr.
+    /// Call with uring_mutex held.
+    kernel::UringSubmitter* uring_locked();
+};
+
+/// Access to Device internals for the rest of libseed.
+struct DeviceAccess {
+    static const std::shared_ptr<DeviceContext>& context(const Device& device);
+    static Device make(UniqueFd fd, DeviceInfo info);
+};
+
+/// The context of @p device, or throws Errc::invalid_state for a moved-from
+/// Device.
+const std::shared_ptr<DeviceContext>& context_of(const Device& device);
+
+struct BufferImpl {
+    std::shared_ptr<DeviceContext> ctx;
+    std::uint32_t handle = 0;
+    std::uint64_t size = 0;
+    std::uint64_t device_va = 0;
+    Placement placement = Placement::device;
+    bool read_only = false;
+    std::uint64_t mmap_offset = 0;
+
+    std::mutex map_mutex;
+    void* map = nullptr;
+
+    BufferImpl() = default;
+    BufferImpl(const BufferImpl&) = delete;
+    BufferImpl& operator=(const BufferImpl&) = delete;
+    ~BufferImpl();
+};
+
+/// Creates a buffer object in @p ctx (see Buffer::Buffer()).
+Buffer make_buffer(const std::shared_ptr<DeviceContext>& ctx, std::uint64_t size,
+                   Placement placement, BufferOptions options);
+
+} // namespace seed::detail
