@@ -56,4 +56,10 @@ TEST(Examples, MultiQueuePipeline) {
     ASSERT_EQ(r.status, 0) << r.output;
 }
 
+TEST(Examples, MlpInferenceMatchesHost) {
+    const Outcome r = run("mlp_inference");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("matches the host"), std::string::npos) << r.output;
+}
+
 } // namespace
