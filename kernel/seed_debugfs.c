@@ -7,6 +7,11 @@
  *
  * - events: event log position and event counters.
  * - regs: device, event log and per-queue registers, read from the device.
+ * - queues: hardware queues in use (the kernel queue first): context,
+ *   priority, software tail and fence, jobs in flight, state, and the
+ *   completion record as the device last wrote it.
+ * - contexts: live MMU contexts (0 is the kernel's).
+ * - clients: open files with their memory and device time.
  * - reset: write 1 to reset the device through the recovery path, as a job
  *   timeout would (a trigger for testing recovery).
  */
@@ -16,10 +21,13 @@
 #include <linux/seq_file.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_file.h>
 
 #include "seed_debugfs.h"
 #include "seed_drv.h"
 #include "seed_hw_reg_io.h"
+#include "seed_hwq.h"
+#include "seed_mmu.h"
 
 static int seed_debugfs_events_show(struct seq_file *m, void *unused)
 {
@@ -77,6 +85,84 @@ static int seed_debugfs_regs_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(seed_debugfs_regs);
 
+static void seed_debugfs_hwq(struct seq_file *m, const char *role, struct seed_hwq *hwq)
+{
+	const struct seed_cpl_record *cpl = hwq->cpl;
+	unsigned long flags;
+	u32 tail, ninflight;
+	bool stopped, dead;
+	u64 seqno;
+
+	spin_lock_irqsave(&hwq->lock, flags);
+	tail = hwq->tail;
+	seqno = hwq->seqno;
+	ninflight = hwq->ninflight;
+	stopped = hwq->stopped;
+	dead = hwq->dead;
+	spin_unlock_irqrestore(&hwq->lock, flags);
+
+	seq_printf(m, "%-6s %3u %3u %4u %10u %10llu %8u %-7s %10llu %10u 0x%x %u\n", role,
+		   hwq->id, hwq->ctx, hwq->priority, tail, seqno, ninflight,
+		   dead ? "dead" : stopped ? "stopped" : "running", READ_ONCE(cpl->fence),
+		   READ_ONCE(cpl->head), READ_ONCE(cpl->status), READ_ONCE(cpl->error));
+}
+
+static int seed_debugfs_queues_show(struct seq_file *m, void *unused)
+{
+	struct seed_device *sdev = m->private;
+	struct seed_exec *exec = &sdev->exec;
+	unsigned int q;
+
+	seq_puts(m, "role   hwq ctx prio       tail      seqno inflight state   cpl.fence   cpl.head status error\n");
+	mutex_lock(&exec->lock);
+	if (exec->kq)
+		seed_debugfs_hwq(m, "kernel", exec->kq);
+	for (q = 0; q < ARRAY_SIZE(exec->hwq); q++)
+		if (exec->hwq[q] && exec->hwq[q] != exec->kq)
+			seed_debugfs_hwq(m, "user", exec->hwq[q]);
+	mutex_unlock(&exec->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(seed_debugfs_queues);
+
+static int seed_debugfs_contexts_show(struct seq_file *m, void *unused)
+{
+	struct seed_device *sdev = m->private;
+	struct seed_ctx *ctx;
+
+	/* Only &seed_mem.lock: a context's own lock nests outside it. */
+	seq_puts(m, "ctx user\n");
+	mutex_lock(&sdev->mem.lock);
+	list_for_each_entry(ctx, &sdev->mem.contexts, link)
+		seq_printf(m, "%3u %4d\n", ctx->id, ctx->user);
+	mutex_unlock(&sdev->mem.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(seed_debugfs_contexts);
+
+static int seed_debugfs_clients_show(struct seq_file *m, void *unused)
+{
+	struct seed_device *sdev = m->private;
+	struct drm_file *file;
+
+	seq_puts(m, "client ctx  hbm_bytes host_bytes    busy_ns\n");
+	mutex_lock(&sdev->drm.filelist_mutex);
+	list_for_each_entry(file, &sdev->drm.filelist, lhead) {
+		struct seed_file *sf = to_seed_file(file);
+
+		if (!sf)
+			continue;
+		seq_printf(m, "%6llu %3u %10lld %10lld %10lld\n", sf->client_id,
+			   sf->ctx ? seed_ctx_id(sf->ctx) : 0,
+			   (long long)atomic64_read(&sf->mem.hbm_bytes),
+			   (long long)atomic64_read(&sf->mem.host_bytes),
+			   (long long)atomic64_read(&sf->exec.busy_ns));
+	}
+	mutex_unlock(&sdev->drm.filelist_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(seed_debugfs_clients);
+
 static ssize_t seed_debugfs_reset_write(struct file *f, const char __user *buf, size_t len,
 					loff_t *pos)
 {
@@ -114,5 +200,8 @@ void seed_debugfs_init(struct seed_device *sdev)
 		return;
 	debugfs_create_file("events", 0400, root, sdev, &seed_debugfs_events_fops);
 	debugfs_create_file("regs", 0400, root, sdev, &seed_debugfs_regs_fops);
+	debugfs_create_file("queues", 0400, root, sdev, &seed_debugfs_queues_fops);
+	debugfs_create_file("contexts", 0400, root, sdev, &seed_debugfs_contexts_fops);
+	debugfs_create_file("clients", 0400, root, sdev, &seed_debugfs_clients_fops);
 	debugfs_create_file("reset", 0200, root, sdev, &seed_debugfs_reset_fops);
 }

@@ -206,6 +206,8 @@ void seed_events_fini(struct seed_device *sdev)
 {
 	/* Nothing may touch host memory once the buffers are freed. */
 	seed_events_disable(sdev);
+	if (READ_ONCE(sdev->exec.lost))
+		return;
 	if (seed_hw_device_reset_poll(sdev, SEED_RESET_TIMEOUT_MS * SEED_EVENTS_SLACK))
 		seed_warn(sdev, "device reset at teardown failed\n");
 }
@@ -348,8 +350,9 @@ static bool seed_reset_done(struct seed_events *ev, u32 before)
  * restores them afterwards. Without the event log (after a failed bus
  * reset) it falls back to polling &SEED_REG_DEV_STATUS.
  *
- * Return: 0; -ETIMEDOUT if the device did not report completion; -ENODEV
- * if it is gone or does not respond.
+ * Return: 0; -ETIMEDOUT if the device did not report completion (it may be
+ * resetting still, not responding, or removed); -ENODEV if the driver has
+ * already been unbound from it.
  */
 int seed_hw_device_reset(struct seed_device *sdev, unsigned int timeout_ms)
 {
@@ -367,10 +370,13 @@ int seed_hw_device_reset(struct seed_device *sdev, unsigned int timeout_ms)
 
 	before = seed_events_reset_count(sdev);
 	seed_wr32(sdev, SEED_REG_DEV_CTRL, SEED_DEV_CTRL_RESET);
+	/*
+	 * No completion: the caller tells "not responding" (a bus reset may
+	 * help) from "removed" with pci_device_is_present() (§17.8 step 4).
+	 */
 	if (!wait_event_timeout(ev->wq, seed_reset_done(ev, before),
 				msecs_to_jiffies(timeout_ms)))
-		ret = seed_dev_status_lost(seed_rd32(sdev, SEED_REG_DEV_STATUS)) ?
-		      -ENODEV : -ETIMEDOUT;
+		ret = -ETIMEDOUT;
 out:
 	drm_dev_exit(idx);
 	seed_dbg(sdev, RESET, "device reset: %d\n", ret);
@@ -398,8 +404,8 @@ static bool seed_tlb_inv_done(struct seed_device *sdev, u32 seq)
  * the range any more, so the caller may reuse the unmapped memory and freed
  * page tables. May sleep.
  *
- * Return: 0; -ENODEV if the device is gone (it makes no more accesses then
- * either); -ETIMEDOUT if the device did not answer: the caller must then
+ * Return: 0; -ENODEV if the device is gone or lost (it makes no more
+ * accesses then either); -ETIMEDOUT if the device did not answer: the caller must then
  * keep the memory away from reuse until a reset.
  */
 int seed_hw_tlb_invalidate(struct seed_device *sdev, u32 ctx, u64 va, u64 size)
@@ -409,7 +415,8 @@ int seed_hw_tlb_invalidate(struct seed_device *sdev, u32 ctx, u64 va, u64 size)
 	int ret = 0, idx;
 	u32 seq;
 
-	if (!drm_dev_enter(&sdev->drm, &idx))
+	/* A lost device makes no more accesses: nothing to wait for. */
+	if (READ_ONCE(sdev->exec.lost) || !drm_dev_enter(&sdev->drm, &idx))
 		return -ENODEV;
 
 	mutex_lock(&ev->tlb_lock);

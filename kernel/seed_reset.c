@@ -132,10 +132,18 @@ static int seed_exec_bus_reset(struct seed_device *sdev)
 
 	seed_warn(sdev, "device reset failed, trying a bus reset\n");
 	ret = pci_try_reset_function(sdev->pdev);
-	if (ret) {
-		seed_err(sdev, "bus reset failed: %d\n", ret);
+	/*
+	 * -EAGAIN: the PCI core holds the device (remove in progress). Any
+	 * other error may come from the port (e.g. a virtual root port that
+	 * never reports its link active again) after the reset was delivered
+	 * and the configuration restored: the device itself has the last word.
+	 */
+	if (ret == -EAGAIN) {
+		seed_err(sdev, "bus reset not possible now: %d\n", ret);
 		return ret;
 	}
+	if (ret)
+		seed_warn(sdev, "bus reset reported %d, checking the device\n", ret);
 
 	status = seed_rd32(sdev, SEED_REG_DEV_STATUS);
 	if ((status & SEED_DEV_STATUS_RESERVED) || !(status & SEED_DEV_STATUS_READY)) {

@@ -24,9 +24,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <thread>
@@ -92,7 +92,9 @@ bool wait_usage(int fd, const drm_seed_query_memory& base) {
     return false;
 }
 
-bool is_oom(int err) { return err == ENOSPC || err == ENOMEM; }
+bool is_oom(int err) {
+    return err == ENOSPC || err == ENOMEM;
+}
 
 class DriverBo : public ::testing::Test {
 protected:
@@ -247,8 +249,8 @@ TEST_F(DriverBo, HostBoMmapReadWrite) {
     drm_seed_bo_info info;
     ASSERT_EQ(bo_info(fd(), bo.args.handle, &info), 0);
 
-    auto* p = static_cast<std::uint8_t*>(mmap(nullptr, info.size, PROT_READ | PROT_WRITE,
-                                              MAP_SHARED, fd(), info.mmap_offset));
+    auto* p = static_cast<std::uint8_t*>(
+        mmap(nullptr, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd(), info.mmap_offset));
     ASSERT_NE(p, MAP_FAILED) << strerror(errno);
     // New BOs read as zero.
     for (std::uint64_t i = 0; i < info.size; i++)
@@ -258,8 +260,8 @@ TEST_F(DriverBo, HostBoMmapReadWrite) {
     ASSERT_EQ(munmap(p, info.size), 0);
 
     // A second mapping sees the same pages.
-    auto* q = static_cast<std::uint8_t*>(mmap(nullptr, info.size, PROT_READ, MAP_SHARED, fd(),
-                                              info.mmap_offset));
+    auto* q = static_cast<std::uint8_t*>(
+        mmap(nullptr, info.size, PROT_READ, MAP_SHARED, fd(), info.mmap_offset));
     ASSERT_NE(q, MAP_FAILED) << strerror(errno);
     for (std::uint64_t i = 0; i < info.size; i++)
         ASSERT_EQ(q[i], static_cast<std::uint8_t>(i * 7 + 1)) << "byte " << i;
@@ -273,8 +275,7 @@ TEST_F(DriverBo, HostBoMmapReadWrite) {
     const Bo bo2 = create_bo(fd(), kPage, DRM_SEED_BO_HOST);
     ASSERT_EQ(bo2.err, 0);
     ASSERT_EQ(bo_info(fd(), bo2.args.handle, &info), 0);
-    EXPECT_EQ(mmap(nullptr, 2 * kPage, PROT_READ, MAP_SHARED, fd(), info.mmap_offset),
-              MAP_FAILED);
+    EXPECT_EQ(mmap(nullptr, 2 * kPage, PROT_READ, MAP_SHARED, fd(), info.mmap_offset), MAP_FAILED);
 }
 
 TEST_F(DriverBo, HbmBoCannotBeMmapped) {
@@ -432,8 +433,8 @@ TEST_F(DriverBo, OutOfHbmFailsCleanlyAndDeviceKeepsWorking) {
     EXPECT_EQ(after.hbm_used, base.hbm_used);
 
     // All of it can be allocated again, in one BO.
-    const Bo all = create_bo(fd(), base.hbm_total - base.hbm_used - base.hbm_retired,
-                             DRM_SEED_BO_HBM);
+    const Bo all =
+        create_bo(fd(), base.hbm_total - base.hbm_used - base.hbm_retired, DRM_SEED_BO_HBM);
     EXPECT_EQ(all.err, 0);
     if (all.err == 0) {
         EXPECT_EQ(gem_close(fd(), all.args.handle), 0);
@@ -555,7 +556,7 @@ TEST_F(DriverBo, OpenFilesAreLimitedByContexts) {
         }
         files.push_back(std::move(f));
     }
-    EXPECT_LE(files.size(), 62u);  // fd() holds one context already
+    EXPECT_LE(files.size(), 62u); // fd() holds one context already
     EXPECT_TRUE(err == ENOSPC || err == EMFILE) << "errno " << err;
     // Every one of them works.
     for (auto& f : files)
@@ -614,8 +615,8 @@ TEST_F(DriverBo, ConcurrentCreateCloseShareIsSafe) {
             for (int i = 0; i < 150; i++) {
                 const int target = i % 2 ? shared : own.get();
                 const std::uint32_t placement = (i + t) % 3 ? DRM_SEED_BO_HOST : DRM_SEED_BO_HBM;
-                const std::uint64_t size = (static_cast<std::uint64_t>(i % 7) + 1) * kPage +
-                                           (i % 11 == 0 ? k2M : 0);
+                const std::uint64_t size =
+                    (static_cast<std::uint64_t>(i % 7) + 1) * kPage + (i % 11 == 0 ? k2M : 0);
                 Bo bo = create_bo(target, size, placement);
                 // ENOENT: the closer closed the new handle before its device
                 // address could be reported.
@@ -687,8 +688,8 @@ protected:
         ASSERT_EQ(cmd_.err, 0);
         drm_seed_bo_info info;
         ASSERT_EQ(bo_info(fd(), cmd_.args.handle, &info), 0);
-        void* p = mmap(nullptr, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd(),
-                       info.mmap_offset);
+        void* p =
+            mmap(nullptr, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd(), info.mmap_offset);
         ASSERT_NE(p, MAP_FAILED);
         cmd_map_ = static_cast<seed_pkt_raw*>(p);
     }
@@ -756,8 +757,8 @@ protected:
         ASSERT_EQ(m.bo.err, 0);
         drm_seed_bo_info info;
         ASSERT_EQ(bo_info(fd(), m.bo.args.handle, &info), 0);
-        void* p = mmap(nullptr, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd(),
-                       info.mmap_offset);
+        void* p =
+            mmap(nullptr, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd(), info.mmap_offset);
         ASSERT_NE(p, MAP_FAILED);
         m.p = static_cast<std::uint8_t*>(p);
     }

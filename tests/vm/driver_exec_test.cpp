@@ -67,7 +67,8 @@ struct Bo {
             seed_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
         }
     }
-    template <typename T = std::uint8_t> T* ptr(std::uint64_t off = 0) const {
+    template <typename T = std::uint8_t>
+    T* ptr(std::uint64_t off = 0) const {
         return reinterpret_cast<T*>(static_cast<std::uint8_t*>(map) + off);
     }
 };
@@ -665,8 +666,7 @@ TEST_F(DriverExec, JobsBehindFailedJobStillRun) {
     std::vector<Submit> subs;
     for (int i = 0; i < 8; i++) {
         put_fill(good, static_cast<unsigned>(i), data.va + 8 * i, 8, 100 + i);
-        subs.push_back(submit(fd(), q.id, i % 2 ? good : bad, 1,
-                              i % 2 ? i * SEED_PKT_SIZE : 0));
+        subs.push_back(submit(fd(), q.id, i % 2 ? good : bad, 1, i % 2 ? i * SEED_PKT_SIZE : 0));
         ASSERT_EQ(subs.back().err, 0);
     }
     ASSERT_EQ(wait_point(fd(), q.syncobj, subs.back().seq), 0);
@@ -896,8 +896,8 @@ public:
         cq_ = mmap(nullptr, cq_len_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_,
                    IORING_OFF_CQ_RING);
         sqes_len_ = p.sq_entries * sqe_size_;
-        sqes_ = mmap(nullptr, sqes_len_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-                     fd_, IORING_OFF_SQES);
+        sqes_ = mmap(nullptr, sqes_len_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_,
+                     IORING_OFF_SQES);
         p_ = p;
     }
     ~Uring() {
@@ -923,8 +923,8 @@ public:
         auto* array = reinterpret_cast<std::uint32_t*>(sq + p_.sq_off.array);
         const std::uint32_t t = tail->load(std::memory_order_relaxed);
         const std::uint32_t idx = t & mask;
-        auto* sqe = reinterpret_cast<io_uring_sqe*>(static_cast<std::uint8_t*>(sqes_) +
-                                                    idx * sqe_size_);
+        auto* sqe =
+            reinterpret_cast<io_uring_sqe*>(static_cast<std::uint8_t*>(sqes_) + idx * sqe_size_);
         std::memset(sqe, 0, sqe_size_);
         sqe->opcode = IORING_OP_URING_CMD;
         sqe->fd = dev_fd;

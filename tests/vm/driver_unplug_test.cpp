@@ -19,8 +19,8 @@
 #include <fcntl.h>
 
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -81,7 +81,8 @@ TEST(DriverUnplug, SurpriseRemovalWithOpenFilesThenReplug) {
     const std::string serial = seed::vm::serial(victim);
     const std::string node = node_of(serial);
     ASSERT_FALSE(node.empty()) << "no accel node for " << serial;
-    const fs::path pci = fs::canonical(fs::path("/sys/class/accel") / fs::path(node).filename() / "device");
+    const fs::path pci =
+        fs::canonical(fs::path("/sys/class/accel") / fs::path(node).filename() / "device");
 
     // A client of the victim with buffers in both placements.
     Fd victim_fd{::open(node.c_str(), O_RDWR | O_CLOEXEC)};

@@ -84,7 +84,8 @@ inline Fd open_seed(size_t n = 0) {
 }
 
 /// ioctl() returning 0 or the errno value, retrying on EINTR/EAGAIN.
-template <typename T> int seed_ioctl(int fd, unsigned long request, T* arg) {
+template <typename T>
+int seed_ioctl(int fd, unsigned long request, T* arg) {
     int ret;
     do {
         ret = ::ioctl(fd, request, arg);

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// The driver's recovery ladder (docs/driver.md, docs/hardware.md §16.4,
+// §17.7, §17.8), driven by the device model's fault injection through
+// seed-vm's control channel: a hung queue times out and is reset; a hang the
+// queue reset cannot clear escalates to a device reset; FATAL triggers a
+// device reset; a chip that stops responding is recovered by a bus reset; a
+// chip that disappears under load is declared lost while the others keep
+// working. Each case checks the failed job's reason, that work submitted
+// afterwards runs correctly, and that data in HBM survives resets.
+// seed-vm fails the run on any kernel WARN, oops or hung task.
+
+#include "vm_env.hpp"
+
+#include <seed/seed.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+using seed::vm::Control;
+namespace fs = std::filesystem;
+
+std::string read_line(const fs::path& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+bool write_file(const fs::path& path, const std::string& value) {
+    std::ofstream out(path);
+    out << value;
+    out.flush();
+    return out.good();
+}
+
+fs::path sysfs_of(const seed::Device& dev) {
+    return fs::path("/sys/class/accel") / fs::path(dev.info().node).filename() / "device";
+}
+
+unsigned reset_count(const seed::Device& dev) {
+    return static_cast<unsigned>(std::stoul(read_line(sysfs_of(dev) / "reset_count")));
+}
+
+// Waits up to 30 s for the driver's reset count to pass @p before.
+bool wait_for_resets(const seed::Device& dev, unsigned before) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (reset_count(dev) <= before) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(50ms);
+    }
+    return true;
+}
+
+// The failure reason of the job behind @p fence, or none if it succeeded.
+seed::JobFailure outcome(const seed::Fence& fence) {
+    try {
+        fence.wait();
+        return seed::JobFailure::none;
+    } catch (const seed::JobError& e) {
+        return e.reason();
+    }
+}
+
+// Fills @p buf with @p value through the device and checks the result.
+void expect_device_works(seed::Queue& queue, const seed::Buffer& host, std::uint32_t value) {
+    ASSERT_EQ(outcome(queue.fill(host, host.size(), value)), seed::JobFailure::none);
+    for (std::uint32_t v : host.span<std::uint32_t>())
+        ASSERT_EQ(v, value);
+}
+
+class DriverRecovery : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!seed::vm::chips() || !Control::available(0))
+            GTEST_SKIP() << "needs seed-vm's fault-injection channel";
+        dev_.emplace(seed::Device::open(0u));
+        ctl_.emplace(0);
+    }
+    void TearDown() override {
+        if (ctl_)
+            ctl_->command("clear");
+    }
+
+    // Hangs the next engine packet of every hardware queue users can get
+    // (the last one is the driver's own kernel queue).
+    void hang_user_queues(bool sticky) {
+        const unsigned n = dev_->info().num_queues;
+        for (unsigned q = 0; q + 1 < n; ++q)
+            ASSERT_EQ(ctl_->command("hang-queue " + std::to_string(q) + (sticky ? " sticky" : "")),
+                      "ok");
+    }
+
+    std::optional<seed::Device> dev_;
+    std::optional<Control> ctl_;
+};
+
+TEST_F(DriverRecovery, HungQueueTimesOutAndRecovers) {
+    seed::Queue queue(*dev_);
+    const seed::Buffer host(*dev_, 1 << 16, seed::Placement::host);
+    hang_user_queues(false);
+    const seed::Fence hung = queue.fill(host, host.size(), 0x11111111u);
+    EXPECT_EQ(outcome(hung), seed::JobFailure::timeout);
+    ctl_->command("clear");
+    expect_device_works(queue, host, 0x22222222u);
+}
+
+TEST_F(DriverRecovery, StickyHangEscalatesToDeviceReset) {
+    seed::Queue queue(*dev_);
+    const seed::Buffer host(*dev_, 1 << 16, seed::Placement::host);
+    const seed::Buffer hbm(*dev_, 1 << 16, seed::Placement::device);
+    ASSERT_EQ(outcome(queue.fill(hbm, hbm.size(), 0x5eed5eedu)), seed::JobFailure::none);
+    const unsigned resets = reset_count(*dev_);
+
+    hang_user_queues(true);
+    const seed::Fence hung = queue.fill(host, host.size(), 0x11111111u);
+    const seed::JobFailure why = outcome(hung);
+    EXPECT_TRUE(why == seed::JobFailure::timeout || why == seed::JobFailure::reset)
+        << seed::to_string(why);
+    // The failed job may be reported before the escalation has finished.
+    EXPECT_TRUE(wait_for_resets(*dev_, resets)) << "a sticky hang needs a device reset";
+
+    // The device works again and HBM kept its contents through the reset.
+    expect_device_works(queue, host, 0x33333333u);
+    ASSERT_EQ(outcome(queue.copy(host, hbm)), seed::JobFailure::none);
+    for (std::uint32_t v : host.span<std::uint32_t>())
+        ASSERT_EQ(v, 0x5eed5eedu);
+}
+
+TEST_F(DriverRecovery, FatalErrorTriggersDeviceReset) {
+    seed::Queue queue(*dev_);
+    const seed::Buffer flag(*dev_, 4096, seed::Placement::host);
+    const seed::Buffer host(*dev_, 1 << 16, seed::Placement::host);
+    const unsigned resets = reset_count(*dev_);
+
+    // A job waiting on host memory is on the device when FATAL strikes.
+    seed::CommandList waiter(*dev_);
+    waiter.wait(flag, 1);
+    const seed::Fence running = queue.submit(waiter);
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(ctl_->command("fatal"), "ok");
+
+    EXPECT_NE(outcome(running), seed::JobFailure::none);
+    EXPECT_TRUE(wait_for_resets(*dev_, resets));
+    EXPECT_NE(ctl_->command("status").find("state=running"), std::string::npos);
+    expect_device_works(queue, host, 0x44444444u);
+}
+
+TEST_F(DriverRecovery, UnresponsiveDeviceIsRecoveredByBusReset) {
+    seed::Queue queue(*dev_);
+    const seed::Buffer flag(*dev_, 4096, seed::Placement::host);
+    const seed::Buffer host(*dev_, 1 << 16, seed::Placement::host);
+    const unsigned resets = reset_count(*dev_);
+
+    seed::CommandList waiter(*dev_);
+    waiter.wait(flag, 1);
+    const seed::Fence running = queue.submit(waiter);
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(ctl_->command("stop-responding"), "ok");
+
+    // Job timeout -> queue reset (no answer) -> device reset (no answer) ->
+    // DEV_STATUS all-ones, still present -> bus reset -> bring-up again.
+    EXPECT_NE(outcome(running), seed::JobFailure::none);
+    EXPECT_NE(ctl_->command("status").find("state=running"), std::string::npos)
+        << "the bus reset must take the chip out of not-responding";
+    EXPECT_TRUE(wait_for_resets(*dev_, resets));
+    expect_device_works(queue, host, 0x55555555u);
+}
+
+TEST_F(DriverRecovery, ChipLostUnderLoadFailsItsJobsOnly) {
+    const auto chips = seed::vm::chips();
+    if (!chips || *chips < 2)
+        GTEST_SKIP() << "needs two chips";
+    const unsigned victim = *chips - 1;
+    seed::Device lost = seed::Device::open(victim);
+    ASSERT_EQ(lost.info().serial, seed::vm::serial(victim));
+    const fs::path pci = fs::canonical(sysfs_of(lost));
+    Control vctl(victim);
+
+    seed::Queue queue(lost);
+    const seed::Buffer flag(lost, 4096, seed::Placement::host);
+    seed::CommandList waiter(lost);
+    waiter.wait(flag, 1);
+    const seed::Fence running = queue.submit(waiter);
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(vctl.command("unplug"), "ok");
+
+    EXPECT_EQ(outcome(running), seed::JobFailure::device_lost);
+    // New work on the lost chip fails with device_lost, not a hang.
+    try {
+        const seed::Buffer more(lost, 4096, seed::Placement::host);
+        seed::CommandList fill(lost);
+        fill.fill(more, 4096, 1);
+        const seed::Fence f = queue.submit(fill);
+        EXPECT_NE(outcome(f), seed::JobFailure::none);
+    } catch (const seed::Error& e) {
+        EXPECT_EQ(e.code(), seed::Errc::device_lost) << e.what();
+    }
+
+    // The other chips are not affected.
+    seed::Queue good_queue(*dev_);
+    const seed::Buffer good(*dev_, 1 << 16, seed::Placement::host);
+    expect_device_works(good_queue, good, 0x66666666u);
+
+    // Put the chip back for later tests: remove, replug, rescan.
+    ASSERT_TRUE(write_file(pci / "remove", "1"));
+    ASSERT_EQ(vctl.command("replug"), "ok");
+    ASSERT_TRUE(write_file("/sys/bus/pci/rescan", "1"));
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (seed::Device::list().size() < *chips && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(seed::Device::list().size(), *chips);
+}
+
+} // namespace
