@@ -10,6 +10,7 @@
 #include <seed/error.hpp>
 #include <seed/event.hpp>
 #include <seed/format.hpp>
+#include <seed/management.hpp>
 #include <seed/memory.hpp>
 #include <seed/pci.hpp>
 #include <seed/queue.hpp>

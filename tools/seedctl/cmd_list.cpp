@@ -29,6 +29,15 @@ std::string render_list_json(std::span<const seed::DeviceInfo> devices) {
     return to_text(devices_document(std::move(array)));
 }
 
+std::string render_list_csv(std::span<const seed::DeviceInfo> devices) {
+    Table table({"index", "node", "pci_address", "serial", "uuid", "hbm_bytes"});
+    for (const auto& dev : devices) {
+        table.add_row({std::to_string(dev.index), dev.node, dev.pci_address, dev.serial,
+                       seed::format_uuid(dev.uuid), std::to_string(dev.hbm_size)});
+    }
+    return table.render_csv();
+}
+
 namespace {
 
 class ListCommand final : public Command {
@@ -39,7 +48,12 @@ public:
     }
 
     void configure(CLI::App& app) override {
-        app.add_flag("--json", json_, "Print JSON (docs/seedctl-json.md) instead of a table");
+        auto* json =
+            app.add_flag("--json", json_, "Print JSON (docs/seedctl-json.md) instead of a table");
+        app.add_flag("--csv", csv_, "Print CSV (a header line, then one line per device)")
+            ->excludes(json);
+        app.description("List the visible SeedChip devices: index, node, PCI address, serial, "
+                        "UUID and HBM size. Respects SEED_VISIBLE_DEVICES.");
         app.footer("Exit status: 0 success (also when no device is found), 1 failure, 2 usage "
                    "error.");
     }
@@ -52,6 +66,8 @@ public:
         }
         if (json_)
             io.out << render_list_json(devices);
+        else if (csv_)
+            io.out << render_list_csv(devices);
         else if (!devices.empty())
             io.out << render_list_text(devices);
         return exit_ok;
@@ -59,6 +75,7 @@ public:
 
 private:
     bool json_ = false;
+    bool csv_ = false;
 };
 
 } // namespace

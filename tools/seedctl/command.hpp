@@ -7,14 +7,17 @@
 #pragma once
 
 #include <seed/device.hpp>
+#include <seed/management.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace seedctl {
 
@@ -23,6 +26,8 @@ enum ExitCode : int {
     exit_ok = 0,
     exit_failure = 1,     ///< the request failed (no device, I/O error, ...)
     exit_usage = 2,       ///< malformed command line
+    exit_in_use = 3,      ///< reset refused: other processes use the device (see --force)
+    exit_diag_failed = 4, ///< diag ran and at least one check failed
     exit_unsupported = 77 ///< the driver or device cannot do this
 };
 
@@ -46,6 +51,21 @@ public:
 
 [[nodiscard]] std::unique_ptr<Command> make_list_command();
 [[nodiscard]] std::unique_ptr<Command> make_info_command();
+[[nodiscard]] std::unique_ptr<Command> make_telemetry_command();
+[[nodiscard]] std::unique_ptr<Command> make_watch_command();
+[[nodiscard]] std::unique_ptr<Command> make_ps_command();
+[[nodiscard]] std::unique_ptr<Command> make_reset_command();
+[[nodiscard]] std::unique_ptr<Command> make_diag_command();
+[[nodiscard]] std::unique_ptr<Command> make_topo_command();
+[[nodiscard]] std::unique_ptr<Command> make_cdi_command();
+[[nodiscard]] std::unique_ptr<Command> make_exporter_command();
+
+/// Opens the device named by @p spec, or every visible device (in visible
+/// order) without one. Throws seed::Error.
+[[nodiscard]] std::vector<seed::Device> open_devices(const std::optional<std::string>& spec);
+
+/// Adds the "-d,--device" option shared by the per-device commands.
+void add_device_option(CLI::App& app, std::optional<std::string>& device);
 
 // Output of `seedctl list`.
 [[nodiscard]] std::string render_list_text(std::span<const seed::DeviceInfo> devices);
@@ -54,5 +74,73 @@ public:
 // Output of `seedctl info`.
 [[nodiscard]] std::string render_info_text(std::span<const seed::DeviceInfo> devices);
 [[nodiscard]] std::string render_info_json(std::span<const seed::DeviceInfo> devices);
+[[nodiscard]] std::string render_list_csv(std::span<const seed::DeviceInfo> devices);
+
+/// One device as `seedctl info` shows it: identity plus live memory figures.
+struct InfoRow {
+    seed::DeviceInfo info;
+    seed::MemoryUsage memory;
+};
+[[nodiscard]] std::string render_info_text(std::span<const InfoRow> rows);
+[[nodiscard]] std::string render_info_json(std::span<const InfoRow> rows);
+[[nodiscard]] std::string render_info_csv(std::span<const InfoRow> rows);
+
+// Output of `seedctl telemetry` / `watch`: a snapshot and the engine
+// utilisation over the sampling interval.
+struct TelemetryRow {
+    seed::DeviceInfo info;
+    seed::Telemetry telemetry;
+    std::vector<double> utilization; ///< per engine, 0..1
+};
+[[nodiscard]] std::string render_telemetry_text(std::span<const TelemetryRow> rows);
+[[nodiscard]] std::string render_telemetry_json(std::span<const TelemetryRow> rows, bool one_line);
+[[nodiscard]] std::string render_telemetry_csv(std::span<const TelemetryRow> rows, bool header);
+
+// Output of `seedctl ps`.
+struct PsRow {
+    seed::DeviceInfo info;
+    std::vector<seed::DeviceProcess> processes;
+};
+[[nodiscard]] std::string render_ps_text(std::span<const PsRow> rows, unsigned hidden);
+[[nodiscard]] std::string render_ps_json(std::span<const PsRow> rows, unsigned hidden);
+[[nodiscard]] std::string render_ps_csv(std::span<const PsRow> rows);
+
+// Output of `seedctl topo`.
+struct TopoRow {
+    seed::DeviceInfo info;
+    seed::Topology topology;
+};
+[[nodiscard]] std::string render_topo_text(std::span<const TopoRow> rows);
+[[nodiscard]] std::string render_topo_json(std::span<const TopoRow> rows);
+
+// `seedctl diag`.
+struct DiagCheck {
+    std::string name;
+    bool passed = false;
+    std::string detail;
+};
+struct DiagResult {
+    seed::DeviceInfo info;
+    int level = 1;
+    std::vector<DiagCheck> checks;
+    [[nodiscard]] bool passed() const noexcept;
+};
+[[nodiscard]] std::string render_diag_text(std::span<const DiagResult> results);
+[[nodiscard]] std::string render_diag_json(std::span<const DiagResult> results);
+
+/// `seedctl cdi generate`: a CDI spec (cdiVersion 0.6.0) for @p devices.
+[[nodiscard]] std::string render_cdi_spec(std::span<const seed::DeviceInfo> devices);
+inline constexpr const char* cdi_kind = "seedchip.org/accel";
+
+/// `seedctl exporter`: one device's figures for a scrape.
+struct MetricsSample {
+    seed::DeviceInfo info;
+    std::optional<seed::Telemetry> telemetry; ///< nullopt if the query failed
+    std::optional<seed::MemoryUsage> memory;
+};
+/// Prometheus text exposition format (version 0.0.4).
+[[nodiscard]] std::string render_prometheus(std::span<const MetricsSample> samples);
+/// A label value with \\, \" and \n escaped.
+[[nodiscard]] std::string prometheus_escape(const std::string& value);
 
 } // namespace seedctl

@@ -5,7 +5,7 @@
 //
 // main() owns the command line: global options, dispatch to the
 // subcommand, and mapping every failure to an exit status
-// (0 ok, 1 failure, 2 usage, 77 unsupported).
+// (0 ok, 1 failure, 2 usage, 3 in use, 4 diag failed, 77 unsupported).
 #include "command.hpp"
 #include "report.hpp"
 
@@ -28,7 +28,8 @@
 namespace {
 
 constexpr const char* footer =
-    "Exit status: 0 success, 1 failure, 2 usage error, 77 unsupported by the driver.\n"
+    "Exit status: 0 success, 1 failure, 2 usage error, 3 reset refused (device in use), 4 diag "
+    "found a failure, 77 unsupported by the driver. Details: docs/seedctl.md.\n"
     "Environment: SEED_VISIBLE_DEVICES=<index|uuid>[,...] restricts and orders the visible "
     "devices.";
 
@@ -43,11 +44,26 @@ int run(int argc, char** argv) {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(make_list_command());
     commands.push_back(make_info_command());
+    commands.push_back(make_telemetry_command());
+    commands.push_back(make_watch_command());
+    commands.push_back(make_ps_command());
+    commands.push_back(make_reset_command());
+    commands.push_back(make_diag_command());
+    commands.push_back(make_topo_command());
+    commands.push_back(make_cdi_command());
+    commands.push_back(make_exporter_command());
 
     std::map<const CLI::App*, Command*> by_app;
     for (const auto& cmd : commands) {
         CLI::App* sub = app.add_subcommand(std::string(cmd->name()), std::string(cmd->summary()));
         cmd->configure(*sub);
+        // The long description goes into the subcommand's own --help only;
+        // `seedctl --help` lists the one-line summaries.
+        const std::string details = sub->get_description();
+        if (details != cmd->summary()) {
+            sub->description(std::string(cmd->summary()));
+            sub->footer(details + "\n\n" + sub->get_footer());
+        }
         by_app.emplace(sub, cmd.get());
     }
     app.footer(footer); // after the subcommands, which would inherit it
@@ -66,6 +82,7 @@ int run(int argc, char** argv) {
         return exit_usage;
     }
 
+    // `cdi generate` is a subcommand of a subcommand: dispatch on the top one.
     Command* cmd = by_app.at(app.get_subcommands().front());
     const Io io{std::cout, std::cerr};
     try {

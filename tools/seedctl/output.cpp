@@ -5,6 +5,7 @@
 #include <seed/format.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace seedctl {
 
@@ -36,6 +37,45 @@ std::string Table::render() const {
     for (const auto& row : rows_)
         emit(row);
     return out;
+}
+
+std::string Table::render_csv() const {
+    std::string out;
+    const auto emit = [&](const std::vector<std::string>& cells) {
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            if (c != 0)
+                out += ',';
+            out += csv_field(cells[c]);
+        }
+        out += '\n';
+    };
+    emit(headers_);
+    for (const auto& row : rows_)
+        emit(row);
+    return out;
+}
+
+std::string csv_field(const std::string& value) {
+    if (value.find_first_of(",\"\r\n") == std::string::npos)
+        return value;
+    std::string out = "\"";
+    for (const char c : value) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string fixed(double value, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.*f", decimals, value);
+    return buf;
+}
+
+std::string to_line(const Json& doc) {
+    return doc.dump() + '\n';
 }
 
 void KeyValueBlock::add(std::string label, std::string value) {

@@ -29,6 +29,8 @@ public:
     /// Cells beyond the header count are dropped, missing ones are blank.
     void add_row(std::vector<std::string> cells);
     [[nodiscard]] std::string render() const;
+    /// RFC 4180 CSV: a header line, then one line per row.
+    [[nodiscard]] std::string render_csv() const;
 
 private:
     std::vector<std::string> headers_;
@@ -56,6 +58,15 @@ private:
 
 /// "4 KiB, 2 MiB" for a page-size bit mask; "none" if empty.
 [[nodiscard]] std::string format_page_sizes(const seed::DeviceInfo& info);
+/// One CSV field: quoted (with doubled quotes) if it holds a comma, a quote
+/// or a line break.
+[[nodiscard]] std::string csv_field(const std::string& value);
+/// A number with @p decimals digits after the point ("42.50").
+[[nodiscard]] std::string fixed(double value, int decimals);
+/// {"schema_version": 1, "devices": devices} printed on one line (for
+/// streams of documents, one per line).
+[[nodiscard]] std::string to_line(const Json& doc);
+
 /// Space-separated names, "none" if empty.
 [[nodiscard]] std::string join_names(const std::vector<std::string>& names);
 

@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// VM tests of seedctl's administration commands (telemetry, watch, ps,
+// reset, diag, topo, cdi, exporter) against the chips of the run: output
+// shape and values, exit codes, no device, permission denied, a reset
+// racing with queries, and a real Prometheus server scraping the exporter.
+#include <seed/seed.hpp>
+
+#include "support/subprocess.hpp"
+#include "vm_env.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef SEEDCTL_PATH
+#error "SEEDCTL_PATH must be defined by the build"
+#endif
+
+namespace {
+
+using nlohmann::json;
+using seed::test::EnvChanges;
+using seed::test::ProcessResult;
+
+std::string seedctl_path() {
+    const char* p = std::getenv("SEEDCTL");
+    return p != nullptr && *p != '\0' ? p : SEEDCTL_PATH;
+}
+
+ProcessResult seedctl(std::vector<std::string> args, EnvChanges env = {}) {
+    args.insert(args.begin(), seedctl_path());
+    env.emplace("SEED_VISIBLE_DEVICES", std::nullopt);
+    return seed::test::run_process(args, env);
+}
+
+bool contains(const std::string& h, const std::string& n) {
+    return h.find(n) != std::string::npos;
+}
+
+std::string joined(const std::vector<std::string>& args) {
+    std::string out;
+    for (const auto& a : args)
+        out += a + ' ';
+    return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+std::vector<seed::DeviceInfo> all_devices() {
+    ::unsetenv("SEED_VISIBLE_DEVICES");
+    return seed::Device::list();
+}
+
+std::uint64_t sysfs_number(const seed::DeviceInfo& d, const std::string& attr) {
+    std::ifstream in("/sys/class/accel/accel" + std::to_string(d.minor) + "/device/" + attr);
+    std::uint64_t v = 0;
+    in >> v;
+    return v;
+}
+
+// A child process holding device @p index open with a @p bytes HBM buffer
+// until destroyed.
+class Holder {
+public:
+    Holder(unsigned index, std::uint64_t bytes) {
+        int ready[2];
+        int stop[2];
+        if (::pipe(ready) != 0 || ::pipe(stop) != 0)
+            throw std::runtime_error("pipe");
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::close(ready[0]);
+            ::close(stop[1]);
+            try {
+                const auto dev = seed::Device::open(index);
+                const seed::Buffer buf(dev, bytes, seed::Placement::device);
+                char c = 'r';
+                (void)!::write(ready[1], &c, 1);
+                (void)!::read(stop[0], &c, 1); // until the parent closes
+            } catch (...) {
+                ::_exit(1);
+            }
+            ::_exit(0);
+        }
+        ::close(ready[1]);
+        ::close(stop[0]);
+        stop_ = stop[1];
+        char c = 0;
+        ok_ = ::read(ready[0], &c, 1) == 1;
+        ::close(ready[0]);
+    }
+    Holder(const Holder&) = delete;
+    Holder& operator=(const Holder&) = delete;
+    ~Holder() {
+        ::close(stop_);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    [[nodiscard]] pid_t pid() const { return pid_; }
+    [[nodiscard]] bool ok() const { return ok_; }
+
+private:
+    pid_t pid_ = -1;
+    int stop_ = -1;
+    bool ok_ = false;
+};
+
+class SeedctlAdmin : public ::testing::Test {
+protected:
+    void SetUp() override {
+        devices_ = all_devices();
+        if (devices_.empty())
+            GTEST_SKIP() << "no SeedChip device";
+    }
+    std::vector<seed::DeviceInfo> devices_;
+};
+
+TEST_F(SeedctlAdmin, InfoShowsHbmTotalAndUsed) {
+    const auto r = seedctl({"info", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_EQ(doc.at("devices").size(), devices_.size());
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+        const auto& j = doc.at("devices").at(i);
+        EXPECT_EQ(j.at("hbm_bytes"), devices_[i].hbm_size);
+        EXPECT_LE(j.at("hbm_used_bytes").get<std::uint64_t>(), devices_[i].hbm_size);
+        EXPECT_TRUE(j.contains("hbm_retired_bytes"));
+    }
+    const auto text = seedctl({"info", "-d", "0"});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_TRUE(contains(text.out, "HBM used:")) << text.out;
+    EXPECT_TRUE(contains(text.out, "Driver:")) << text.out;
+}
+
+TEST_F(SeedctlAdmin, TelemetryJsonIsPlausible) {
+    const auto r = seedctl({"telemetry", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    EXPECT_EQ(doc.at("schema_version"), 1);
+    ASSERT_EQ(doc.at("devices").size(), devices_.size());
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+        const auto& t = doc.at("devices").at(i).at("telemetry");
+        EXPECT_GT(t.at("temperature_celsius").get<double>(), -40.0);
+        EXPECT_LT(t.at("temperature_celsius").get<double>(), 125.0);
+        EXPECT_GE(t.at("power_watts").get<double>(), 0.0);
+        EXPECT_GT(t.at("core_clock_mhz").get<unsigned>(), 0u);
+        EXPECT_EQ(t.at("engine_busy_ns").size(), devices_[i].num_engines);
+        EXPECT_EQ(t.at("engine_utilization").size(), devices_[i].num_engines);
+        for (const auto& u : t.at("engine_utilization")) {
+            EXPECT_GE(u.get<double>(), 0.0);
+            EXPECT_LE(u.get<double>(), 1.0);
+        }
+        EXPECT_EQ(t.at("reset_count"), sysfs_number(devices_[i], "reset_count"));
+    }
+    const auto text = seedctl({"telemetry", "-d", "0"});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_TRUE(text.out.starts_with("INDEX")) << text.out;
+    EXPECT_TRUE(contains(text.out, " C ")) << text.out;
+}
+
+TEST_F(SeedctlAdmin, LoopAndWatchAreBoundedByCount) {
+    const auto r = seedctl({"telemetry", "--loop", "20", "--count", "3", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = lines_of(r.out);
+    ASSERT_EQ(lines.size(), 3u) << r.out;
+    for (const auto& line : lines)
+        EXPECT_EQ(json::parse(line).at("devices").size(), devices_.size());
+
+    const auto w = seedctl({"watch", "--loop", "20", "--count", "2", "--csv"});
+    ASSERT_EQ(w.exit_code, 0) << w.err;
+    EXPECT_EQ(lines_of(w.out).size(), 1 + 2 * devices_.size()) << w.out;
+}
+
+TEST_F(SeedctlAdmin, CsvHasAHeaderAndOneLinePerDevice) {
+    for (const std::string cmd : {"list", "info", "telemetry"}) {
+        const auto r = seedctl({cmd, "--csv"});
+        ASSERT_EQ(r.exit_code, 0) << cmd << r.err;
+        const auto lines = lines_of(r.out);
+        ASSERT_EQ(lines.size(), devices_.size() + 1) << cmd << '\n' << r.out;
+        EXPECT_TRUE(lines[0].starts_with("index,")) << lines[0];
+        const auto commas = std::count(lines[0].begin(), lines[0].end(), ',');
+        for (const auto& l : lines)
+            EXPECT_EQ(std::count(l.begin(), l.end(), ','), commas) << l;
+    }
+    const auto ps = seedctl({"ps", "--csv"});
+    ASSERT_EQ(ps.exit_code, 0) << ps.err;
+    EXPECT_TRUE(ps.out.starts_with("index,pci_address,uuid,pid,")) << ps.out;
+}
+
+TEST_F(SeedctlAdmin, PsShowsAChildHoldingABuffer) {
+    const unsigned index = static_cast<unsigned>(devices_.size() - 1);
+    const Holder holder(index, 3u << 20);
+    ASSERT_TRUE(holder.ok());
+    const auto r = seedctl({"ps", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    bool found = false;
+    for (const auto& dev : doc.at("devices")) {
+        for (const auto& p : dev.at("processes")) {
+            if (p.at("pid") == holder.pid()) {
+                found = true;
+                EXPECT_EQ(dev.at("index"), index);
+                EXPECT_GE(p.at("hbm_bytes").get<std::uint64_t>(), 3u << 20);
+                EXPECT_FALSE(p.at("command").get<std::string>().empty());
+            }
+        }
+    }
+    EXPECT_TRUE(found) << r.out;
+    EXPECT_EQ(doc.at("uninspected_processes"), 0);
+    const auto text = seedctl({"ps"});
+    EXPECT_TRUE(contains(text.out, std::to_string(holder.pid()))) << text.out;
+    EXPECT_TRUE(contains(text.out, "3.00 MiB")) << text.out;
+}
+
+TEST_F(SeedctlAdmin, ResetRefusesWhileInUseUnlessForced) {
+    const auto& d = devices_.back();
+    const auto before = sysfs_number(d, "reset_count");
+    {
+        const Holder holder(d.index, 4096);
+        ASSERT_TRUE(holder.ok());
+        const auto refused = seedctl({"reset", "-d", std::to_string(d.index)});
+        EXPECT_EQ(refused.exit_code, 3) << refused.err;
+        EXPECT_TRUE(contains(refused.err, "in use by")) << refused.err;
+        EXPECT_TRUE(contains(refused.err, std::to_string(holder.pid()))) << refused.err;
+        EXPECT_TRUE(contains(refused.err, "--force")) << refused.err;
+        EXPECT_EQ(sysfs_number(d, "reset_count"), before);
+
+        const auto forced = seedctl({"reset", "-d", std::to_string(d.index), "--force", "--json"});
+        ASSERT_EQ(forced.exit_code, 0) << forced.err;
+        const json doc = json::parse(forced.out);
+        EXPECT_EQ(doc.at("devices").at(0).at("reset").at("ok"), true);
+    }
+    EXPECT_EQ(sysfs_number(d, "reset_count"), before + 1);
+    const auto idle = seedctl({"reset", "-d", std::to_string(d.index)});
+    EXPECT_EQ(idle.exit_code, 0) << idle.err;
+    EXPECT_TRUE(contains(idle.out, "reset done")) << idle.out;
+    EXPECT_EQ(sysfs_number(d, "reset_count"), before + 2);
+}
+
+TEST_F(SeedctlAdmin, ResetAsNobodyFailsWithAMessage) {
+    int err_pipe[2];
+    ASSERT_EQ(::pipe(err_pipe), 0);
+    const std::string path = seedctl_path();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(err_pipe[1], STDERR_FILENO);
+        ::close(err_pipe[0]);
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+            ::_exit(99);
+        ::unsetenv("SEED_VISIBLE_DEVICES");
+        ::execl(path.c_str(), path.c_str(), "reset", "-d", "0", "--force",
+                static_cast<char*>(nullptr));
+        ::_exit(98);
+    }
+    ::close(err_pipe[1]);
+    std::string err;
+    char buf[512];
+    for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof(buf))) > 0;)
+        err.append(buf, static_cast<std::size_t>(n));
+    ::close(err_pipe[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 1) << err;
+    EXPECT_TRUE(contains(err, "seedctl: error:")) << err;
+    EXPECT_TRUE(contains(err, "ermission") || contains(err, "not permitted") ||
+                contains(err, "CAP_SYS_ADMIN"))
+        << err;
+    EXPECT_TRUE(contains(err, "seedctl: hint:")) << err;
+}
+
+TEST_F(SeedctlAdmin, QueriesDuringAResetSucceedOrFailClearly) {
+    const std::string dev = std::to_string(devices_[0].index);
+    std::vector<ProcessResult> resets;
+    std::thread resetter([&] {
+        for (int i = 0; i < 3; ++i)
+            resets.push_back(seedctl({"reset", "-d", dev, "--force"}));
+    });
+    std::vector<ProcessResult> queries;
+    for (int i = 0; i < 12; ++i) {
+        queries.push_back(seedctl({"info", "-d", dev, "--json"}));
+        queries.push_back(seedctl({"telemetry", "-d", dev, "--json", "--interval", "5"}));
+    }
+    resetter.join();
+    for (const auto& r : resets) {
+        if (r.exit_code != 0) {
+            EXPECT_TRUE(contains(r.err, "seedctl: error:")) << r.err;
+        }
+    }
+    for (const auto& q : queries) {
+        if (q.exit_code == 0) {
+            EXPECT_FALSE(json::parse(q.out, nullptr, false).is_discarded()) << q.out;
+        } else {
+            EXPECT_EQ(q.exit_code, 1) << q.err;
+            EXPECT_TRUE(contains(q.err, "seedctl: error:")) << q.err;
+        }
+    }
+    // And the device works afterwards.
+    EXPECT_EQ(seedctl({"diag", "-d", dev}).exit_code, 0);
+}
+
+TEST_F(SeedctlAdmin, DiagLevelsOneAndTwoPassOnEveryDevice) {
+    for (const std::string level : {"1", "2"}) {
+        const auto r = seedctl({"diag", "--level", level, "--json"});
+        EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+        const json doc = json::parse(r.out);
+        ASSERT_EQ(doc.at("devices").size(), devices_.size());
+        for (const auto& d : doc.at("devices")) {
+            EXPECT_EQ(d.at("diag").at("passed"), true) << d.dump(2);
+            EXPECT_EQ(d.at("diag").at("level"), std::stoi(level));
+        }
+    }
+    const auto text = seedctl({"diag", "-d", "0", "--level", "2"});
+    EXPECT_EQ(text.exit_code, 0) << text.out;
+    for (const char* check : {"identity", "interrupts", "telemetry", "dma_patterns", "gemm"})
+        EXPECT_TRUE(contains(text.out, check)) << text.out;
+    EXPECT_TRUE(contains(text.out, "Overall: PASS")) << text.out;
+}
+
+TEST_F(SeedctlAdmin, DiagLevelThreeSweepsFreeHbm) {
+    const auto& d = devices_.back();
+    const auto r = seedctl({"diag", "--level", "3", "-d", std::to_string(d.index), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    const json doc = json::parse(r.out);
+    const auto& checks = doc.at("devices").at(0).at("diag").at("checks");
+    ASSERT_EQ(checks.back().at("name"), "hbm_sweep");
+    EXPECT_EQ(checks.back().at("passed"), true) << checks.back().dump();
+}
+
+TEST_F(SeedctlAdmin, TopoShowsPciPathAndNuma) {
+    const auto r = seedctl({"topo", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_EQ(doc.at("devices").size(), devices_.size());
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+        const auto& j = doc.at("devices").at(i);
+        EXPECT_TRUE(j.at("pci_path").get<std::string>().ends_with(devices_[i].pci_address));
+        EXPECT_TRUE(j.at("numa_node").is_number_integer());
+        EXPECT_EQ(j.at("driver_version"), seed::version_string(devices_[i].driver));
+    }
+    const auto text = seedctl({"topo"});
+    EXPECT_TRUE(text.out.starts_with("INDEX")) << text.out;
+}
+
+TEST_F(SeedctlAdmin, CdiGenerateDescribesEveryChip) {
+    const std::string file = "/tmp/seedctl-cdi-test.json";
+    const auto r = seedctl({"cdi", "generate", "-o", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(file);
+    const json spec = json::parse(in);
+    EXPECT_EQ(spec.at("cdiVersion"), "0.6.0");
+    EXPECT_EQ(spec.at("kind"), "seedchip.org/accel");
+    ASSERT_EQ(spec.at("devices").size(), 2 * devices_.size() + 1);
+    for (const auto& d : devices_) {
+        bool by_index = false, by_uuid = false;
+        for (const auto& entry : spec.at("devices")) {
+            const auto node = entry.at("containerEdits").at("deviceNodes").at(0).at("path");
+            if (entry.at("name") == std::to_string(d.index))
+                by_index = node == d.node;
+            if (entry.at("name") == seed::format_uuid(d.uuid))
+                by_uuid = node == d.node;
+        }
+        EXPECT_TRUE(by_index && by_uuid) << d.node;
+        struct stat st {};
+        EXPECT_EQ(::stat(d.node.c_str(), &st), 0);
+    }
+    const auto out = seedctl({"cdi", "generate"});
+    EXPECT_EQ(json::parse(out.out), spec);
+}
+
+// Commands that need a device fail with exit 1 and a hint when none is visible.
+TEST(SeedctlAdminNoDevice, EveryCommandFailsClearly) {
+    const EnvChanges none = {{"SEED_VISIBLE_DEVICES", ""}};
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"telemetry"},
+                                                 {"watch", "--count", "1"},
+                                                 {"ps"},
+                                                 {"reset"},
+                                                 {"diag"},
+                                                 {"topo"},
+                                                 {"cdi", "generate"},
+                                                 {"info", "--csv"}}) {
+        const auto r = seedctl(args, none);
+        EXPECT_EQ(r.exit_code, 1) << joined(args);
+        EXPECT_TRUE(r.out.empty()) << joined(args) << r.out;
+        EXPECT_TRUE(contains(r.err, "no SeedChip devices found")) << joined(args) << r.err;
+        EXPECT_TRUE(contains(r.err, "hint:")) << r.err;
+    }
+    const auto list = seedctl({"list", "--csv"}, none);
+    EXPECT_EQ(list.exit_code, 0);
+    EXPECT_EQ(lines_of(list.out).size(), 1u) << list.out;
+}
+
+TEST(SeedctlAdminUsage, MalformedArgumentsExitTwo) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"telemetry", "--loop", "abc"},
+          {"telemetry", "--count", "0"},
+          {"telemetry", "--json", "--csv"},
+          {"diag", "--level", "5"},
+          {"diag", "--level"},
+          {"reset", "--bogus"},
+          {"reset", "-d", "not-a-device"},
+          {"ps", "extra"},
+          {"topo", "--csv"},
+          {"cdi"},
+          {"cdi", "frobnicate"},
+          {"exporter", "--listen", "no-port"},
+          {"exporter", "--max-requests", "x"}}) {
+        const auto r = seedctl(args);
+        EXPECT_EQ(r.exit_code, 2) << joined(args) << r.err;
+        EXPECT_TRUE(r.out.empty()) << joined(args) << r.out;
+        EXPECT_TRUE(contains(r.err, "error")) << joined(args) << r.err;
+    }
+}
+
+TEST(SeedctlAdminUsage, EverySubcommandHasHelp) {
+    for (const std::string cmd :
+         {"list", "info", "telemetry", "watch", "ps", "reset", "diag", "topo", "cdi", "exporter"}) {
+        const auto r = seedctl({cmd, "--help"});
+        EXPECT_EQ(r.exit_code, 0) << cmd;
+        EXPECT_TRUE(contains(r.out, "Usage:")) << r.out;
+        EXPECT_TRUE(contains(r.out, "Exit status")) << cmd << r.out;
+    }
+}
+
+// --- exporter and Prometheus ------------------------------------------------
+
+void loopback_up() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ifreq ifr{};
+    std::snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+    if (::ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP) == 0) {
+        ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+        ::ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    ::close(fd);
+}
+
+// GET http://127.0.0.1:port/path; empty string if nothing answered.
+std::string http_get(int port, const std::string& path) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string response;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+        const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+        (void)!::write(fd, req.data(), req.size());
+        char buf[4096];
+        for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;)
+            response.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    const auto body = response.find("\r\n\r\n");
+    return body == std::string::npos ? std::string() : response.substr(body + 4);
+}
+
+// A background process, killed when destroyed.
+class Background {
+public:
+    explicit Background(const std::vector<std::string>& argv, const std::string& log) {
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            ::dup2(out, STDOUT_FILENO);
+            ::dup2(out, STDERR_FILENO);
+            ::unsetenv("SEED_VISIBLE_DEVICES");
+            std::vector<char*> args;
+            for (const auto& a : argv)
+                args.push_back(const_cast<char*>(a.c_str()));
+            args.push_back(nullptr);
+            ::execv(args[0], args.data());
+            ::_exit(127);
+        }
+    }
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+    ~Background() {
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+TEST_F(SeedctlAdmin, ExporterServesMetrics) {
+    loopback_up();
+    const int port = 19400;
+    const Background exporter(
+        {seedctl_path(), "exporter", "--listen", "127.0.0.1:" + std::to_string(port)},
+        "/tmp/seedctl-exporter-direct.log");
+    std::string body;
+    for (int i = 0; i < 100 && body.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        body = http_get(port, "/metrics");
+    }
+    ASSERT_FALSE(body.empty()) << read_file("/tmp/seedctl-exporter-direct.log");
+    for (const auto& d : devices_) {
+        const std::string labels = "{uuid=\"" + seed::format_uuid(d.uuid) + "\",serial=\"" +
+                                   d.serial + "\",pci=\"" + d.pci_address + "\"}";
+        EXPECT_TRUE(contains(body, "seedchip_hbm_total_bytes" + labels + ' ' +
+                                       std::to_string(d.hbm_size) + '\n'))
+            << body;
+        EXPECT_TRUE(contains(body, "seedchip_up" + labels + " 1\n")) << body;
+    }
+    for (const char* metric :
+         {"# TYPE seedchip_temperature_celsius gauge", "# TYPE seedchip_power_watts gauge",
+          "# TYPE seedchip_hbm_used_bytes gauge", "# TYPE seedchip_ecc_errors_total counter",
+          "type=\"uncorrected\"", "engine=\"0\"", "# TYPE seedchip_resets_total counter"})
+        EXPECT_TRUE(contains(body, metric)) << metric << '\n' << body;
+    EXPECT_TRUE(contains(http_get(port, "/nope"), "not found"));
+}
+
+TEST_F(SeedctlAdmin, PrometheusScrapesTheExporter) {
+    const std::string prometheus = "/usr/bin/prometheus";
+    if (::access(prometheus.c_str(), X_OK) != 0)
+        GTEST_SKIP() << "prometheus not installed (tools/seed-deps installs it)";
+    loopback_up();
+    const int exporter_port = 19401;
+    const int prom_port = 19090;
+    const std::string dir = "/tmp/seedctl-prometheus";
+    ::mkdir(dir.c_str(), 0755);
+    {
+        std::ofstream cfg(dir + "/prometheus.yml");
+        cfg << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+            << "scrape_configs:\n  - job_name: seedchip\n    static_configs:\n"
+            << "      - targets: ['127.0.0.1:" << exporter_port << "']\n";
+    }
+    const Background exporter(
+        {seedctl_path(), "exporter", "--listen", "127.0.0.1:" + std::to_string(exporter_port)},
+        dir + "/exporter.log");
+    const Background server({prometheus, "--config.file=" + dir + "/prometheus.yml",
+                             "--storage.tsdb.path=" + dir + "/data",
+                             "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)},
+                            dir + "/prometheus.log");
+    json result;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        const std::string body =
+            http_get(prom_port, "/api/v1/query?query=seedchip_hbm_total_bytes");
+        if (body.empty())
+            continue;
+        const json j = json::parse(body, nullptr, false);
+        if (j.is_discarded() || j.value("status", "") != "success")
+            continue;
+        if (j.at("data").at("result").size() == devices_.size()) {
+            result = j.at("data").at("result");
+            break;
+        }
+    }
+    ASSERT_FALSE(result.is_null())
+        << read_file(dir + "/prometheus.log") << read_file(dir + "/exporter.log");
+    for (const auto& d : devices_) {
+        bool found = false;
+        for (const auto& series : result) {
+            if (series.at("metric").at("uuid") == seed::format_uuid(d.uuid)) {
+                found = true;
+                EXPECT_EQ(series.at("metric").at("serial"), d.serial);
+                EXPECT_EQ(series.at("metric").at("pci"), d.pci_address);
+                EXPECT_EQ(series.at("value").at(1), std::to_string(d.hbm_size));
+            }
+        }
+        EXPECT_TRUE(found) << d.node << '\n' << result.dump(2);
+    }
+}
+
+} // namespace

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// seedctl reset: reset a device, refusing while other processes use it.
+#include "command.hpp"
+#include "output.hpp"
+#include "report.hpp"
+
+#include <seed/error.hpp>
+
+#include <ostream>
+
+#include <unistd.h>
+
+namespace seedctl {
+namespace {
+
+class ResetCommand final : public Command {
+public:
+    std::string_view name() const noexcept override { return "reset"; }
+    std::string_view summary() const noexcept override {
+        return "Reset a device (needs CAP_SYS_ADMIN)";
+    }
+
+    void configure(CLI::App& app) override {
+        add_device_option(app, device_);
+        app.add_flag("-f,--force", force_,
+                     "Reset even if other processes hold the device open (their running jobs "
+                     "fail with reason 'reset')");
+        app.add_flag("--json", json_, "Print the outcome as JSON (docs/seedctl-json.md)");
+        app.description(
+            "Reset one device (-d), or every visible device, through DRM_IOCTL_SEED_RESET and "
+            "wait until it works again. Needs CAP_SYS_ADMIN. Refuses when `seedctl ps` shows "
+            "other processes using the device, unless --force. Reports the reset count "
+            "before and after.");
+        app.footer("Exit status: 0 every reset succeeded, 1 a reset failed (including "
+                   "permission denied or an unrecoverable device), 2 usage error, 3 refused "
+                   "because the device is in use (see --force).");
+    }
+
+    int run(const Io& io) override {
+        auto devices = open_devices(device_);
+        if (devices.empty()) {
+            print_error(io.err, "no SeedChip devices found",
+                        no_devices_hint(visible_devices_set()));
+            return exit_failure;
+        }
+        if (!force_) {
+            const auto scan = seed::scan_processes();
+            const int self = static_cast<int>(::getpid());
+            for (const auto& dev : devices) {
+                std::string users;
+                for (const auto& p : seed::processes_of(scan, dev.info().pci_address)) {
+                    if (p.pid == self)
+                        continue;
+                    if (!users.empty())
+                        users += ", ";
+                    users += p.command + '[' + std::to_string(p.pid) + ']';
+                }
+                if (!users.empty()) {
+                    print_error(io.err,
+                                "device " + std::to_string(dev.info().index) + " (" +
+                                    dev.info().pci_address + ") is in use by " + users +
+                                    "; not resetting",
+                                "stop those processes, or pass --force to reset anyway (their "
+                                "running jobs will fail)");
+                    return exit_in_use;
+                }
+            }
+        }
+        Json results = Json::array();
+        int status = exit_ok;
+        for (const auto& dev : devices) {
+            const auto& info = dev.info();
+            Json j = device_summary_json(info);
+            const auto before = seed::read_sysfs_counters(info).reset_count;
+            try {
+                seed::reset_device(dev);
+            } catch (const seed::Error& e) {
+                const Diagnosis d = diagnose(e.code(), visible_devices_set());
+                print_error(io.err, std::string("reset failed: ") + e.what(), d.hint);
+                status = exit_failure;
+                j["reset"] = {{"ok", false}, {"error", e.what()}};
+                results.push_back(std::move(j));
+                continue;
+            }
+            const auto after = seed::read_sysfs_counters(info).reset_count;
+            j["reset"] = {{"ok", true},
+                          {"reset_count_before", before ? Json(*before) : Json()},
+                          {"reset_count_after", after ? Json(*after) : Json()}};
+            results.push_back(std::move(j));
+            if (!json_) {
+                io.out << "Device " << info.index << " (" << info.pci_address << "): reset done";
+                if (after)
+                    io.out << ", reset count " << *after;
+                io.out << '\n';
+            }
+        }
+        if (json_)
+            io.out << to_text(devices_document(std::move(results)));
+        return status;
+    }
+
+private:
+    std::optional<std::string> device_;
+    bool force_ = false;
+    bool json_ = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_reset_command() {
+    return std::make_unique<ResetCommand>();
+}
+
+} // namespace seedctl
