@@ -63,6 +63,9 @@ test: all
 demo: all
 	@tools/seed-demo
 
+bench: all
+	@tools/seed-bench
+
 check: | $(ENV_FILE)
 	@tools/seed-deps --lint
 	@$(KMAKE) check

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// seed_bench: whole-stack performance of SeedChip through libseed (run in a
+// guest with seed.ko loaded; tools/seed-bench boots one). See
+// docs/performance.md for what each figure means.
+//
+// Usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]
+//                   [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]
+//
+// The two sides of every ratio are measured alternately, round after round,
+// and medians of the rounds are reported: the machine is shared and noisy.
+#include "report.hpp"
+#include "stats.hpp"
+
+#include <seed/seed.hpp>
+
+#include <cblas.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <latch>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using seed::bench::median;
+
+constexpr const char* text_begin = "@@SEED_BENCH_TEXT_BEGIN@@";
+constexpr const char* text_end = "@@SEED_BENCH_TEXT_END@@";
+constexpr const char* json_begin = "@@SEED_BENCH_JSON_BEGIN@@";
+constexpr const char* json_end = "@@SEED_BENCH_JSON_END@@";
+
+struct Options {
+    std::string json_path; ///< empty: no JSON; "-": stdout
+    bool markers = false;
+    bool quick = false;
+    unsigned max_chips = 4;
+    std::vector<std::uint32_t> gemm_sizes{256, 1024, 2048};
+    std::uint32_t cpu_gemm_max = 256;
+    std::uint64_t transfer_mib = 64;
+};
+
+[[noreturn]] void usage(int status) {
+    std::fputs("usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]\n"
+               "                  [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]\n",
+               status == 0 ? stdout : stderr);
+    std::exit(status);
+}
+
+unsigned long parse_number(const char* text) {
+    char* end = nullptr;
+    const unsigned long v = std::strtoul(text, &end, 10);
+    if (end == text || *end != '\0' || v == 0)
+        usage(2);
+    return v;
+}
+
+Options parse_options(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        auto value = [&]() -> const char* {
+            if (i + 1 >= argc)
+                usage(2);
+            return argv[++i];
+        };
+        if (a == "--json") {
+            o.json_path = value();
+        } else if (a == "--markers") {
+            o.markers = true;
+        } else if (a == "--quick") {
+            o.quick = true;
+        } else if (a == "--max-chips") {
+            o.max_chips = static_cast<unsigned>(parse_number(value()));
+        } else if (a == "--gemm-sizes") {
+            o.gemm_sizes.clear();
+            std::string list = value();
+            std::size_t pos = 0;
+            while (pos <= list.size()) {
+                const std::size_t comma = std::min(list.find(',', pos), list.size());
+                const std::string item = list.substr(pos, comma - pos);
+                o.gemm_sizes.push_back(static_cast<std::uint32_t>(parse_number(item.c_str())));
+                pos = comma + 1;
+            }
+        } else if (a == "--cpu-gemm-max") {
+            o.cpu_gemm_max = static_cast<std::uint32_t>(parse_number(value()));
+        } else if (a == "--transfer-mib") {
+            o.transfer_mib = parse_number(value());
+        } else if (a == "-h" || a == "--help") {
+            usage(0);
+        } else {
+            usage(2);
+        }
+    }
+    return o;
+}
+
+void progress(const std::string& msg) {
+    std::fprintf(stderr, "seed_bench: %s\n", msg.c_str());
+    std::fflush(stderr);
+}
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+seed::CommandList nop_list(const seed::Device& dev) {
+    seed::CommandList list(dev);
+    list.nop();
+    list.finish();
+    return list;
+}
+
+// ---------------------------------------------------------------------------
+// a. Submission throughput
+
+struct Rates {
+    double submit = 0; ///< jobs/s of the submission calls
+    double e2e = 0;    ///< jobs/s until the last job has completed
+};
+
+Rates submit_one_by_one(seed::Queue& q, const seed::CommandList& nop, unsigned jobs) {
+    const auto t0 = Clock::now();
+    for (unsigned i = 0; i < jobs; ++i)
+        (void)q.submit(nop);
+    const double ts = seconds_since(t0);
+    q.finish();
+    const double te = seconds_since(t0);
+    return {jobs / ts, jobs / te};
+}
+
+Rates submit_batched(seed::Queue& q, const seed::CommandList& nop, unsigned jobs, unsigned batch) {
+    const std::vector<seed::Submission> subs(batch, seed::Submission{&q, &nop, {}});
+    const auto t0 = Clock::now();
+    for (unsigned i = 0; i < jobs; i += batch)
+        (void)seed::submit(subs);
+    const double ts = seconds_since(t0);
+    q.finish();
+    const double te = seconds_since(t0);
+    return {jobs / ts, jobs / te};
+}
+
+seed::bench::SubmitResult bench_submit(const seed::Device& dev, const Options& o) {
+    seed::bench::SubmitResult r;
+    r.jobs = 256;
+    r.batch = 32;
+    r.reps = o.quick ? 3 : 7;
+
+    // A second client of the same chip whose batches go through the ioctl:
+    // the variable is read when a Device is opened.
+    const char* old = std::getenv("SEED_DISABLE_IO_URING");
+    const std::string saved = old != nullptr ? old : "";
+    ::setenv("SEED_DISABLE_IO_URING", "1", 1);
+    const seed::Device dev_ioctl = seed::Device::open(dev.info().node);
+    if (old != nullptr)
+        ::setenv("SEED_DISABLE_IO_URING", saved.c_str(), 1);
+    else
+        ::unsetenv("SEED_DISABLE_IO_URING");
+    r.io_uring = dev.uses_io_uring();
+
+    seed::Queue q(dev);
+    seed::Queue q_ioctl(dev_ioctl);
+    const seed::CommandList nop = nop_list(dev);
+    const seed::CommandList nop_ioctl = nop_list(dev_ioctl);
+
+    // Warm-up: first submissions set up the ring and page in the paths.
+    (void)submit_one_by_one(q, nop, r.batch);
+    (void)submit_batched(q, nop, r.batch, r.batch);
+    (void)submit_batched(q_ioctl, nop_ioctl, r.batch, r.batch);
+
+    std::vector<double> ss, se, us, ue, bs, be;
+    for (unsigned rep = 0; rep < r.reps; ++rep) {
+        // Rotate the order so that no mode always runs first.
+        for (unsigned k = 0; k < 3; ++k) {
+            switch ((rep + k) % 3) {
+            case 0: {
+                const Rates x = submit_one_by_one(q, nop, r.jobs);
+                ss.push_back(x.submit);
+                se.push_back(x.e2e);
+                break;
+            }
+            case 1: {
+                const Rates x = submit_batched(q, nop, r.jobs, r.batch);
+                us.push_back(x.submit);
+                ue.push_back(x.e2e);
+                break;
+            }
+            default: {
+                const Rates x = submit_batched(q_ioctl, nop_ioctl, r.jobs, r.batch);
+                bs.push_back(x.submit);
+                be.push_back(x.e2e);
+                break;
+            }
+            }
+        }
+    }
+    r.single_submit = median(ss);
+    r.single_e2e = median(se);
+    r.uring_submit = median(us);
+    r.uring_e2e = median(ue);
+    r.batch_ioctl_submit = median(bs);
+    r.batch_ioctl_e2e = median(be);
+    return r;
+}
+
+// ---------------------------------------------------------------------------
+// b. Latency
+
+seed::bench::LatencyResult bench_latency(const seed::Device& dev, const Options& o) {
+    seed::Queue q(dev);
+    const seed::CommandList nop = nop_list(dev);
+    for (int i = 0; i < 10; ++i)
+        q.submit(nop).wait();
+    const unsigned samples = o.quick ? 200 : 1000;
+    std::vector<double> us;
+    us.reserve(samples);
+    for (unsigned i = 0; i < samples; ++i) {
+        const auto t0 = Clock::now();
+        q.submit(nop).wait();
+        us.push_back(seconds_since(t0) * 1e6);
+    }
+    return {seed::bench::summarize(us)};
+}
+
+// ---------------------------------------------------------------------------
+// c. Transfers
+
+seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Options& o) {
+    seed::bench::TransferResult r;
+    r.bytes = o.transfer_mib << 20;
+    r.reps = o.quick ? 3 : 5;
+    const std::size_t n = r.bytes;
+    seed::Queue q(dev);
+    const seed::Buffer dbuf(dev, n, seed::Placement::device);
+    const seed::Buffer hbuf(dev, n, seed::Placement::host);
+    std::vector<std::byte> src(n), dst(n);
+    std::mt19937 rng(3);
+    for (std::size_t i = 0; i < n; i += 4096)
+        src[i] = static_cast<std::byte>(rng());
+    std::memset(dst.data(), 1, n);
+    std::memset(hbuf.bytes().data(), 2, n); // fault the mapping in
+
+    // Warm-up and a correctness check of the round trip.
+    q.upload(seed::BufferView(dbuf), std::span<const std::byte>(src)).wait();
+    q.download(std::span<std::byte>(dst), seed::BufferView(dbuf));
+    if (std::memcmp(src.data(), dst.data(), n) != 0)
+        throw std::runtime_error("upload/download round trip mismatch");
+    q.copy(hbuf, dbuf).wait();
+
+    const double bytes = static_cast<double>(n);
+    auto gbs = [bytes](const std::function<void()>& fn) {
+        const auto t0 = Clock::now();
+        fn();
+        return bytes / seconds_since(t0) * 1e-9;
+    };
+    std::vector<double> mc, up, down, h2d, d2h;
+    for (unsigned rep = 0; rep < r.reps; ++rep) {
+        mc.push_back(gbs([&] {
+            std::memcpy(dst.data(), src.data(), n);
+            // Keep the copy observable.
+            if (dst[n - 1] != src[n - 1])
+                std::abort();
+        }));
+        up.push_back(
+            gbs([&] { q.upload(seed::BufferView(dbuf), std::span<const std::byte>(src)).wait(); }));
+        down.push_back(gbs([&] { q.download(std::span<std::byte>(dst), seed::BufferView(dbuf)); }));
+        h2d.push_back(gbs([&] { q.copy(dbuf, hbuf).wait(); }));
+        d2h.push_back(gbs([&] { q.copy(hbuf, dbuf).wait(); }));
+    }
+    r.memcpy_gbs = median(mc);
+    r.upload_gbs = median(up);
+    r.download_gbs = median(down);
+    r.copy_h2d_gbs = median(h2d);
+    r.copy_d2h_gbs = median(d2h);
+    return r;
+}
+
+// ---------------------------------------------------------------------------
+// d. GEMM
+
+std::vector<float> small_integers(std::size_t count, unsigned seed_value) {
+    // Small integers: every partial sum is exact in f32, so the device's
+    // result must equal cblas's bit for bit whatever the summation order.
+    std::mt19937 rng(seed_value);
+    std::uniform_int_distribution<int> dist(-2, 2);
+    std::vector<float> v(count);
+    for (auto& x : v)
+        x = static_cast<float>(dist(rng));
+    return v;
+}
+
+void cpu_gemm(std::uint32_t n, const std::vector<float>& a, const std::vector<float>& b,
+              std::vector<float>& c) {
+    const int d = static_cast<int>(n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, d, d, 1.0f, a.data(), d, b.data(), d,
+                0.0f, c.data(), d);
+}
+
+/// Device GEMM of one size with TIMESTAMP packets around it.
+struct DeviceGemm {
+    seed::Buffer a, b, c, ts;
+    seed::CommandList list;
+
+    DeviceGemm(const seed::Device& dev, seed::Queue& q, std::uint32_t n, unsigned count,
+               const std::vector<float>& ha, const std::vector<float>& hb)
+        : a(dev, std::uint64_t{n} * n * 4, seed::Placement::device),
+          b(dev, std::uint64_t{n} * n * 4, seed::Placement::device),
+          c(dev, std::uint64_t{n} * n * 4, seed::Placement::device),
+          ts(dev, 4096, seed::Placement::host), list(dev) {
+        q.upload(seed::BufferView(a), std::span<const float>(ha)).wait();
+        q.upload(seed::BufferView(b), std::span<const float>(hb)).wait();
+        seed::GemmParams p;
+        p.m = p.n = p.k = n;
+        list.timestamp(seed::BufferView(ts, 0));
+        for (unsigned i = 0; i < count; ++i)
+            list.gemm(p, a, b, c);
+        list.timestamp(seed::BufferView(ts, 8));
+        list.finish();
+    }
+    /// Device time of the last run, ms.
+    [[nodiscard]] double device_ms() const {
+        const auto t = ts.span<std::uint64_t>();
+        return static_cast<double>(t[1] - t[0]) * 1e-6;
+    }
+};
+
+/// Whether 64 sampled elements of @p c equal A * B computed here (exact:
+/// small-integer inputs).
+bool spot_check(std::uint32_t n, const std::vector<float>& a, const std::vector<float>& b,
+                const std::vector<float>& c) {
+    std::mt19937 rng(n);
+    std::uniform_int_distribution<std::uint32_t> pick(0, n - 1);
+    for (int s = 0; s < 64; ++s) {
+        const std::size_t i = pick(rng), j = pick(rng);
+        float ref = 0;
+        for (std::size_t q = 0; q < n; ++q)
+            ref += a[i * n + q] * b[q * n + j];
+        if (ref != c[i * n + j])
+            return false;
+    }
+    return true;
+}
+
+seed::bench::GemmResult bench_gemm(const seed::Device& dev, std::uint32_t n, const Options& o) {
+    seed::bench::GemmResult r;
+    r.n = n;
+    r.reps = o.quick ? 3 : (n <= 1024 ? 7 : 5);
+    seed::Queue q(dev);
+    const std::size_t elems = std::size_t{n} * n;
+    const auto ha = small_integers(elems, 11 + n);
+    const auto hb = small_integers(elems, 29 + n);
+    DeviceGemm g(dev, q, n, 1, ha, hb);
+
+    // First device run: warm-up and verification.
+    q.submit(g.list).wait();
+    std::vector<float> out(elems), ref(elems);
+    q.download(std::span<float>(out), seed::BufferView(g.c));
+    r.verified = spot_check(n, ha, hb, out);
+
+    // The guest CPU is emulated (TCG, tens of MFLOP/s): cblas only up to
+    // --cpu-gemm-max, where it must also match the device bit for bit.
+    const bool with_cpu = n <= o.cpu_gemm_max;
+    if (with_cpu) {
+        cpu_gemm(n, ha, hb, ref);
+        r.verified = r.verified && std::memcmp(out.data(), ref.data(), elems * 4) == 0;
+        r.cpu_reps = r.reps;
+    }
+    std::vector<double> stack, device, cpu;
+    for (unsigned rep = 0; rep < r.reps; ++rep) {
+        auto run_device = [&] {
+            const auto t0 = Clock::now();
+            q.submit(g.list).wait();
+            stack.push_back(seconds_since(t0) * 1e3);
+            device.push_back(g.device_ms());
+        };
+        auto run_cpu = [&] {
+            if (!with_cpu)
+                return;
+            const auto t0 = Clock::now();
+            cpu_gemm(n, ha, hb, ref);
+            cpu.push_back(seconds_since(t0) * 1e3);
+        };
+        if (rep % 2 == 0) {
+            run_device();
+            run_cpu();
+        } else {
+            run_cpu();
+            run_device();
+        }
+    }
+    r.stack_ms = median(stack);
+    r.device_ms = median(device);
+    r.cpu_ms = cpu.empty() ? 0.0 : median(cpu);
+    return r;
+}
+
+// ---------------------------------------------------------------------------
+// e. Multi-chip scaling
+
+struct Chip {
+    seed::Device dev;
+    seed::Queue queue;
+    std::unique_ptr<DeviceGemm> gemm;
+};
+
+seed::bench::ScalingResult bench_scaling(unsigned chips, const Options& o) {
+    seed::bench::ScalingResult r;
+    r.n = 1024;
+    r.gemms_per_chip = o.quick ? 2 : 4;
+    r.reps = o.quick ? 2 : 3;
+    std::vector<unsigned> counts;
+    for (unsigned c : {1u, 2u, 4u})
+        if (c <= chips)
+            counts.push_back(c);
+    if (counts.back() != chips)
+        counts.push_back(chips);
+
+    const std::size_t elems = std::size_t{r.n} * r.n;
+    const auto ha = small_integers(elems, 5);
+    const auto hb = small_integers(elems, 6);
+    std::vector<Chip> all;
+    for (unsigned i = 0; i < chips; ++i) {
+        seed::Device dev = seed::Device::open(i);
+        seed::Queue q(dev);
+        auto g = std::make_unique<DeviceGemm>(dev, q, r.n, r.gemms_per_chip, ha, hb);
+        q.submit(g->list).wait(); // warm-up
+        all.push_back(Chip{std::move(dev), std::move(q), std::move(g)});
+    }
+
+    std::vector<std::vector<double>> wall(counts.size());
+    for (unsigned rep = 0; rep < r.reps; ++rep) {
+        for (std::size_t k = 0; k < counts.size(); ++k) {
+            // Ascending on even rounds, descending on odd ones.
+            const std::size_t idx = rep % 2 == 0 ? k : counts.size() - 1 - k;
+            const unsigned n = counts[idx];
+            std::latch start(1);
+            std::vector<std::exception_ptr> errors(n);
+            std::vector<std::thread> threads;
+            for (unsigned c = 0; c < n; ++c) {
+                threads.emplace_back([&, c] {
+                    start.wait();
+                    try {
+                        all[c].queue.submit(all[c].gemm->list).wait();
+                    } catch (...) {
+                        errors[c] = std::current_exception();
+                    }
+                });
+            }
+            const auto t0 = Clock::now();
+            start.count_down();
+            for (auto& t : threads)
+                t.join();
+            wall[idx].push_back(seconds_since(t0) * 1e3);
+            for (const auto& e : errors)
+                if (e)
+                    std::rethrow_exception(e);
+        }
+    }
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+        seed::bench::ScalingPoint p;
+        p.chips = counts[k];
+        p.wall_ms = median(wall[k]);
+        p.gflops = seed::bench::gemm_flops(r.n) * r.gemms_per_chip * counts[k] / (p.wall_ms * 1e6);
+        r.points.push_back(p);
+    }
+    return r;
+}
+
+// ---------------------------------------------------------------------------
+
+seed::bench::Environment environment(const seed::Device& dev, unsigned devices) {
+    seed::bench::Environment e;
+    utsname u{};
+    if (::uname(&u) == 0)
+        e.kernel = u.release;
+    e.cpus = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    e.devices = devices;
+    e.device_serial = dev.info().serial;
+    e.engines = dev.info().num_engines;
+    e.hbm_bytes = dev.info().hbm_size;
+    e.io_uring = dev.uses_io_uring();
+    e.openblas_config = openblas_get_config();
+    return e;
+}
+
+template <typename F>
+void section(seed::bench::Results& res, bool& failed, const char* name, F&& fn) {
+    progress(std::string("running ") + name);
+    const auto t0 = Clock::now();
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        failed = true;
+        res.notes.push_back(std::string(name) + " FAILED: " + e.what());
+        progress(std::string(name) + " failed: " + e.what());
+    }
+    progress(std::string(name) + " took " + std::to_string(seconds_since(t0)) + " s");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // In a seed-vm guest (QEMU's default TCG CPU: SSE3, no SSSE3) OpenBLAS's
+    // runtime detection picks the Opteron kernels, which die with SIGILL.
+    // OPENBLAS_CORETYPE is read when the library loads, so re-execute once
+    // with the SSE3 kernels selected unless the caller chose some.
+    if (std::getenv("SEED_VM") != nullptr && std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+        ::setenv("OPENBLAS_CORETYPE", "Prescott", 1);
+        ::execv("/proc/self/exe", argv);
+        // Not fatal: carry on (the GEMM comparison may then fail).
+    }
+    const Options o = parse_options(argc, argv);
+    // The device model runs each GEMM on one host thread; compare like with like.
+    openblas_set_num_threads(1);
+    seed::bench::Results res;
+    bool failed = false;
+    try {
+        const auto devices = seed::Device::list();
+        if (devices.empty()) {
+            std::fputs("seed_bench: no SeedChip visible (is seed.ko loaded?)\n", stderr);
+            return 1;
+        }
+        const seed::Device dev = seed::Device::open(0u);
+        res.env = environment(dev, static_cast<unsigned>(devices.size()));
+        section(res, failed, "submit", [&] { res.submit = bench_submit(dev, o); });
+        section(res, failed, "latency", [&] { res.latency = bench_latency(dev, o); });
+        section(res, failed, "transfer", [&] { res.transfer = bench_transfer(dev, o); });
+        for (std::uint32_t n : o.gemm_sizes)
+            section(res, failed, "gemm", [&] { res.gemm.push_back(bench_gemm(dev, n, o)); });
+        const unsigned chips = std::min(o.max_chips, static_cast<unsigned>(devices.size()));
+        section(res, failed, "scaling", [&] { res.scaling = bench_scaling(chips, o); });
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "seed_bench: %s\n", e.what());
+        return 1;
+    }
+    res.notes.push_back(
+        "The guest CPU is emulated by QEMU TCG while the device model (seedchip-device) runs "
+        "natively on the host: 'cpu' GEMM figures are TCG-emulated OpenBLAS (SSE3 kernels), "
+        "so stack/cpu ratios flatter the device enormously; stack/device is the meaningful "
+        "overhead ratio. cblas runs only up to n = " +
+        std::to_string(o.cpu_gemm_max) + " ('-' above: minutes per GEMM under TCG).");
+    if (!res.submit || !res.submit->io_uring)
+        res.notes.push_back("io_uring was not used for batches on this device.");
+    for (const auto& g : res.gemm)
+        if (!g.verified)
+            res.notes.push_back("GEMM " + std::to_string(g.n) +
+                                ": device result differs from cblas");
+
+    const std::string text = seed::bench::to_text(res);
+    const std::string json = seed::bench::to_json(res).dump(2);
+    if (o.markers)
+        std::cout << text_begin << '\n';
+    std::cout << text;
+    if (o.markers)
+        std::cout << text_end << '\n';
+    if (o.json_path == "-") {
+        std::cout << json_begin << '\n' << json << '\n' << json_end << '\n';
+    } else if (!o.json_path.empty()) {
+        std::ofstream f(o.json_path);
+        f << json << '\n';
+        if (!f) {
+            std::fprintf(stderr, "seed_bench: cannot write %s\n", o.json_path.c_str());
+            return 1;
+        }
+    }
+    std::cout.flush();
+    return failed ? 1 : 0;
+}
