@@ -17,8 +17,18 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <uapi/drm/seed_accel.h>
+
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -224,6 +234,46 @@ TEST_F(DriverRecovery, ChipLostUnderLoadFailsItsJobsOnly) {
     while (seed::Device::list().size() < *chips && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(50ms);
     ASSERT_EQ(seed::Device::list().size(), *chips);
+}
+
+TEST_F(DriverRecovery, DeviceResetSendsUevent) {
+    // Kernel uevents, as udevd receives them.
+    const int sock = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+    ASSERT_GE(sock, 0);
+    sockaddr_nl addr{};
+    addr.nl_family = AF_NETLINK;
+    addr.nl_groups = 1;
+    ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+
+    const int fd = ::open(dev_->info().node.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    drm_seed_reset r{};
+    r.type = DRM_SEED_RESET_DEVICE;
+    EXPECT_EQ(::ioctl(fd, DRM_IOCTL_SEED_RESET, &r), 0);
+    ::close(fd);
+
+    bool seen = false, has_reason = false;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!seen && std::chrono::steady_clock::now() < deadline) {
+        pollfd p{sock, POLLIN, 0};
+        if (::poll(&p, 1, 1000) <= 0)
+            continue;
+        char buf[8192];
+        const ssize_t n = ::recv(sock, buf, sizeof(buf) - 1, 0);
+        if (n <= 0)
+            continue;
+        // NUL-separated "KEY=value" strings after the "action@devpath" header.
+        for (ssize_t i = 0; i < n; i += static_cast<ssize_t>(std::strlen(buf + i)) + 1) {
+            const std::string kv(buf + i);
+            if (kv == "SEED_EVENT=RESET")
+                seen = true;
+            if (kv.rfind("SEED_RESET_REASON=", 0) == 0)
+                has_reason = true;
+        }
+    }
+    ::close(sock);
+    EXPECT_TRUE(seen) << "no SEED_EVENT=RESET uevent after a device reset";
+    EXPECT_TRUE(has_reason);
 }
 
 } // namespace
