@@ -119,6 +119,9 @@ struct seed_job_rec {
  * @hf: Preallocated hardware fence, until run_job uses it.
  * @hw_fence: Hardware fence (a reference) once run_job ran.
  * @done_cb: On the finished fence: updates @rec.
+ * @deps: The input fences (references), checked for errors before the job
+ *	runs: a job whose dependency failed does not run (CANCELLED).
+ * @ndeps: Entries in @deps.
  */
 struct seed_job {
 	struct drm_sched_job base;
@@ -131,7 +134,33 @@ struct seed_job {
 	struct seed_hw_fence *hf;
 	struct dma_fence *hw_fence;
 	struct dma_fence_cb done_cb;
+	struct dma_fence *deps[DRM_SEED_MAX_SYNCS];
+	u32 ndeps;
 };
+
+/*
+ * A failed dependency cancels the job: it must not run on inputs that were
+ * never produced. The scheduler only runs the job once every dependency
+ * has signalled, so their status is final here.
+ */
+static int seed_job_deps_error(struct seed_job *job)
+{
+	u32 i;
+
+	for (i = 0; i < job->ndeps; i++) {
+		struct dma_fence *f = dma_fence_chain_contained(job->deps[i]);
+
+		if (dma_fence_get_status(f) < 0)
+			return -ECANCELED;
+	}
+	return 0;
+}
+
+static void seed_job_put_deps(struct seed_job *job)
+{
+	while (job->ndeps)
+		dma_fence_put(job->deps[--job->ndeps]);
+}
 
 static inline struct seed_job *to_seed_job(struct drm_sched_job *job)
 {
@@ -252,6 +281,11 @@ static struct dma_fence *seed_job_run(struct drm_sched_job *sched_job)
 		return ERR_PTR(err);
 	if (READ_ONCE(q->dead))
 		return ERR_PTR(-ECANCELED);
+	err = seed_job_deps_error(job);
+	if (err) {
+		seed_dbg(q->sdev, JOB, "job %llu: a dependency failed, cancelled\n", job->seq);
+		return ERR_PTR(err);
+	}
 
 	ind->hdr.opcode = SEED_OP_INDIRECT;
 	ind->hdr.tag = lower_32_bits(job->seq);
@@ -312,6 +346,7 @@ static void seed_job_free(struct drm_sched_job *sched_job)
 	struct seed_job *job = to_seed_job(sched_job);
 
 	drm_sched_job_cleanup(sched_job);
+	seed_job_put_deps(job);
 	kfree(job->hf);
 	dma_fence_put(job->hw_fence);
 	drm_gem_object_put(job->cmd_bo);
@@ -644,6 +679,7 @@ static int seed_submit_in_syncs(struct drm_file *file, struct seed_job *job,
 		ret = drm_syncobj_find_fence(file, syncs[i].handle, syncs[i].point, 0, &fence);
 		if (ret)
 			return ret;
+		job->deps[job->ndeps++] = dma_fence_get(fence);
 		ret = drm_sched_job_add_dependency(&job->base, fence);
 		if (ret)
 			return ret;
@@ -785,6 +821,7 @@ out_unlock:
 out_free_job:
 	if (job_inited)
 		drm_sched_job_cleanup(&job->base);
+	seed_job_put_deps(job);
 	if (job->cmd_bo)
 		drm_gem_object_put(job->cmd_bo);
 	kfree(job->hf);

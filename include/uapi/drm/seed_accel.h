@@ -320,7 +320,8 @@ struct drm_seed_sync {
  *
  * Runs @cmd_count 64-byte packets starting @cmd_offset bytes into BO
  * @cmd_handle on queue @queue_id, once every fence in @in_syncs has
- * signalled. The packets run in the caller's device address space. The
+ * signalled. If one of them signalled an error, the job does not run and
+ * fails with DRM_SEED_JOB_CANCELLED. The packets run in the caller's device address space. The
  * job's sequence number @seq is its point on the queue's timeline syncobj;
  * the job's finished fence is also installed into every syncobj of
  * @out_syncs. Errors: -EINVAL (bad field, range outside the BO, offset not
