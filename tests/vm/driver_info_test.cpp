@@ -6,6 +6,7 @@
 // whose DRM driver is "seed", and skip when there is none. Under seed-vm
 // (SEED_VM_CHIPS=N) they also check the identity of every attached chip.
 
+#include "seed_drm.hpp"
 #include "vm_env.hpp"
 
 #include <gtest/gtest.h>
@@ -44,32 +45,7 @@ constexpr const char* kDriverName = "seed";
 constexpr const char* kDriverDesc = "SeedChip AI accelerator";
 constexpr const char* kPciDriverDir = "/sys/bus/pci/drivers/seed";
 
-class UniqueFd {
-public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() { reset(); }
-
-    int get() const { return fd_; }
-    void reset() {
-        if (fd_ >= 0)
-            ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_ = -1;
-};
+using UniqueFd = seed::vm::Fd;
 
 // One open SeedChip accel node.
 struct SeedNode {
