@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// Security: what an unprivileged user can and cannot do with a SeedChip.
+// With the node's permissions the udev rule sets (tools/udev: group, 0660),
+// a user in that group computes, but cannot reset the chip, reach debugfs,
+// the sysfs reset or the fault-injection channel, open or map another
+// process's buffers, or read another process's HBM through device addresses
+// or through memory it left behind. A user outside the group cannot open the
+// node at all. The children drop every capability with setresuid().
+
+#include "seed_drm.hpp"
+#include "vm_env.hpp"
+
+#include <seed/seed.hpp>
+
+#include <gtest/gtest.h>
+
+#include <grp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using seed::vm::Fd;
+using seed::vm::seed_ioctl;
+
+constexpr uid_t kNobody = 65534;
+constexpr gid_t kAccelGroup = 4242; // stands in for "render" of the udev rule
+constexpr std::uint32_t kSecret = 0x5ec12e75u;
+
+// What a child found wrong, printed to stderr; the exit status says how many.
+class Findings {
+public:
+    void expect(bool ok, const std::string& what) {
+        if (!ok) {
+            std::fprintf(stderr, "security: %s\n", what.c_str());
+            ++count_;
+        }
+    }
+    int status() const { return count_ > 255 ? 255 : count_; }
+
+private:
+    int count_ = 0;
+};
+
+// Runs body in a child that dropped to user nobody, with supplementary group
+// kAccelGroup if in_group; returns the child's exit status (0: all good).
+int run_unprivileged(bool in_group, const std::function<int()>& body) {
+    std::fflush(nullptr);
+    const pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        const gid_t groups[] = {kAccelGroup};
+        if (setgroups(in_group ? 1 : 0, groups) != 0 || setresgid(kNobody, kNobody, kNobody) != 0 ||
+            setresuid(kNobody, kNobody, kNobody) != 0)
+            _exit(250);
+        _exit(body());
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+// errno of open(path, flags), 0 if it opened.
+int open_errno(const std::string& path, int flags) {
+    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    ::close(fd);
+    return 0;
+}
+
+// The debugfs directory of the chip whose accel node is `node`.
+std::string debugfs_dir(const std::string& node) {
+    const std::string minor = fs::path(node).filename().string().substr(5); // "accelN"
+    std::error_code ec;
+    for (const char* base : {"/sys/kernel/debug/accel/", "/sys/kernel/debug/dri/"}) {
+        const fs::path dir = std::string(base) + minor;
+        if (fs::exists(dir / "events", ec))
+            return dir.string();
+    }
+    // Newer kernels name the directory after the PCI device.
+    const fs::path pci = fs::canonical("/sys/class/accel/accel" + minor + "/device", ec);
+    if (!ec) {
+        const fs::path dir = fs::path("/sys/kernel/debug/accel") / pci.filename();
+        if (fs::exists(dir / "events", ec))
+            return dir.string();
+    }
+    return {};
+}
+
+class Security : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto nodes = seed::vm::seed_nodes();
+        if (nodes.empty())
+            GTEST_SKIP() << "no SeedChip device";
+        node_ = nodes[0];
+        struct stat st {};
+        ASSERT_EQ(::stat(node_.c_str(), &st), 0);
+        saved_mode_ = st.st_mode & 07777;
+        saved_gid_ = st.st_gid;
+        // What tools/udev/70-seedchip.rules does.
+        ASSERT_EQ(::chown(node_.c_str(), static_cast<uid_t>(-1), kAccelGroup), 0);
+        ASSERT_EQ(::chmod(node_.c_str(), 0660), 0);
+    }
+    void TearDown() override {
+        if (node_.empty())
+            return;
+        EXPECT_EQ(::chown(node_.c_str(), static_cast<uid_t>(-1), saved_gid_), 0);
+        EXPECT_EQ(::chmod(node_.c_str(), saved_mode_), 0);
+    }
+
+    std::string node_;
+    mode_t saved_mode_ = 0;
+    gid_t saved_gid_ = 0;
+};
+
+TEST_F(Security, UserOutsideTheGroupCannotOpenTheNode) {
+    const std::string node = node_;
+    EXPECT_EQ(run_unprivileged(false,
+                               [&node] {
+                                   const int err = open_errno(node, O_RDWR);
+                                   if (err != EACCES)
+                                       std::fprintf(stderr, "open as nobody: %s\n",
+                                                    std::strerror(err));
+                                   return err == EACCES ? 0 : 1;
+                               }),
+              0);
+}
+
+TEST_F(Security, UnprivilegedUserComputesButCannotAdminister) {
+    // Admin-only paths, found as root first so the child tries real files.
+    const std::string dbg = debugfs_dir(node_);
+    ASSERT_FALSE(dbg.empty()) << "no debugfs directory for " << node_;
+    std::vector<std::string> debugfs_files;
+    for (const auto& e : fs::directory_iterator(dbg))
+        debugfs_files.push_back(e.path().string());
+    ASSERT_GE(debugfs_files.size(), 6u);
+    {
+        // As root they work: reading the event log is allowed.
+        EXPECT_EQ(open_errno(dbg + "/events", O_RDONLY), 0);
+    }
+    const std::string minor = fs::path(node_).filename().string().substr(5);
+    const std::string sysfs_reset = "/sys/class/accel/accel" + minor + "/device/reset_device";
+    ASSERT_TRUE(fs::exists(sysfs_reset));
+    const bool have_control = seed::vm::Control::available(0);
+    const std::string node = node_;
+
+    const int status = run_unprivileged(true, [&] {
+        Findings f;
+        // Computing works.
+        try {
+            const seed::Device dev = seed::Device::open(0u);
+            seed::Queue queue(dev);
+            const seed::Buffer hbm(dev, 1 << 20, seed::Placement::device);
+            queue.fill(hbm, hbm.size(), 0x600dda7au).wait();
+            std::vector<std::uint32_t> back(hbm.size() / 4);
+            queue.download(std::span<std::uint32_t>(back), hbm);
+            bool right = true;
+            for (std::uint32_t v : back)
+                right = right && v == 0x600dda7au;
+            f.expect(right, "FILL result read back wrong");
+        } catch (const std::exception& e) {
+            f.expect(false, std::string("computing failed: ") + e.what());
+        }
+        // Resetting does not.
+        const Fd fd(::open(node.c_str(), O_RDWR | O_CLOEXEC));
+        f.expect(static_cast<bool>(fd), "cannot open the node in its group");
+        drm_seed_reset r{};
+        const int reset = seed_ioctl(fd.get(), DRM_IOCTL_SEED_RESET, &r);
+        f.expect(reset == EPERM, "RESET ioctl: " + std::string(std::strerror(reset)));
+        f.expect(open_errno(sysfs_reset, O_WRONLY) == EACCES, "sysfs reset_device writable");
+        for (const std::string& file : debugfs_files) {
+            f.expect(open_errno(file, O_RDONLY) == EACCES, "debugfs readable: " + file);
+            f.expect(open_errno(file, O_WRONLY) == EACCES, "debugfs writable: " + file);
+        }
+        if (have_control) {
+            const std::string ctl = seed::vm::control_path(0);
+            f.expect(open_errno(ctl, O_RDWR) == EACCES, "fault channel reachable: " + ctl);
+        }
+        return f.status();
+    });
+    EXPECT_EQ(status, 0) << "see the security: lines above";
+}
+
+TEST_F(Security, OtherProcessesBuffersAreOutOfReach) {
+    // Root holds a host BO and an HBM BO full of a secret.
+    const Fd fd = seed::vm::open_seed(0);
+    ASSERT_TRUE(fd);
+    drm_seed_bo_create host{};
+    host.size = 1 << 16;
+    host.placement = DRM_SEED_BO_HOST;
+    ASSERT_EQ(seed_ioctl(fd.get(), DRM_IOCTL_SEED_BO_CREATE, &host), 0);
+    drm_seed_bo_info hinfo{};
+    hinfo.handle = host.handle;
+    ASSERT_EQ(seed_ioctl(fd.get(), DRM_IOCTL_SEED_BO_INFO, &hinfo), 0);
+    void* map = mmap(nullptr, host.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(),
+                     static_cast<off_t>(hinfo.mmap_offset));
+    ASSERT_NE(map, MAP_FAILED);
+    for (size_t i = 0; i < host.size / 4; i++)
+        static_cast<std::uint32_t*>(map)[i] = kSecret;
+    munmap(map, host.size);
+    // An HBM secret, written by the chip.
+    const seed::Device root_dev = seed::Device::open(0u);
+    seed::Queue root_queue(root_dev);
+    const seed::Buffer secret(root_dev, 1 << 16, seed::Placement::device);
+    root_queue.fill(secret, secret.size(), kSecret).wait();
+    // A global name, if the kernel lets root make one.
+    drm_gem_flink flink{};
+    flink.handle = host.handle;
+    const bool named = seed_ioctl(fd.get(), DRM_IOCTL_GEM_FLINK, &flink) == 0;
+
+    const std::string node = node_;
+    const std::uint64_t host_offset = hinfo.mmap_offset;
+    const std::uint64_t host_va = host.device_va;
+    const std::uint64_t hbm_va = secret.device_va();
+    const int status = run_unprivileged(true, [&] {
+        Findings f;
+        const Fd mine(::open(node.c_str(), O_RDWR | O_CLOEXEC));
+        f.expect(static_cast<bool>(mine), "cannot open the node in its group");
+        // Its mmap offset is not valid in another file.
+        void* p = mmap(nullptr, 1 << 16, PROT_READ, MAP_SHARED, mine.get(),
+                       static_cast<off_t>(host_offset));
+        f.expect(p == MAP_FAILED, "mapped another process's host BO");
+        if (p != MAP_FAILED)
+            munmap(p, 1 << 16);
+        // Nor is its global name, if it has one.
+        if (named) {
+            drm_gem_open open{};
+            open.name = flink.name;
+            const int err = seed_ioctl(mine.get(), DRM_IOCTL_GEM_OPEN, &open);
+            f.expect(err != 0, "opened another process's BO by its flink name");
+        }
+        // Its device addresses mean nothing in this process's context: the
+        // copies fault and the destination never sees the secret.
+        try {
+            const seed::Device dev = seed::Device::open(0u);
+            seed::Queue queue(dev);
+            const seed::Buffer dst(dev, 1 << 16, seed::Placement::host);
+            for (const std::uint64_t va : {host_va, hbm_va}) {
+                seed::CommandList list(dev);
+                list.copy_va(dst.device_va(), va, dst.size());
+                try {
+                    queue.submit(list).wait();
+                } catch (const seed::JobError& e) {
+                    f.expect(e.reason() == seed::JobFailure::mmu_fault,
+                             "copy from a foreign VA failed with " + seed::to_string(e.reason()));
+                }
+                for (std::uint32_t v : dst.span<std::uint32_t>())
+                    if (v == kSecret) {
+                        f.expect(false, "read another process's data through its device VA");
+                        break;
+                    }
+            }
+        } catch (const std::exception& e) {
+            f.expect(false, std::string("unexpected error: ") + e.what());
+        }
+        return f.status();
+    });
+    EXPECT_EQ(status, 0) << "see the security: lines above";
+    drm_gem_close close{};
+    close.handle = host.handle;
+    EXPECT_EQ(seed_ioctl(fd.get(), DRM_IOCTL_GEM_CLOSE, &close), 0);
+}
+
+TEST(SecurityHbm, LeftoversAreNeverVisibleToTheNextProcess) {
+    if (seed::Device::list().empty())
+        GTEST_SKIP() << "no SeedChip device";
+    constexpr std::uint64_t kSize = 16ull << 20;
+    // A process fills HBM with a secret and exits without cleaning up.
+    std::fflush(nullptr);
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        try {
+            const seed::Device dev = seed::Device::open(0u);
+            seed::Queue queue(dev);
+            const seed::Buffer leftover(dev, kSize, seed::Placement::device);
+            queue.fill(leftover, kSize, kSecret).wait();
+            _exit(0);
+        } catch (const std::exception&) {
+            _exit(1);
+        }
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    // The next process takes HBM (the same blocks, most likely) and reads it.
+    const seed::Device dev = seed::Device::open(0u);
+    seed::Queue queue(dev);
+    const seed::Buffer mine(dev, kSize, seed::Placement::device);
+    std::vector<std::uint32_t> data(kSize / 4);
+    queue.download(std::span<std::uint32_t>(data), mine);
+    for (std::uint32_t v : data)
+        ASSERT_EQ(v, 0u) << "leftover data from another process";
+}
+
+} // namespace
