@@ -17,6 +17,12 @@
 // match no device are ignored; a malformed entry or a duplicate makes
 // list() and open() throw seed::Error with Errc::invalid_visible_devices.
 // DeviceInfo::index is the position in the visible list.
+//
+// Nodes the process has no permission to open are not its devices: physical
+// indices count only the SeedChips it may open (as in a container given some
+// of a machine's chips). If it may open none of them, list() and open()
+// throw the permission error (std::errc::permission_denied) rather
+// than report no devices.
 #pragma once
 
 #include <seed/caps.hpp>

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -109,12 +110,26 @@ std::vector<ProbedDevice> probe_devices(const ProbePaths& paths) {
     std::sort(nodes.begin(), nodes.end());
 
     std::vector<ProbedDevice> devices;
+    std::optional<Error> denied;
     for (const auto& [minor, name] : nodes) {
-        if (auto dev = probe_node(paths, name, minor)) {
-            dev->info.index = static_cast<unsigned>(devices.size());
-            devices.push_back(std::move(*dev));
+        try {
+            if (auto dev = probe_node(paths, name, minor)) {
+                dev->info.index = static_cast<unsigned>(devices.size());
+                devices.push_back(std::move(*dev));
+            }
+        } catch (const Error& e) {
+            // A chip this process may not open is not one of its devices
+            // (a container or group given some chips of a machine), unless
+            // it can open none: then the reason is the answer.
+            if (e.code() != std::errc::permission_denied &&
+                e.code() != std::errc::operation_not_permitted)
+                throw;
+            if (!denied)
+                denied = e;
         }
     }
+    if (devices.empty() && denied)
+        throw *denied;
     return devices;
 }
 

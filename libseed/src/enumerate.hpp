@@ -32,9 +32,12 @@ struct ProbePaths {
 
 /// Every SeedChip device in physical order (ascending minor), each opened
 /// and queried; DeviceInfo::index is the physical index. A missing
-/// @p paths.dev_dir gives an empty list.
+/// @p paths.dev_dir gives an empty list. Nodes the process may not open
+/// (EACCES, EPERM) are left out, as if absent.
 /// @throws seed::Error if a node that sysfs says is driven by seed.ko cannot
-///         be opened, or a "seed" DRM node fails DRM_IOCTL_SEED_GET_INFO.
+///         be opened for another reason, if every such node was refused
+///         (the permission error), or a "seed" DRM node fails
+///         DRM_IOCTL_SEED_GET_INFO.
 [[nodiscard]] std::vector<ProbedDevice> probe_devices(const ProbePaths& paths = {});
 
 /// probe_devices() filtered and reordered by SEED_VISIBLE_DEVICES, with

@@ -7,7 +7,9 @@
 // the sysfs reset or the fault-injection channel, open or map another
 // process's buffers, or read another process's HBM through device addresses
 // or through memory it left behind. A user outside the group cannot open the
-// node at all. The children drop every capability with setresuid().
+// node at all, and libseed tells it so. Only the first chip is given to the
+// group: with several chips, the user sees just that one. The children drop
+// every capability with setresuid().
 
 #include "seed_drm.hpp"
 #include "vm_env.hpp"
@@ -133,15 +135,21 @@ protected:
 
 TEST_F(Security, UserOutsideTheGroupCannotOpenTheNode) {
     const std::string node = node_;
-    EXPECT_EQ(run_unprivileged(false,
-                               [&node] {
-                                   const int err = open_errno(node, O_RDWR);
-                                   if (err != EACCES)
-                                       std::fprintf(stderr, "open as nobody: %s\n",
-                                                    std::strerror(err));
-                                   return err == EACCES ? 0 : 1;
-                               }),
-              0);
+    const auto body = [&node] {
+        Findings f;
+        const int err = open_errno(node, O_RDWR);
+        f.expect(err == EACCES, "open as nobody: " + std::string(std::strerror(err)));
+        // libseed says why, rather than "no devices".
+        try {
+            const auto devices = seed::Device::list();
+            f.expect(false, "listed " + std::to_string(devices.size()) + " devices");
+        } catch (const seed::Error& e) {
+            f.expect(e.code() == std::errc::permission_denied,
+                     std::string("list() failed with: ") + e.what());
+        }
+        return f.status();
+    };
+    EXPECT_EQ(run_unprivileged(false, body), 0) << "see the security: lines above";
 }
 
 TEST_F(Security, UnprivilegedUserComputesButCannotAdminister) {
@@ -164,6 +172,14 @@ TEST_F(Security, UnprivilegedUserComputesButCannotAdminister) {
 
     const int status = run_unprivileged(true, [&] {
         Findings f;
+        // The chips it may not open are not its devices; the one it may is.
+        try {
+            const auto devices = seed::Device::list();
+            f.expect(devices.size() == 1 && devices[0].node == node,
+                     "sees " + std::to_string(devices.size()) + " devices, not just " + node);
+        } catch (const std::exception& e) {
+            f.expect(false, std::string("list() failed: ") + e.what());
+        }
         // Computing works.
         try {
             const seed::Device dev = seed::Device::open(0u);
