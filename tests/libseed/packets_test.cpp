@@ -8,6 +8,8 @@
 
 #include <seed/error.hpp>
 
+#include "support/error_of.hpp"
+
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -16,6 +18,8 @@
 
 namespace {
 
+using seed::test::error_of;
+
 using namespace seed::detail;
 
 template <typename T>
@@ -23,16 +27,6 @@ T field(const void* base, std::size_t offset) {
     T v{};
     std::memcpy(&v, static_cast<const std::byte*>(base) + offset, sizeof(T));
     return v;
-}
-
-template <typename F>
-std::error_code error_of(F&& f) {
-    try {
-        f();
-    } catch (const seed::Error& e) {
-        return e.code();
-    }
-    return {};
 }
 
 const std::error_code invalid = make_error_code(seed::Errc::invalid_argument);

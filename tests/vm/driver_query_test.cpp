@@ -5,6 +5,7 @@
 // (through fault injection), telemetry in sysfs and hwmon, and fdinfo.
 
 #include "seed_drm.hpp"
+#include "sysfs_files.hpp"
 #include "vm_env.hpp"
 
 #include <gtest/gtest.h>
@@ -23,13 +24,6 @@ namespace {
 
 using namespace seed::vm;
 namespace fs = std::filesystem;
-
-std::string read_line(const fs::path& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
 
 // sysfs directory of the first SeedChip's PCI device.
 fs::path device_dir() {

@@ -11,6 +11,7 @@
 // afterwards runs correctly, and that data in HBM survives resets.
 // seed-vm fails the run on any kernel WARN, oops or hung task.
 
+#include "sysfs_files.hpp"
 #include "vm_env.hpp"
 
 #include <seed/seed.hpp>
@@ -39,23 +40,12 @@
 
 namespace {
 
+using seed::vm::read_line;
+using seed::vm::write_file;
+
 using namespace std::chrono_literals;
 using seed::vm::Control;
 namespace fs = std::filesystem;
-
-std::string read_line(const fs::path& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
-
-bool write_file(const fs::path& path, const std::string& value) {
-    std::ofstream out(path);
-    out << value;
-    out.flush();
-    return out.good();
-}
 
 fs::path sysfs_of(const seed::Device& dev) {
     return fs::path("/sys/class/accel") / fs::path(dev.info().node).filename() / "device";

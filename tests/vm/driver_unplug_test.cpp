@@ -9,6 +9,7 @@
 // Uses the last chip, so it needs two or more.
 
 #include "seed_drm.hpp"
+#include "sysfs_files.hpp"
 #include "vm_env.hpp"
 
 #include <gtest/gtest.h>
@@ -28,20 +29,6 @@ namespace {
 
 using namespace seed::vm;
 namespace fs = std::filesystem;
-
-std::string read_line(const fs::path& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
-
-void write_file(const fs::path& path, const std::string& value) {
-    std::ofstream out(path);
-    out << value;
-    out.flush();
-    ASSERT_TRUE(out.good()) << "cannot write " << path;
-}
 
 // The accel node of the chip with @serial, or "" if it is not there.
 std::string node_of(const std::string& serial) {
@@ -106,7 +93,7 @@ TEST(DriverUnplug, SurpriseRemovalWithOpenFilesThenReplug) {
     EXPECT_EQ(ctl.command("status").find("state=removed") != std::string::npos, true);
 
     // The PCI core takes the device away while the file is open.
-    write_file(pci / "remove", "1");
+    ASSERT_TRUE(write_file(pci / "remove", "1"));
     ASSERT_TRUE(wait_for([&] { return node_of(serial).empty(); }, std::chrono::seconds(10)));
 
     drm_seed_get_info info{};
@@ -129,7 +116,7 @@ TEST(DriverUnplug, SurpriseRemovalWithOpenFilesThenReplug) {
 
     // Plugged back in: a rescan finds it, probes it, and it works again.
     ASSERT_EQ(ctl.command("replug"), "ok");
-    write_file("/sys/bus/pci/rescan", "1");
+    ASSERT_TRUE(write_file("/sys/bus/pci/rescan", "1"));
     ASSERT_TRUE(wait_for([&] { return !node_of(serial).empty(); }, std::chrono::seconds(20)))
         << serial << " did not come back after replug and rescan";
     Fd back{::open(node_of(serial).c_str(), O_RDWR | O_CLOEXEC)};

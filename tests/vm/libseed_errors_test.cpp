@@ -9,6 +9,8 @@
 
 #include <hw/seed_hw.h>
 
+#include "support/error_of.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -18,6 +20,8 @@
 #include <vector>
 
 namespace {
+
+using seed::test::error_of;
 
 using namespace std::chrono_literals;
 
@@ -48,16 +52,6 @@ protected:
     std::optional<seed::Device> dev_;
     std::optional<seed::Queue> q_;
 };
-
-template <typename F>
-std::error_code error_of(F&& f) {
-    try {
-        f();
-    } catch (const seed::Error& e) {
-        return e.code();
-    }
-    return {};
-}
 
 TEST_F(LibseedErrors, InvalidArgumentsAreRejectedWhileRecording) {
     seed::Buffer b(*dev_, 4096, seed::Placement::host);

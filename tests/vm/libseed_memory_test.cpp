@@ -6,6 +6,8 @@
 // They run in the guest as root with seed.ko loaded and skip without a device.
 #include <seed/seed.hpp>
 
+#include "support/error_of.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -13,6 +15,8 @@
 #include <optional>
 
 namespace {
+
+using seed::test::error_of;
 
 class LibseedMemory : public ::testing::Test {
 protected:
@@ -23,16 +27,6 @@ protected:
     }
     std::optional<seed::Device> dev_;
 };
-
-template <typename F>
-std::error_code error_of(F&& f) {
-    try {
-        f();
-    } catch (const seed::Error& e) {
-        return e.code();
-    }
-    return {};
-}
 
 TEST_F(LibseedMemory, HostBufferIsMappedAndZeroed) {
     seed::Buffer b(*dev_, 5000, seed::Placement::host);

@@ -7,7 +7,7 @@
 // racing with queries, and a real Prometheus server scraping the exporter.
 #include <seed/seed.hpp>
 
-#include "support/subprocess.hpp"
+#include "seedctl_run.hpp"
 #include "vm_env.hpp"
 
 #include <gtest/gtest.h>
@@ -32,37 +32,16 @@
 #include <thread>
 #include <vector>
 
-#ifndef SEEDCTL_PATH
-#error "SEEDCTL_PATH must be defined by the build"
-#endif
-
 namespace {
 
 using nlohmann::json;
 using seed::test::EnvChanges;
 using seed::test::ProcessResult;
-
-std::string seedctl_path() {
-    const char* p = std::getenv("SEEDCTL");
-    return p != nullptr && *p != '\0' ? p : SEEDCTL_PATH;
-}
-
-ProcessResult seedctl(std::vector<std::string> args, EnvChanges env = {}) {
-    args.insert(args.begin(), seedctl_path());
-    env.emplace("SEED_VISIBLE_DEVICES", std::nullopt);
-    return seed::test::run_process(args, env);
-}
-
-bool contains(const std::string& h, const std::string& n) {
-    return h.find(n) != std::string::npos;
-}
-
-std::string joined(const std::vector<std::string>& args) {
-    std::string out;
-    for (const auto& a : args)
-        out += a + ' ';
-    return out;
-}
+using seed::vm::all_devices;
+using seed::vm::contains;
+using seed::vm::joined;
+using seed::vm::seedctl;
+using seed::vm::seedctl_path;
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -70,11 +49,6 @@ std::vector<std::string> lines_of(const std::string& text) {
     for (std::string line; std::getline(in, line);)
         lines.push_back(line);
     return lines;
-}
-
-std::vector<seed::DeviceInfo> all_devices() {
-    ::unsetenv("SEED_VISIBLE_DEVICES");
-    return seed::Device::list();
 }
 
 std::uint64_t sysfs_number(const seed::DeviceInfo& d, const std::string& attr) {

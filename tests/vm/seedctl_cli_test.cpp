@@ -7,7 +7,7 @@
 // built with these tests (SEEDCTL_PATH) unless SEEDCTL names another.
 #include <seed/seed.hpp>
 
-#include "support/subprocess.hpp"
+#include "seedctl_run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -16,49 +16,16 @@
 #include <string>
 #include <vector>
 
-#ifndef SEEDCTL_PATH
-#error "SEEDCTL_PATH must be defined by the build"
-#endif
-
 namespace {
 
 using nlohmann::json;
 using seed::test::EnvChanges;
 using seed::test::ProcessResult;
-
-std::string seedctl_path() {
-    const char* override_path = std::getenv("SEEDCTL");
-    return override_path != nullptr && *override_path != '\0' ? override_path : SEEDCTL_PATH;
-}
-
-// Runs seedctl with SEED_VISIBLE_DEVICES unset unless @p env says otherwise.
-ProcessResult seedctl(std::vector<std::string> args, EnvChanges env = {}) {
-    args.insert(args.begin(), seedctl_path());
-    env.emplace("SEED_VISIBLE_DEVICES", std::nullopt);
-    return seed::test::run_process(args, env);
-}
-
-std::string joined(const std::vector<std::string>& args) {
-    std::string out;
-    for (const auto& a : args)
-        out += a + ' ';
-    return out;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
-// libseed's view with SEED_VISIBLE_DEVICES unset.
-std::vector<seed::DeviceInfo> all_devices() {
-    const char* saved = std::getenv("SEED_VISIBLE_DEVICES");
-    const std::optional<std::string> old = saved ? std::optional<std::string>(saved) : std::nullopt;
-    ::unsetenv("SEED_VISIBLE_DEVICES");
-    auto devices = seed::Device::list();
-    if (old)
-        ::setenv("SEED_VISIBLE_DEVICES", old->c_str(), 1);
-    return devices;
-}
+using seed::vm::all_devices;
+using seed::vm::contains;
+using seed::vm::joined;
+using seed::vm::seedctl;
+using seed::vm::seedctl_path;
 
 void expect_summary_matches(const json& j, const seed::DeviceInfo& d) {
     EXPECT_EQ(j.at("index"), d.index);

@@ -63,9 +63,7 @@ public:
     int run(const Io& io) override {
         const auto devices = seed::Device::list();
         if (devices.empty()) {
-            print_error(io.err, "no SeedChip devices found",
-                        no_devices_hint(visible_devices_set()));
-            return exit_failure;
+            return report_no_devices(io.err);
         }
         const std::string text = render_cdi_spec(devices);
         if (output_.empty()) {

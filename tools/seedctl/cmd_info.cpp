@@ -129,9 +129,7 @@ public:
 
     int run(const Io& io) override {
         if (!device_ && seed::Device::list().empty()) {
-            print_error(io.err, "no SeedChip devices found",
-                        no_devices_hint(visible_devices_set()));
-            return exit_failure;
+            return report_no_devices(io.err);
         }
         std::vector<InfoRow> rows;
         for (auto& dev : open_devices(device_))

@@ -97,9 +97,7 @@ public:
         } else {
             infos = seed::Device::list();
             if (infos.empty()) {
-                print_error(io.err, "no SeedChip devices found",
-                            no_devices_hint(visible_devices_set()));
-                return exit_failure;
+                return report_no_devices(io.err);
             }
         }
         // Scanned after our own device files are closed: seedctl never lists itself.

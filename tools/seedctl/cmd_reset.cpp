@@ -41,9 +41,7 @@ public:
     int run(const Io& io) override {
         auto devices = open_devices(device_);
         if (devices.empty()) {
-            print_error(io.err, "no SeedChip devices found",
-                        no_devices_hint(visible_devices_set()));
-            return exit_failure;
+            return report_no_devices(io.err);
         }
         if (!force_) {
             const auto scan = seed::scan_processes();

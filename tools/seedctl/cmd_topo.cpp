@@ -53,9 +53,7 @@ public:
     int run(const Io& io) override {
         const auto infos = seed::Device::list();
         if (infos.empty()) {
-            print_error(io.err, "no SeedChip devices found",
-                        no_devices_hint(visible_devices_set()));
-            return exit_failure;
+            return report_no_devices(io.err);
         }
         std::vector<TopoRow> rows;
         for (const auto& info : infos)

@@ -51,4 +51,9 @@ std::string no_devices_hint(bool visible_set) {
     return "is seed.ko loaded? see `dmesg | grep seed`";
 }
 
+int report_no_devices(std::ostream& err) {
+    print_error(err, "no SeedChip devices found", no_devices_hint(visible_devices_set()));
+    return exit_failure;
+}
+
 } // namespace seedctl

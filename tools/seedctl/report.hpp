@@ -30,4 +30,7 @@ void print_error(std::ostream& err, const std::string& message, const std::strin
 /// The hint for "no SeedChip devices found".
 [[nodiscard]] std::string no_devices_hint(bool visible_devices_set);
 
+/// Prints "no SeedChip devices found" with its hint; returns exit_failure.
+int report_no_devices(std::ostream& err);
+
 } // namespace seedctl
