@@ -4,6 +4,8 @@
 // Uuid parsing, formatting and random generation.
 #include "uuid.h"
 
+#include <seed/uuid.hpp>
+
 #include <sys/random.h>
 
 #include <cerrno>
@@ -11,42 +13,14 @@
 #include <random>
 
 namespace seed::device {
-namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-bool is_dash_position(size_t i) {
-    return i == 8 || i == 13 || i == 18 || i == 23;
-}
-
-} // namespace
-
+// The text form is the one libseed and seedctl use (include/seed/uuid.hpp).
 std::optional<Uuid> Uuid::parse(std::string_view text) {
-    if (text.size() != 36)
+    const auto bytes = seed::parse_uuid(text);
+    if (!bytes)
         return std::nullopt;
     Uuid uuid;
-    size_t nibble = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (is_dash_position(i)) {
-            if (text[i] != '-')
-                return std::nullopt;
-            continue;
-        }
-        int v = hex_value(text[i]);
-        if (v < 0)
-            return std::nullopt;
-        uint8_t& byte = uuid.bytes[nibble / 2];
-        byte = static_cast<uint8_t>((nibble % 2 == 0) ? (v << 4) : (byte | v));
-        ++nibble;
-    }
+    uuid.bytes = *bytes;
     return uuid;
 }
 
@@ -71,16 +45,7 @@ Uuid Uuid::random_v4() {
 }
 
 std::string Uuid::to_string() const {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(36);
-    for (size_t i = 0; i < bytes.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out.push_back('-');
-        out.push_back(kHex[bytes[i] >> 4]);
-        out.push_back(kHex[bytes[i] & 0x0f]);
-    }
-    return out;
+    return seed::format_uuid(bytes);
 }
 
 } // namespace seed::device
