@@ -9,21 +9,19 @@
 // each errno is pinned exactly; libdrm's drmSyncobj* for waiting.
 
 #include "seed_drm.hpp"
+#include "uring.hpp"
 
 #include <gtest/gtest.h>
 
 #include <drm.h>
 #include <hw/seed_hw.h>
-#include <linux/io_uring.h>
 
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -35,6 +33,7 @@ namespace {
 using seed::vm::Fd;
 using seed::vm::open_seed;
 using seed::vm::seed_ioctl;
+using seed::vm::Uring;
 
 constexpr std::int64_t kWaitNs = 60'000'000'000; // TCG is slow: generous
 
@@ -877,88 +876,6 @@ TEST_F(DriverExec, AdminResetFailsRunningJobKeepsQueuedOnes) {
 
 // ---------------------------------------------------------------------------
 // io_uring
-
-// A minimal SQE128/CQE32 ring on the raw syscalls.
-class Uring {
-public:
-    explicit Uring(unsigned flags) {
-        io_uring_params p{};
-        p.flags = flags;
-        fd_ = static_cast<int>(syscall(__NR_io_uring_setup, 4, &p));
-        if (fd_ < 0)
-            return;
-        sqe_size_ = (flags & IORING_SETUP_SQE128) ? 128 : 64;
-        cqe_size_ = (flags & IORING_SETUP_CQE32) ? 32 : 16;
-        sq_len_ = p.sq_off.array + p.sq_entries * sizeof(std::uint32_t);
-        cq_len_ = p.cq_off.cqes + p.cq_entries * cqe_size_;
-        sq_ = mmap(nullptr, sq_len_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_,
-                   IORING_OFF_SQ_RING);
-        cq_ = mmap(nullptr, cq_len_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_,
-                   IORING_OFF_CQ_RING);
-        sqes_len_ = p.sq_entries * sqe_size_;
-        sqes_ = mmap(nullptr, sqes_len_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_,
-                     IORING_OFF_SQES);
-        p_ = p;
-    }
-    ~Uring() {
-        if (sqes_ && sqes_ != MAP_FAILED)
-            munmap(sqes_, sqes_len_);
-        if (cq_ && cq_ != MAP_FAILED)
-            munmap(cq_, cq_len_);
-        if (sq_ && sq_ != MAP_FAILED)
-            munmap(sq_, sq_len_);
-        if (fd_ >= 0)
-            close(fd_);
-    }
-    bool ok() const {
-        return fd_ >= 0 && sq_ != MAP_FAILED && cq_ != MAP_FAILED && sqes_ != MAP_FAILED;
-    }
-
-    // Submits one URING_CMD and waits for its CQE: res and big_cqe[0].
-    bool cmd(int dev_fd, std::uint32_t op, const void* payload, size_t len, std::int32_t* res,
-             std::uint64_t* extra) {
-        auto* sq = static_cast<std::uint8_t*>(sq_);
-        auto* tail = reinterpret_cast<std::atomic<std::uint32_t>*>(sq + p_.sq_off.tail);
-        const std::uint32_t mask = *reinterpret_cast<std::uint32_t*>(sq + p_.sq_off.ring_mask);
-        auto* array = reinterpret_cast<std::uint32_t*>(sq + p_.sq_off.array);
-        const std::uint32_t t = tail->load(std::memory_order_relaxed);
-        const std::uint32_t idx = t & mask;
-        auto* sqe =
-            reinterpret_cast<io_uring_sqe*>(static_cast<std::uint8_t*>(sqes_) + idx * sqe_size_);
-        std::memset(sqe, 0, sqe_size_);
-        sqe->opcode = IORING_OP_URING_CMD;
-        sqe->fd = dev_fd;
-        sqe->cmd_op = op;
-        sqe->user_data = 42;
-        std::memcpy(sqe->cmd, payload, len);
-        array[idx] = idx;
-        tail->store(t + 1, std::memory_order_release);
-        const long n = syscall(__NR_io_uring_enter, fd_, 1, 1, IORING_ENTER_GETEVENTS, nullptr, 0);
-        if (n != 1)
-            return false;
-        auto* cq = static_cast<std::uint8_t*>(cq_);
-        auto* head = reinterpret_cast<std::atomic<std::uint32_t>*>(cq + p_.cq_off.head);
-        auto* ctail = reinterpret_cast<std::atomic<std::uint32_t>*>(cq + p_.cq_off.tail);
-        const std::uint32_t cmask = *reinterpret_cast<std::uint32_t*>(cq + p_.cq_off.ring_mask);
-        const std::uint32_t h = head->load(std::memory_order_relaxed);
-        if (ctail->load(std::memory_order_acquire) == h)
-            return false;
-        auto* cqe = reinterpret_cast<io_uring_cqe*>(cq + p_.cq_off.cqes + (h & cmask) * cqe_size_);
-        *res = cqe->res;
-        *extra = cqe_size_ == 32 ? cqe->big_cqe[0] : 0;
-        head->store(h + 1, std::memory_order_release);
-        return true;
-    }
-
-private:
-    int fd_ = -1;
-    io_uring_params p_{};
-    unsigned sqe_size_ = 64, cqe_size_ = 16;
-    size_t sq_len_ = 0, cq_len_ = 0, sqes_len_ = 0;
-    void* sq_ = nullptr;
-    void* cq_ = nullptr;
-    void* sqes_ = nullptr;
-};
 
 TEST_F(DriverExec, IoUringSubmit) {
     Uring ring(IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
