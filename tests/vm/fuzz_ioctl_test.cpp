@@ -57,6 +57,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -1862,39 +1864,45 @@ u64 fuzz_seed() {
 
 // ---------------------------------------------------------------------------
 
-TEST(Fuzz, IoctlsAndUringCmds) {
-    Fd probe = open_seed();
-    if (!probe)
-        GTEST_SKIP() << "no SeedChip device";
-    const u64 seed = fuzz_seed();
-    const u64 seconds = seed::vm::env_number("SEED_IOCTL_FUZZ_SECONDS").value_or(20);
-    const std::int64_t total_ns = static_cast<std::int64_t>(seconds) * 1'000'000'000;
-    std::printf("[fuzz] seed %llu (replay with SEED_IOCTL_FUZZ_SEED=%llu), %llu s\n",
-                static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed),
-                static_cast<unsigned long long>(seconds));
-    std::fflush(stdout);
+// What the process still holds of the driver's: dma-buf and accel file
+// descriptors, and mappings of accel files.
+std::string holdings() {
+    namespace fs = std::filesystem;
+    unsigned dmabufs = 0, accel_fds = 0, maps = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc/self/fd", ec)) {
+        const std::string target = fs::read_symlink(e.path(), ec).string();
+        dmabufs += target.find("dmabuf") != std::string::npos;
+        accel_fds += target.find("/dev/accel") != std::string::npos;
+    }
+    std::ifstream in("/proc/self/maps");
+    for (std::string line; std::getline(in, line);)
+        maps += line.find("/dev/accel") != std::string::npos ||
+                line.find("dmabuf") != std::string::npos;
+    return std::to_string(dmabufs) + " dma-buf fds, " + std::to_string(accel_fds) + " accel fds, " +
+           std::to_string(maps) + " mappings";
+}
 
-    MemUse baseline;
-    ASSERT_TRUE(query_memory(probe.get(), &baseline));
-
-    // Phase 1: one thread, root (half the time).
+// Phases 1 (one thread, half the time) and 2 (two threads racing on the same
+// two files, a quarter), as root; returns the exit status for the child.
+int root_phases(u64 seed, std::int64_t total_ns) {
     Stats stats;
     const std::int64_t t0 = now_ns();
     u64 calls = 0, violations = 0, resets = 0;
     {
         Fuzzer f(seed, stats, true);
-        ASSERT_TRUE(f.ok());
+        if (!f.ok())
+            return 101;
         if (!f.have_rings())
             std::printf("[fuzz] io_uring unavailable: no URING_CMD calls\n");
         calls += f.run(t0 + total_ns / 2);
         violations += f.violations();
         resets += f.resets();
     }
-
-    // Phase 2: two threads racing on the same two files (a quarter).
     {
         Fd a = open_seed(), b = open_seed();
-        ASSERT_TRUE(a && b);
+        if (!a || !b)
+            return 102;
         const std::int64_t end = now_ns() + total_ns / 4;
         std::atomic<u64> n{0}, v{0}, rs{0};
         std::vector<std::thread> threads;
@@ -1921,31 +1929,75 @@ TEST(Fuzz, IoctlsAndUringCmds) {
                 static_cast<unsigned long long>(calls), static_cast<double>(root_ns) / 1e9,
                 static_cast<double>(calls) / (static_cast<double>(root_ns) / 1e9),
                 static_cast<unsigned long long>(resets), stats.report().c_str());
+    std::printf("[fuzz] root phases left behind: %s\n", holdings().c_str());
     std::fflush(stdout);
-    EXPECT_EQ(violations, 0u) << "calls that must fail succeeded (see [fuzz] VIOLATION above)";
+    return violations == 0 ? 0 : 1;
+}
 
-    // Phase 3: an unprivileged user (a quarter), in a child: the
-    // files are opened as root, then every id is dropped.
+// Phase 3 (a quarter of the time): the files are opened as root, then every
+// id is dropped; returns the exit status for the child.
+int unprivileged_phase(u64 seed, std::int64_t total_ns) {
+    u64 violations = 0;
+    {
+        Stats stats;
+        Fuzzer f(seed + 3, stats, false);
+        if (!f.ok())
+            return 101;
+        if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+            return 102;
+        const std::int64_t t = now_ns();
+        const u64 n = f.run(t + total_ns / 4);
+        const std::int64_t dt = std::max<std::int64_t>(now_ns() - t, 1);
+        std::printf("[fuzz] unprivileged (uid 65534): %llu calls in %.1f s (%.0f calls/s)\n%s",
+                    static_cast<unsigned long long>(n), static_cast<double>(dt) / 1e9,
+                    static_cast<double>(n) / (static_cast<double>(dt) / 1e9),
+                    stats.report().c_str());
+        violations = f.violations();
+    }
+    std::printf("[fuzz] unprivileged phase left behind: %s\n", holdings().c_str());
+    std::fflush(stdout);
+    return violations == 0 ? 0 : 1;
+}
+
+TEST(Fuzz, IoctlsAndUringCmds) {
+    Fd probe = open_seed();
+    if (!probe)
+        GTEST_SKIP() << "no SeedChip device";
+    const u64 seed = fuzz_seed();
+    const u64 seconds = seed::vm::env_number("SEED_IOCTL_FUZZ_SECONDS").value_or(20);
+    const std::int64_t total_ns = static_cast<std::int64_t>(seconds) * 1'000'000'000;
+    std::printf("[fuzz] seed %llu (replay with SEED_IOCTL_FUZZ_SEED=%llu), %llu s\n",
+                static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed),
+                static_cast<unsigned long long>(seconds));
+    std::fflush(stdout);
+
+    MemUse baseline;
+    ASSERT_TRUE(query_memory(probe.get(), &baseline));
+
+    // Phases 1 and 2 run as root in a child process, like phase 3: when it
+    // has exited, whatever it held (files, mappings, dma-bufs) is gone, so
+    // memory still in use afterwards is the driver's, not the test's.
+    const std::int64_t t0 = now_ns();
     {
         const pid_t pid = fork();
         ASSERT_GE(pid, 0);
-        if (pid == 0) {
-            Stats child_stats;
-            Fuzzer f(seed + 3, child_stats, false);
-            if (!f.ok())
-                _exit(101);
-            if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
-                _exit(102);
-            const std::int64_t t = now_ns();
-            const u64 n = f.run(t + total_ns / 4);
-            const std::int64_t dt = std::max<std::int64_t>(now_ns() - t, 1);
-            std::printf("[fuzz] unprivileged (uid 65534): %llu calls in %.1f s (%.0f calls/s)\n%s",
-                        static_cast<unsigned long long>(n), static_cast<double>(dt) / 1e9,
-                        static_cast<double>(n) / (static_cast<double>(dt) / 1e9),
-                        child_stats.report().c_str());
-            std::fflush(stdout);
-            _exit(f.violations() ? 1 : 0);
-        }
+        if (pid == 0)
+            _exit(root_phases(seed, total_ns));
+        int status = 0;
+        ASSERT_EQ(waitpid(pid, &status, 0), pid);
+        ASSERT_TRUE(WIFEXITED(status))
+            << "the root fuzzer died of signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        EXPECT_EQ(WEXITSTATUS(status), 0)
+            << "root phases: setup failed (>100) or calls that must fail succeeded "
+               "(see [fuzz] VIOLATION above)";
+    }
+
+    // Phase 3: an unprivileged user, in a child too.
+    {
+        const pid_t pid = fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0)
+            _exit(unprivileged_phase(seed, total_ns));
         int status = 0;
         ASSERT_EQ(waitpid(pid, &status, 0), pid);
         ASSERT_TRUE(WIFEXITED(status)) << "the unprivileged fuzzer died of signal "
