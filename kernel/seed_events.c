@@ -393,6 +393,18 @@ static bool seed_tlb_inv_done(struct seed_device *sdev, u32 seq)
 	return seed_seq_reached(seed_rd32(sdev, SEED_REG_TLB_INV_DONE), seq);
 }
 
+/*
+ * Done when the device reports @seq, or when a device reset has completed
+ * since the request: a device reset flushes the whole TLB and leaves every
+ * context invalid until the driver writes it again (§14.1), so no
+ * translation older than the request survives it. An invalidation written
+ * while the device resets may never be answered otherwise.
+ */
+static bool seed_tlb_inv_flushed(struct seed_device *sdev, u32 seq, u32 resets)
+{
+	return seed_tlb_inv_done(sdev, seq) || seed_events_reset_count(sdev) != resets;
+}
+
 /**
  * seed_hw_tlb_invalidate() - invalidate cached translations (§7.6, §17.3)
  * @sdev: device
@@ -413,13 +425,14 @@ int seed_hw_tlb_invalidate(struct seed_device *sdev, u32 ctx, u64 va, u64 size)
 	struct seed_events *ev = &sdev->events;
 	unsigned long spin_end;
 	int ret = 0, idx;
-	u32 seq;
+	u32 seq, resets;
 
 	/* A lost device makes no more accesses: nothing to wait for. */
 	if (READ_ONCE(sdev->exec.lost) || !drm_dev_enter(&sdev->drm, &idx))
 		return -ENODEV;
 
 	mutex_lock(&ev->tlb_lock);
+	resets = seed_events_reset_count(sdev);
 	seq = ++ev->tlb_seq;
 	seed_wr32(sdev, SEED_REG_TLB_INV_VA_LO, lower_32_bits(va));
 	seed_wr32(sdev, SEED_REG_TLB_INV_VA_HI, upper_32_bits(va));
@@ -432,10 +445,10 @@ int seed_hw_tlb_invalidate(struct seed_device *sdev, u32 ctx, u64 va, u64 size)
 
 	/* Usually done within microseconds: spin on host memory first. */
 	spin_end = jiffies + usecs_to_jiffies(SEED_TLB_INV_SPIN_US);
-	while (!seed_tlb_inv_done(sdev, seq) && time_before(jiffies, spin_end))
+	while (!seed_tlb_inv_flushed(sdev, seq, resets) && time_before(jiffies, spin_end))
 		cpu_relax();
 
-	if (!wait_event_timeout(ev->wq, seed_tlb_inv_done(sdev, seq),
+	if (!wait_event_timeout(ev->wq, seed_tlb_inv_flushed(sdev, seq, resets),
 				msecs_to_jiffies(SEED_TLB_INV_TIMEOUT_MS))) {
 		seed_err_ratelimited(sdev, "TLB invalidation %u of context %u timed out\n",
 				     seq, ctx);

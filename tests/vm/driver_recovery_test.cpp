@@ -27,6 +27,7 @@
 
 #include <uapi/drm/seed_accel.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -108,6 +109,44 @@ protected:
     std::optional<seed::Device> dev_;
     std::optional<Control> ctl_;
 };
+
+// Buffers closed while the device resets: a device reset flushes the TLB
+// (docs/hardware.md §14.1), so an unmap that raced with it must not keep
+// the memory aside until some later reset. Usage returns to its baseline
+// with no further reset.
+TEST_F(DriverRecovery, UnmapsRacingWithDeviceResetsKeepNothing) {
+    const seed::MemoryUsage before = dev_->memory_usage();
+    std::atomic<bool> stop{false};
+    std::atomic<unsigned> churned{0};
+    std::thread churn([&] {
+        while (!stop) {
+            try {
+                const seed::Buffer host(*dev_, 64 << 10, seed::Placement::host);
+                const seed::Buffer hbm(*dev_, 64 << 10, seed::Placement::device);
+                ++churned;
+            } catch (const seed::Error&) {
+                // Creating an HBM buffer clears it through the device; that
+                // may fail while the device resets.
+            }
+        }
+    });
+    for (int i = 0; i < 25; ++i) {
+        seed::reset_device(*dev_);
+        std::this_thread::sleep_for(20ms);
+    }
+    stop = true;
+    churn.join();
+    EXPECT_GT(churned.load(), 0u);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    seed::MemoryUsage now = dev_->memory_usage();
+    while ((now.hbm_used != before.hbm_used || now.host_used != before.host_used) &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+        now = dev_->memory_usage();
+    }
+    EXPECT_EQ(now.hbm_used, before.hbm_used);
+    EXPECT_EQ(now.host_used, before.host_used);
+}
 
 TEST_F(DriverRecovery, HungQueueTimesOutAndRecovers) {
     seed::Queue queue(*dev_);
