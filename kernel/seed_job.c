@@ -389,9 +389,15 @@ static void seed_queue_kill(struct seed_queue *q)
 	seed_hwq_kill(hwq, -ECANCELED, DRM_SEED_JOB_CANCELLED);
 	mutex_unlock(&exec->reset_lock);
 
-	drm_sched_wqueue_start(&q->sched);
+	/*
+	 * Jobs still waiting in the entity are cancelled while the scheduler
+	 * is stopped: its run-job work must not pop from the entity while
+	 * drm_sched_entity_fini() drains it. Then the scheduler runs again to
+	 * free the jobs it had handed to the hardware.
+	 */
 	if (q->has_entity)
 		drm_sched_entity_fini(&q->entity);
+	drm_sched_wqueue_start(&q->sched);
 
 	timeout = jiffies + msecs_to_jiffies(SEED_QUEUE_DRAIN_TIMEOUT_MS);
 	for (;;) {
