@@ -105,15 +105,7 @@ private:
     bool ok_ = false;
 };
 
-class SeedctlAdmin : public ::testing::Test {
-protected:
-    void SetUp() override {
-        devices_ = all_devices();
-        if (devices_.empty())
-            GTEST_SKIP() << "no SeedChip device";
-    }
-    std::vector<seed::DeviceInfo> devices_;
-};
+using SeedctlAdmin = seed::vm::SeedctlTest;
 
 TEST_F(SeedctlAdmin, InfoShowsHbmTotalAndUsed) {
     const auto r = seedctl({"info", "--json"});

@@ -66,15 +66,7 @@ json parse_document(const ProcessResult& r) {
     return doc;
 }
 
-class SeedctlVm : public ::testing::Test {
-protected:
-    void SetUp() override {
-        devices_ = all_devices();
-        if (devices_.empty())
-            GTEST_SKIP() << "no SeedChip device";
-    }
-    std::vector<seed::DeviceInfo> devices_;
-};
+using SeedctlVm = seed::vm::SeedctlTest;
 
 TEST_F(SeedctlVm, ListJsonMatchesLibseed) {
     const auto r = seedctl({"list", "--json"});

@@ -10,6 +10,8 @@
 
 #include "support/subprocess.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -57,5 +59,16 @@ inline std::vector<seed::DeviceInfo> all_devices() {
         ::setenv("SEED_VISIBLE_DEVICES", old->c_str(), 1);
     return devices;
 }
+
+/// Fixture of the seedctl tests: every chip of the run, skipped without one.
+class SeedctlTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        devices_ = all_devices();
+        if (devices_.empty())
+            GTEST_SKIP() << "no SeedChip device";
+    }
+    std::vector<seed::DeviceInfo> devices_;
+};
 
 } // namespace seed::vm
