@@ -9,6 +9,7 @@
 // each errno is pinned exactly; libdrm's drmSyncobj* for waiting.
 
 #include "seed_drm.hpp"
+#include "seed_exec.hpp"
 #include "uring.hpp"
 
 #include <gtest/gtest.h>
@@ -30,190 +31,37 @@
 
 namespace {
 
+using seed::vm::Bo;
+using seed::vm::create_queue;
 using seed::vm::Fd;
+using seed::vm::job_status;
+using seed::vm::now_ns;
 using seed::vm::open_seed;
+using seed::vm::put_copy;
+using seed::vm::put_fill;
+using seed::vm::put_nop;
+using seed::vm::put_wait;
+using seed::vm::Queue;
 using seed::vm::seed_ioctl;
+using seed::vm::Submit;
+using seed::vm::submit;
 using seed::vm::Uring;
+using seed::vm::wait_point;
 
-constexpr std::int64_t kWaitNs = 60'000'000'000; // TCG is slow: generous
+constexpr std::int64_t kWaitNs = seed::vm::kJobWaitNs;
 
 // ---------------------------------------------------------------------------
 // Helpers
 
-std::int64_t now_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-/// A BO; host BOs are mapped.
-struct Bo {
-    int fd = -1;
-    std::uint32_t handle = 0;
-    std::uint64_t size = 0;
-    std::uint64_t va = 0;
-    void* map = nullptr;
-
-    Bo() = default;
-    Bo(const Bo&) = delete;
-    Bo& operator=(const Bo&) = delete;
-    ~Bo() {
-        if (map)
-            munmap(map, size);
-        if (handle) {
-            drm_gem_close c{};
-            c.handle = handle;
-            seed_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
-        }
-    }
-    template <typename T = std::uint8_t>
-    T* ptr(std::uint64_t off = 0) const {
-        return reinterpret_cast<T*>(static_cast<std::uint8_t*>(map) + off);
-    }
-};
-
 // Creates a BO (mapped if host); false (with a failure added) on error.
 bool make_bo(Bo& bo, int fd, std::uint64_t size, std::uint32_t placement) {
-    drm_seed_bo_create c{};
-    c.size = size;
-    c.placement = placement;
-    const int err = seed_ioctl(fd, DRM_IOCTL_SEED_BO_CREATE, &c);
-    if (err) {
+    const int err = seed::vm::create_bo(bo, fd, size, placement);
+    if (err)
         ADD_FAILURE() << "BO_CREATE: " << strerror(err);
-        return false;
-    }
-    bo.fd = fd;
-    bo.handle = c.handle;
-    bo.size = c.size;
-    bo.va = c.device_va;
-    if (placement == DRM_SEED_BO_HOST) {
-        drm_seed_bo_info info{};
-        info.handle = c.handle;
-        if (seed_ioctl(fd, DRM_IOCTL_SEED_BO_INFO, &info)) {
-            ADD_FAILURE() << "BO_INFO failed";
-            return false;
-        }
-        void* p = mmap(nullptr, bo.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-                       static_cast<off_t>(info.mmap_offset));
-        if (p == MAP_FAILED) {
-            ADD_FAILURE() << "mmap: " << strerror(errno);
-            return false;
-        }
-        bo.map = p;
-    }
-    return true;
+    return err == 0;
 }
 
 #define MAKE_BO(...) ASSERT_TRUE(make_bo(__VA_ARGS__))
-
-struct Queue {
-    int fd = -1;
-    std::uint32_t id = 0;
-    std::uint32_t syncobj = 0;
-
-    Queue() = default;
-    Queue(const Queue&) = delete;
-    Queue& operator=(const Queue&) = delete;
-    ~Queue() {
-        if (id) {
-            drm_seed_queue_destroy d{};
-            d.queue_id = id;
-            seed_ioctl(fd, DRM_IOCTL_SEED_QUEUE_DESTROY, &d);
-        }
-        if (syncobj)
-            drmSyncobjDestroy(fd, syncobj);
-    }
-};
-
-int create_queue(Queue& q, int fd, std::uint32_t priority = DRM_SEED_PRIORITY_NORMAL) {
-    drm_seed_queue_create c{};
-    c.priority = priority;
-    const int err = seed_ioctl(fd, DRM_IOCTL_SEED_QUEUE_CREATE, &c);
-    if (!err) {
-        q.fd = fd;
-        q.id = c.queue_id;
-        q.syncobj = c.syncobj;
-    }
-    return err;
-}
-
-// Packet builders: each writes one 64-byte packet at slot i of a host BO.
-void put_nop(const Bo& cmd, unsigned i) {
-    auto* p = cmd.ptr<seed_pkt_nop>(i * SEED_PKT_SIZE);
-    std::memset(p, 0, sizeof(*p));
-    p->hdr.opcode = SEED_OP_NOP;
-}
-
-void put_fill(const Bo& cmd, unsigned i, std::uint64_t dst, std::uint64_t size,
-              std::uint64_t pattern, std::uint32_t pattern_bytes = 8) {
-    auto* p = cmd.ptr<seed_pkt_fill>(i * SEED_PKT_SIZE);
-    std::memset(p, 0, sizeof(*p));
-    p->hdr.opcode = SEED_OP_FILL;
-    p->dst = dst;
-    p->size = size;
-    p->pattern = pattern;
-    p->pattern_bytes = pattern_bytes;
-}
-
-void put_copy(const Bo& cmd, unsigned i, std::uint64_t src, std::uint64_t dst,
-              std::uint64_t width) {
-    auto* p = cmd.ptr<seed_pkt_copy>(i * SEED_PKT_SIZE);
-    std::memset(p, 0, sizeof(*p));
-    p->hdr.opcode = SEED_OP_COPY;
-    p->src = src;
-    p->dst = dst;
-    p->width = width;
-    p->height = 1;
-}
-
-void put_wait(const Bo& cmd, unsigned i, std::uint64_t addr, std::uint64_t value,
-              std::uint32_t timeout_us) {
-    auto* p = cmd.ptr<seed_pkt_wait>(i * SEED_PKT_SIZE);
-    std::memset(p, 0, sizeof(*p));
-    p->hdr.opcode = SEED_OP_WAIT;
-    p->addr = addr;
-    p->value = value;
-    p->timeout_us = timeout_us;
-}
-
-struct Submit {
-    int err = 0;
-    std::uint64_t seq = 0;
-};
-
-Submit submit(int fd, std::uint32_t queue, const Bo& cmd, std::uint32_t count,
-              std::uint64_t offset = 0, const std::vector<drm_seed_sync>& in = {},
-              const std::vector<drm_seed_sync>& out = {}) {
-    drm_seed_submit s{};
-    s.queue_id = queue;
-    s.cmd_handle = cmd.handle;
-    s.cmd_count = count;
-    s.cmd_offset = offset;
-    s.in_syncs = reinterpret_cast<std::uintptr_t>(in.data());
-    s.in_sync_count = static_cast<std::uint32_t>(in.size());
-    s.out_syncs = reinterpret_cast<std::uintptr_t>(out.data());
-    s.out_sync_count = static_cast<std::uint32_t>(out.size());
-    Submit r;
-    r.err = seed_ioctl(fd, DRM_IOCTL_SEED_SUBMIT, &s);
-    r.seq = s.seq;
-    return r;
-}
-
-// Waits for point @seq of the timeline; 0 or -errno from libdrm.
-int wait_point(int fd, std::uint32_t syncobj, std::uint64_t seq,
-               std::int64_t timeout_ns = kWaitNs) {
-    std::uint64_t point = seq;
-    return drmSyncobjTimelineWait(fd, &syncobj, &point, 1, now_ns() + timeout_ns,
-                                  DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, nullptr);
-}
-
-drm_seed_job_status job_status(int fd, std::uint32_t queue, std::uint64_t seq, int* err) {
-    drm_seed_job_status st{};
-    st.queue_id = queue;
-    st.seq = seq;
-    *err = seed_ioctl(fd, DRM_IOCTL_SEED_JOB_STATUS, &st);
-    return st;
-}
 
 // Runs @count packets of @cmd on @q and waits; returns the job's status.
 drm_seed_job_status run(const Queue& q, const Bo& cmd, std::uint32_t count,
