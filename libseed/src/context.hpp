@@ -16,6 +16,8 @@
 
 namespace seed::detail {
 
+struct BufferImpl;
+
 struct DeviceContext {
     UniqueFd fd;
     DeviceInfo info;
@@ -27,8 +29,10 @@ struct DeviceContext {
     std::unique_ptr<kernel::UringSubmitter> uring;
 
     // Event slots: the current page and the next free 8-byte slot in it.
+    // Weak: the Events own their page, and a page owning this context back
+    // would keep the file open after the last Device, Buffer and Event.
     std::mutex event_mutex;
-    Buffer event_page;
+    std::weak_ptr<BufferImpl> event_page;
     std::uint64_t event_next = 0;
 
     [[nodiscard]] int raw_fd() const noexcept { return fd.get(); }

@@ -18,11 +18,13 @@ constexpr std::uint64_t slot_bytes = 8;
 
 BufferView allocate_slot(const std::shared_ptr<detail::DeviceContext>& ctx) {
     const std::lock_guard lock(ctx->event_mutex);
-    if (!ctx->event_page.valid() || ctx->event_next + slot_bytes > ctx->event_page.size()) {
-        ctx->event_page = detail::make_buffer(ctx, page_bytes, Placement::host, {});
+    Buffer page(ctx->event_page.lock());
+    if (!page.valid() || ctx->event_next + slot_bytes > page.size()) {
+        page = detail::make_buffer(ctx, page_bytes, Placement::host, {});
+        ctx->event_page = page.impl();
         ctx->event_next = 0;
     }
-    BufferView slot(ctx->event_page, ctx->event_next);
+    BufferView slot(page, ctx->event_next);
     ctx->event_next += slot_bytes;
     return slot;
 }

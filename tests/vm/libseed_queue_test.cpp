@@ -3,7 +3,8 @@
 //
 // VM tests of libseed's execution API: command lists (every packet kind),
 // queues, fences (wait, poll, wait_all, wait_any, sync files, cross-queue
-// dependencies), convenience operations, events, batched submission through
+// dependencies), convenience operations, events (and that they let their
+// Device's file close), batched submission through
 // io_uring and its ioctl fallback, and buffers released while a job runs.
 #include <seed/seed.hpp>
 
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <numeric>
 #include <optional>
 #include <random>
@@ -124,6 +126,42 @@ TEST_F(LibseedQueue, SignalTimestampAndEvents) {
     seed::Event solo(*dev_);
     solo.record(*q_).wait();
     EXPECT_GE(*solo.device_time_ns(), *end.device_time_ns());
+}
+
+// Accel files this process holds open.
+unsigned open_accel_files() {
+    unsigned n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+        std::error_code ec;
+        if (std::filesystem::read_symlink(e.path(), ec).string().rfind("/dev/accel/", 0) == 0)
+            ++n;
+    }
+    return n;
+}
+
+// Events share a page of slots per Device; the page must not keep the
+// Device's file open once the Device and everything made from it are gone
+// (it did: the context held the page and the page its context).
+TEST(LibseedEvents, DoNotKeepTheDevicesFileOpen) {
+    if (seed::Device::list().empty())
+        GTEST_SKIP() << "no SeedChip device";
+    const unsigned before = open_accel_files();
+    {
+        const seed::Device dev = seed::Device::open(0u);
+        seed::Queue queue(dev);
+        seed::Event first(dev), second(dev);
+        first.record(queue).wait();
+        second.record(queue).wait();
+        EXPECT_GE(seed::elapsed(first, second).count(), 0);
+        EXPECT_GT(open_accel_files(), before);
+    }
+    EXPECT_EQ(open_accel_files(), before);
+    // A new Device's events work as before.
+    const seed::Device dev = seed::Device::open(0u);
+    seed::Queue queue(dev);
+    seed::Event again(dev);
+    again.record(queue).wait();
+    EXPECT_TRUE(again.device_time_ns().has_value());
 }
 
 float bits_to_float(std::uint32_t) = delete;
