@@ -4,6 +4,7 @@
 // VM tests of seed.ko's observability: DRM_IOCTL_SEED_QUERY, the event log
 // (through fault injection), telemetry in sysfs and hwmon, and fdinfo.
 
+#include "debugfs.hpp"
 #include "seed_drm.hpp"
 #include "sysfs_files.hpp"
 #include "vm_env.hpp"
@@ -132,17 +133,49 @@ TEST_F(DriverQuery, HwmonReportsTemperatureAndPower) {
     EXPECT_LE(power, std::stol(read_line(hwmon / "power1_cap")));
 }
 
+// A corrected ECC error counts on the device (sysfs, QUERY telemetry) and
+// reaches the driver as an event: its event counter (debugfs) moves and the
+// event log is consumed up to the device's write pointer.
 TEST_F(DriverQuery, SysfsCountersAndEventsFollowEccInjection) {
     if (!Control::available(0))
         GTEST_SKIP() << "no fault-injection channel (not under seed-vm)";
     const fs::path dir = device_dir();
+    const std::string dbg = debugfs_dir(seed_nodes()[0]);
+    ASSERT_FALSE(dbg.empty()) << "no debugfs directory";
     const unsigned long before = std::stoul(read_line(dir / "ecc_corrected"));
+    const auto events_before = debugfs_event_counter(dbg, "ecc_corrected");
+    const auto wptr_before = debugfs_event_counter(dbg, "wptr");
+    ASSERT_TRUE(events_before && wptr_before) << "debugfs events has no counters";
 
     Control ctl(0);
     const std::string reply = ctl.command("ecc corrected 0x3000");
-    ASSERT_EQ(reply.rfind("ok", 0), 0u) << reply;
+    ASSERT_EQ(reply, "ok ecc_ce=" + std::to_string(before + 1));
 
     EXPECT_EQ(std::stoul(read_line(dir / "ecc_corrected")), before + 1);
+    drm_seed_query_telemetry t{};
+    drm_seed_query q{};
+    q.type = DRM_SEED_QUERY_TELEMETRY;
+    q.size = sizeof(t);
+    q.data = reinterpret_cast<uintptr_t>(&t);
+    ASSERT_EQ(seed_ioctl(fd_.get(), DRM_IOCTL_SEED_QUERY, &q), 0);
+    EXPECT_EQ(t.ecc_corrected, before + 1);
+
+    // The interrupt thread handles the event soon after the reply.
+    const auto consumed = [&] {
+        return debugfs_event_counter(dbg, "ecc_corrected") != events_before &&
+               debugfs_event_counter(dbg, "head") == debugfs_event_counter(dbg, "wptr");
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!consumed() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(debugfs_event_counter(dbg, "ecc_corrected"), *events_before + 1)
+        << "the driver did not see the ECC_CORRECTED event";
+    const auto wptr = debugfs_event_counter(dbg, "wptr");
+    ASSERT_TRUE(wptr.has_value());
+    EXPECT_GE(*wptr - *wptr_before, 1) << "no event record written";
+    EXPECT_EQ(debugfs_event_counter(dbg, "head"), wptr) << "event log not consumed";
+    EXPECT_EQ(debugfs_event_counter(dbg, "dropped"), 0);
+
     EXPECT_EQ(ctl.command("ecc bogus").rfind("error", 0), 0u);
 
     // The engine list has one entry per engine.

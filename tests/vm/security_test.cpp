@@ -11,6 +11,7 @@
 // group: with several chips, the user sees just that one. The children drop
 // every capability with setresuid().
 
+#include "debugfs.hpp"
 #include "seed_drm.hpp"
 #include "vm_env.hpp"
 
@@ -87,25 +88,6 @@ int open_errno(const std::string& path, int flags) {
     return 0;
 }
 
-// The debugfs directory of the chip whose accel node is `node`.
-std::string debugfs_dir(const std::string& node) {
-    const std::string minor = fs::path(node).filename().string().substr(5); // "accelN"
-    std::error_code ec;
-    for (const char* base : {"/sys/kernel/debug/accel/", "/sys/kernel/debug/dri/"}) {
-        const fs::path dir = std::string(base) + minor;
-        if (fs::exists(dir / "events", ec))
-            return dir.string();
-    }
-    // Newer kernels name the directory after the PCI device.
-    const fs::path pci = fs::canonical("/sys/class/accel/accel" + minor + "/device", ec);
-    if (!ec) {
-        const fs::path dir = fs::path("/sys/kernel/debug/accel") / pci.filename();
-        if (fs::exists(dir / "events", ec))
-            return dir.string();
-    }
-    return {};
-}
-
 class Security : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -154,7 +136,7 @@ TEST_F(Security, UserOutsideTheGroupCannotOpenTheNode) {
 
 TEST_F(Security, UnprivilegedUserComputesButCannotAdminister) {
     // Admin-only paths, found as root first so the child tries real files.
-    const std::string dbg = debugfs_dir(node_);
+    const std::string dbg = seed::vm::debugfs_dir(node_);
     ASSERT_FALSE(dbg.empty()) << "no debugfs directory for " << node_;
     std::vector<std::string> debugfs_files;
     for (const auto& e : fs::directory_iterator(dbg))
