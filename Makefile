@@ -34,12 +34,13 @@ help:
 	@echo "make fuzz       device-model libFuzzer targets, SEED_FUZZ_SECONDS each (30)"
 	@echo "make clean      remove build outputs; make cache-clean drops $(SEED_CACHE)"
 
-# Runs the installer only when its stamp is missing; the installer itself is
-# idempotent, so `make deps` always re-checks.
+# The build runs the installer only when its stamp (the env file) is missing
+# or older than the installer, which may have learnt to fetch something new;
+# the installer itself is idempotent, so `make deps` always re-checks.
 deps:
 	@tools/seed-deps
 
-$(ENV_FILE):
+$(ENV_FILE): tools/seed-deps
 	@tools/seed-deps
 
 $(BUILD_DIR)/build.ninja: | $(ENV_FILE)

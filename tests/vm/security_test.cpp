@@ -2,17 +2,18 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // Security: what an unprivileged user can and cannot do with a SeedChip.
-// With the node's permissions the udev rule sets (tools/udev: group, 0660),
-// a user in that group computes, but cannot reset the chip, reach debugfs,
-// the sysfs reset or the fault-injection channel, open or map another
-// process's buffers, or read another process's HBM through device addresses
-// or through memory it left behind. A user outside the group cannot open the
-// node at all, and libseed tells it so. Only the first chip is given to the
-// group: with several chips, the user sees just that one. The children drop
-// every capability with setresuid().
+// The nodes get their permissions from tools/udev/70-seedchip.rules, applied
+// by the real udevd in the guest (udevd.hpp): a user in the rule's group
+// computes, but cannot reset the chip, reach debugfs, the sysfs reset or the
+// fault-injection channel, open or map another process's buffers, or read
+// another process's HBM through device addresses or through memory it left
+// behind. A user outside the group cannot open the node at all, and libseed
+// tells it so. A chip an admin withholds (mode 0600) is not among the
+// user's devices. The children drop every capability with setresuid().
 
 #include "debugfs.hpp"
 #include "seed_drm.hpp"
+#include "udevd.hpp"
 #include "vm_env.hpp"
 
 #include <seed/seed.hpp>
@@ -31,6 +32,8 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,7 +44,6 @@ using seed::vm::Fd;
 using seed::vm::seed_ioctl;
 
 constexpr uid_t kNobody = 65534;
-constexpr gid_t kAccelGroup = 4242; // stands in for "render" of the udev rule
 constexpr std::uint32_t kSecret = 0x5ec12e75u;
 
 // What a child found wrong, printed to stderr; the exit status says how many.
@@ -59,15 +61,17 @@ private:
     int count_ = 0;
 };
 
-// Runs body in a child that dropped to user nobody, with supplementary group
-// kAccelGroup if in_group; returns the child's exit status (0: all good).
+// Runs body in a child that dropped to user nobody, with the udev rule's
+// group as supplementary group if in_group; returns the child's exit status
+// (0: all good).
 int run_unprivileged(bool in_group, const std::function<int()>& body) {
+    const gid_t group = seed::vm::Udevd::group_id();
     std::fflush(nullptr);
     const pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        const gid_t groups[] = {kAccelGroup};
+        const gid_t groups[] = {group};
         if (setgroups(in_group ? 1 : 0, groups) != 0 || setresgid(kNobody, kNobody, kNobody) != 0 ||
             setresuid(kNobody, kNobody, kNobody) != 0)
             _exit(250);
@@ -88,31 +92,69 @@ int open_errno(const std::string& path, int flags) {
     return 0;
 }
 
+struct NodeOwner {
+    mode_t mode = 0;
+    gid_t gid = 0;
+};
+
+// The suite starts udevd once: from the kernel's root:root 0600, only the
+// rule can let the group in. TearDownTestSuite puts the nodes back as found.
 class Security : public ::testing::Test {
 protected:
+    static void SetUpTestSuite() {
+        if (seed::vm::seed_nodes().empty() || std::getenv("SEED_VM") == nullptr)
+            return;
+        if (const std::string why = seed::vm::Udevd::unavailable(); !why.empty()) {
+            setup_error_ = why;
+            return;
+        }
+        for (const auto& node : seed::vm::seed_nodes()) {
+            struct stat st {};
+            if (::stat(node.c_str(), &st) != 0 || ::chown(node.c_str(), 0, 0) != 0 ||
+                ::chmod(node.c_str(), 0600) != 0) {
+                setup_error_ = "cannot reset the owner of " + node;
+                return;
+            }
+            saved_[node] = {static_cast<mode_t>(st.st_mode & 07777), st.st_gid};
+        }
+        try {
+            udevd_ = std::make_unique<seed::vm::Udevd>();
+            if (!udevd_->trigger_accel())
+                setup_error_ = "udevadm trigger failed: " + udevd_->log();
+        } catch (const std::exception& e) {
+            setup_error_ = e.what();
+        }
+    }
+    static void TearDownTestSuite() {
+        udevd_.reset();
+        for (const auto& [node, owner] : saved_) {
+            EXPECT_EQ(::chown(node.c_str(), 0, owner.gid), 0) << node;
+            EXPECT_EQ(::chmod(node.c_str(), owner.mode), 0) << node;
+        }
+        saved_.clear();
+        setup_error_.clear();
+    }
+
     void SetUp() override {
         const auto nodes = seed::vm::seed_nodes();
         if (nodes.empty())
             GTEST_SKIP() << "no SeedChip device";
+        if (std::getenv("SEED_VM") == nullptr)
+            GTEST_SKIP() << "applies the udev rule with its own udevd: only in a seed-vm guest";
+        ASSERT_EQ(setup_error_, "");
         node_ = nodes[0];
+        // What the rule must have done.
         struct stat st {};
         ASSERT_EQ(::stat(node_.c_str(), &st), 0);
-        saved_mode_ = st.st_mode & 07777;
-        saved_gid_ = st.st_gid;
-        // What tools/udev/70-seedchip.rules does.
-        ASSERT_EQ(::chown(node_.c_str(), static_cast<uid_t>(-1), kAccelGroup), 0);
-        ASSERT_EQ(::chmod(node_.c_str(), 0660), 0);
-    }
-    void TearDown() override {
-        if (node_.empty())
-            return;
-        EXPECT_EQ(::chown(node_.c_str(), static_cast<uid_t>(-1), saved_gid_), 0);
-        EXPECT_EQ(::chmod(node_.c_str(), saved_mode_), 0);
+        ASSERT_EQ(st.st_mode & 07777, 0660u) << udevd_->log();
+        ASSERT_EQ(st.st_gid, seed::vm::Udevd::group_id()) << udevd_->log();
     }
 
     std::string node_;
-    mode_t saved_mode_ = 0;
-    gid_t saved_gid_ = 0;
+
+    static inline std::unique_ptr<seed::vm::Udevd> udevd_;
+    static inline std::map<std::string, NodeOwner> saved_;
+    static inline std::string setup_error_;
 };
 
 TEST_F(Security, UserOutsideTheGroupCannotOpenTheNode) {
@@ -151,6 +193,13 @@ TEST_F(Security, UnprivilegedUserComputesButCannotAdminister) {
     ASSERT_TRUE(fs::exists(sysfs_reset));
     const bool have_control = seed::vm::Control::available(0);
     const std::string node = node_;
+    // An admin withholds every other chip from the group.
+    std::vector<std::string> withheld;
+    for (const auto& other : seed::vm::seed_nodes())
+        if (other != node_) {
+            ASSERT_EQ(::chmod(other.c_str(), 0600), 0) << other;
+            withheld.push_back(other);
+        }
 
     const int status = run_unprivileged(true, [&] {
         Findings f;
@@ -195,6 +244,8 @@ TEST_F(Security, UnprivilegedUserComputesButCannotAdminister) {
         return f.status();
     });
     EXPECT_EQ(status, 0) << "see the security: lines above";
+    for (const auto& other : withheld)
+        EXPECT_EQ(::chmod(other.c_str(), 0660), 0) << other;
 }
 
 TEST_F(Security, OtherProcessesBuffersAreOutOfReach) {
