@@ -531,37 +531,91 @@ TEST_F(DriverExec, JobsBehindFailedJobStillRun) {
     }
 }
 
-// A fault in one client does not disturb another client's job.
+// One client's device addresses reach nothing of another client's: a write
+// and a read at the other file's VAs fault in this file only, report those
+// addresses, move no byte, and leave the other file's job and data alone;
+// its queue ids and BO handles are unknown here. Every file's address space
+// fills from the same start, so the other file's buffers are placed at VAs
+// this file has not mapped (create_bo_avoiding()).
 TEST_F(DriverExec, FaultIsolatedBetweenFiles) {
+    constexpr std::uint64_t kData = 1 << 20, kSecretSize = 64 << 10;
+    constexpr std::uint64_t kSecret = 0x5ec12e755ec12e75ull, kGood = 0x600d600d600d600dull;
     Fd other = open_seed();
     ASSERT_TRUE(other);
-    Queue qa, qb;
+    Queue qa, qb, qb2;
     ASSERT_EQ(create_queue(qa, fd()), 0);
     ASSERT_EQ(create_queue(qb, other.get()), 0);
-    Bo bad, cmd, data;
-    MAKE_BO(bad, fd(), 4096, DRM_SEED_BO_HOST);
-    MAKE_BO(cmd, other.get(), 4096, DRM_SEED_BO_HOST);
-    MAKE_BO(data, other.get(), 1 << 20, DRM_SEED_BO_HOST);
-    // The other file's VA means nothing in this file's context.
-    put_fill(bad, 0, data.va, 4096, 0xbad);
-    put_fill(cmd, 0, data.va, 1 << 20, 0x600d600d600d600dull);
+    ASSERT_EQ(create_queue(qb2, other.get()), 0);
+    Bo cmd_a, dst;
+    MAKE_BO(cmd_a, fd(), 4096, DRM_SEED_BO_HOST);
+    MAKE_BO(dst, fd(), kSecretSize, DRM_SEED_BO_HOST);
+    const std::vector<seed::vm::VaRange> mine = {{cmd_a.va, cmd_a.size}, {dst.va, dst.size}};
+    std::vector<Bo> fillers;
+    Bo data, secret, check, cmd_b;
+    ASSERT_EQ(
+        seed::vm::create_bo_avoiding(data, other.get(), kData, DRM_SEED_BO_HOST, mine, fillers), 0);
+    ASSERT_EQ(seed::vm::create_bo_avoiding(secret, other.get(), kSecretSize, DRM_SEED_BO_HBM, mine,
+                                           fillers),
+              0);
+    MAKE_BO(check, other.get(), kSecretSize, DRM_SEED_BO_HOST);
+    MAKE_BO(cmd_b, other.get(), 4096, DRM_SEED_BO_HOST);
 
-    const Submit sa = submit(fd(), qa.id, bad, 1);
-    const Submit sb = submit(other.get(), qb.id, cmd, 1);
-    ASSERT_EQ(sa.err, 0);
-    ASSERT_EQ(sb.err, 0);
-    ASSERT_EQ(wait_point(fd(), qa.syncobj, sa.seq), 0);
-    ASSERT_EQ(wait_point(other.get(), qb.syncobj, sb.seq), 0);
+    // The other file puts its secret into HBM first.
+    put_fill(cmd_b, 0, secret.va, kSecretSize, kSecret);
+    ASSERT_EQ(run(qb, cmd_b, 1).error, DRM_SEED_JOB_OK);
+
+    // This file writes to the other's host buffer and reads its HBM secret,
+    // while the other file fills that host buffer.
+    put_fill(cmd_a, 0, data.va, 4096, 0xbad);
+    put_copy(cmd_a, 1, secret.va, dst.va, kSecretSize);
+    std::memset(dst.ptr(), 0xa5, kSecretSize);
+    put_fill(cmd_b, 1, data.va, kData, kGood);
+    const Submit write_a = submit(fd(), qa.id, cmd_a, 1, 0);
+    const Submit fill_b = submit(other.get(), qb.id, cmd_b, 1, SEED_PKT_SIZE);
+    const Submit read_a = submit(fd(), qa.id, cmd_a, 1, SEED_PKT_SIZE);
+    ASSERT_EQ(write_a.err, 0);
+    ASSERT_EQ(fill_b.err, 0);
+    ASSERT_EQ(read_a.err, 0);
+    ASSERT_EQ(wait_point(fd(), qa.syncobj, read_a.seq), 0);
+    ASSERT_EQ(wait_point(other.get(), qb.syncobj, fill_b.seq), 0);
     int err = 0;
-    const auto st_a = job_status(fd(), qa.id, sa.seq, &err);
-    // The VA is either unmapped here or another BO of this file: never the
-    // other file's memory.
-    if (st_a.error != DRM_SEED_JOB_OK) {
-        EXPECT_EQ(st_a.error, DRM_SEED_JOB_MMU_FAULT);
-    }
-    EXPECT_EQ(job_status(other.get(), qb.id, sb.seq, &err).error, DRM_SEED_JOB_OK);
-    for (std::uint64_t i = 0; i < (1 << 20) / 8; i++)
-        ASSERT_EQ(data.ptr<std::uint64_t>()[i], 0x600d600d600d600dull) << i;
+    const auto st_w = job_status(fd(), qa.id, write_a.seq, &err);
+    ASSERT_EQ(err, 0);
+    EXPECT_EQ(st_w.error, DRM_SEED_JOB_MMU_FAULT);
+    EXPECT_EQ(st_w.fault_addr, data.va);
+    EXPECT_EQ(SEED_FAULT_INFO_ACCESS(st_w.fault_info), 1u); // write
+    const auto st_r = job_status(fd(), qa.id, read_a.seq, &err);
+    ASSERT_EQ(err, 0);
+    EXPECT_EQ(st_r.error, DRM_SEED_JOB_MMU_FAULT);
+    EXPECT_EQ(st_r.fault_addr, secret.va);
+    EXPECT_EQ(SEED_FAULT_INFO_ACCESS(st_r.fault_info), 0u); // read
+    for (std::uint64_t i = 0; i < kSecretSize; i++)
+        ASSERT_EQ(dst.ptr()[i], 0xa5) << "byte " << i << " changed by a read of a foreign VA";
+
+    // The other file's job ran and its memory holds what it wrote.
+    EXPECT_EQ(job_status(other.get(), qb.id, fill_b.seq, &err).error, DRM_SEED_JOB_OK);
+    for (std::uint64_t i = 0; i < kData / 8; i++)
+        ASSERT_EQ(data.ptr<std::uint64_t>()[i], kGood) << i;
+    put_copy(cmd_b, 2, secret.va, check.va, kSecretSize);
+    ASSERT_EQ(run(qb, cmd_b, 1, 2 * SEED_PKT_SIZE).error, DRM_SEED_JOB_OK);
+    for (std::uint64_t i = 0; i < kSecretSize / 8; i++)
+        ASSERT_EQ(check.ptr<std::uint64_t>()[i], kSecret) << i;
+
+    // Its queue ids and BO handles mean nothing here.
+    put_nop(cmd_a, 0);
+    const std::uint32_t foreign_queue = seed::vm::first_foreign({qb.id, qb2.id}, {qa.id});
+    const std::uint32_t foreign_bo = seed::vm::first_foreign(
+        {data.handle, secret.handle, check.handle, cmd_b.handle}, {cmd_a.handle, dst.handle});
+    ASSERT_NE(foreign_queue, 0u);
+    ASSERT_NE(foreign_bo, 0u);
+    EXPECT_EQ(seed::vm::foreign_ids_accepted(fd(), foreign_queue, foreign_bo, qa, cmd_a), "");
+    // ... and nothing happened to them.
+    drm_seed_bo_info info{};
+    info.handle = foreign_bo;
+    EXPECT_EQ(seed_ioctl(other.get(), DRM_IOCTL_SEED_BO_INFO, &info), 0);
+    put_nop(cmd_b, 3);
+    EXPECT_EQ(run(foreign_queue == qb.id ? qb : qb2, cmd_b, 1, 3 * SEED_PKT_SIZE).error,
+              DRM_SEED_JOB_OK);
 }
 
 TEST_F(DriverExec, WaitTimeoutReported) {

@@ -5,14 +5,16 @@
 // The nodes get their permissions from tools/udev/70-seedchip.rules, applied
 // by the real udevd in the guest (udevd.hpp): a user in the rule's group
 // computes, but cannot reset the chip, reach debugfs, the sysfs reset or the
-// fault-injection channel, open or map another process's buffers, or read
-// another process's HBM through device addresses or through memory it left
-// behind. A user outside the group cannot open the node at all, and libseed
-// tells it so. A chip an admin withholds (mode 0600) is not among the
-// user's devices. The children drop every capability with setresuid().
+// fault-injection channel, open or map another process's buffers, reach
+// them through device addresses, queue ids or BO handles, or read another
+// process's HBM through memory it left behind. A user outside the group
+// cannot open the node at all, and libseed tells it so. A chip an admin
+// withholds (mode 0600) is not among the user's devices. The children drop
+// every capability with setresuid().
 
 #include "debugfs.hpp"
 #include "seed_drm.hpp"
+#include "seed_exec.hpp"
 #include "udevd.hpp"
 #include "vm_env.hpp"
 
@@ -61,15 +63,13 @@ private:
     int count_ = 0;
 };
 
-// Runs body in a child that dropped to user nobody, with the udev rule's
-// group as supplementary group if in_group; returns the child's exit status
-// (0: all good).
-int run_unprivileged(bool in_group, const std::function<int()>& body) {
+// Starts body in a child that dropped to user nobody, with the udev rule's
+// group as supplementary group if in_group; the child exits with body's
+// result (0: all good). Returns the child's pid, -1 if fork failed.
+pid_t start_unprivileged(bool in_group, const std::function<int()>& body) {
     const gid_t group = seed::vm::Udevd::group_id();
     std::fflush(nullptr);
     const pid_t pid = fork();
-    if (pid < 0)
-        return -1;
     if (pid == 0) {
         const gid_t groups[] = {group};
         if (setgroups(in_group ? 1 : 0, groups) != 0 || setresgid(kNobody, kNobody, kNobody) != 0 ||
@@ -77,10 +77,42 @@ int run_unprivileged(bool in_group, const std::function<int()>& body) {
             _exit(250);
         _exit(body());
     }
+    return pid;
+}
+
+// The exit status of child @p pid, -1 if it did not exit normally.
+int wait_child(pid_t pid) {
     int status = 0;
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
+}
+
+int run_unprivileged(bool in_group, const std::function<int()>& body) {
+    return wait_child(start_unprivileged(in_group, body));
+}
+
+// Whole structs over a pipe between parent and child (the same binary).
+template <typename T>
+bool send(int fd, const T& v) {
+    return ::write(fd, &v, sizeof(v)) == static_cast<ssize_t>(sizeof(v));
+}
+template <typename T>
+bool receive(int fd, T& v) {
+    size_t got = 0;
+    while (got < sizeof(v)) {
+        const ssize_t n = ::read(fd, reinterpret_cast<char*>(&v) + got, sizeof(v) - got);
+        if (n <= 0)
+            return false;
+        got += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+std::string hex(std::uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
 }
 
 // errno of open(path, flags), 0 if it opened.
@@ -248,84 +280,187 @@ TEST_F(Security, UnprivilegedUserComputesButCannotAdminister) {
         EXPECT_EQ(::chmod(other.c_str(), 0660), 0) << other;
 }
 
+// What the child maps, sent to root so that root's secrets go elsewhere.
+struct ChildMappings {
+    std::uint64_t ranges[2][2];
+};
+
+// Root's objects, sent to the child.
+struct RootObjects {
+    std::uint64_t secret_va[2]; // host, HBM
+    std::uint64_t host_offset;
+    std::uint32_t flink_name; // 0 if root could not name its BO
+    std::uint32_t queues[3];
+    std::uint32_t bos[4];
+};
+
+// Root's buffers are placed at VAs the child has not mapped (every file's
+// address space fills from the same start, so otherwise they would be its
+// own buffers' VAs). Reading or writing there faults at that address and
+// moves no byte; root's mmap offset, flink name, queue ids and BO handles
+// are unknown to the child; root's data and queues are untouched.
 TEST_F(Security, OtherProcessesBuffersAreOutOfReach) {
-    // Root holds a host BO and an HBM BO full of a secret.
+    constexpr std::uint64_t kSize = 1 << 16;
+    constexpr std::uint64_t kSecret64 = (std::uint64_t{kSecret} << 32) | kSecret;
+    using seed::vm::Bo;
     const Fd fd = seed::vm::open_seed(0);
     ASSERT_TRUE(fd);
-    drm_seed_bo_create host{};
-    host.size = 1 << 16;
-    host.placement = DRM_SEED_BO_HOST;
-    ASSERT_EQ(seed_ioctl(fd.get(), DRM_IOCTL_SEED_BO_CREATE, &host), 0);
-    drm_seed_bo_info hinfo{};
-    hinfo.handle = host.handle;
-    ASSERT_EQ(seed_ioctl(fd.get(), DRM_IOCTL_SEED_BO_INFO, &hinfo), 0);
-    void* map = mmap(nullptr, host.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(),
-                     static_cast<off_t>(hinfo.mmap_offset));
-    ASSERT_NE(map, MAP_FAILED);
-    for (size_t i = 0; i < host.size / 4; i++)
-        static_cast<std::uint32_t*>(map)[i] = kSecret;
-    munmap(map, host.size);
-    // An HBM secret, written by the chip.
-    const seed::Device root_dev = seed::Device::open(0u);
-    seed::Queue root_queue(root_dev);
-    const seed::Buffer secret(root_dev, 1 << 16, seed::Placement::device);
-    root_queue.fill(secret, secret.size(), kSecret).wait();
-    // A global name, if the kernel lets root make one.
-    drm_gem_flink flink{};
-    flink.handle = host.handle;
-    const bool named = seed_ioctl(fd.get(), DRM_IOCTL_GEM_FLINK, &flink) == 0;
+    std::vector<seed::vm::Queue> queues(3);
+    for (auto& q : queues)
+        ASSERT_EQ(seed::vm::create_queue(q, fd.get()), 0);
+    Bo cmd, check;
+    ASSERT_EQ(seed::vm::create_bo(cmd, fd.get(), 4096, DRM_SEED_BO_HOST), 0);
+    ASSERT_EQ(seed::vm::create_bo(check, fd.get(), kSize, DRM_SEED_BO_HOST), 0);
 
+    int to_root[2], to_child[2];
+    ASSERT_EQ(::pipe2(to_root, O_CLOEXEC), 0);
+    ASSERT_EQ(::pipe2(to_child, O_CLOEXEC), 0);
     const std::string node = node_;
-    const std::uint64_t host_offset = hinfo.mmap_offset;
-    const std::uint64_t host_va = host.device_va;
-    const std::uint64_t hbm_va = secret.device_va();
-    const int status = run_unprivileged(true, [&] {
+    const pid_t child = start_unprivileged(true, [&] {
+        ::close(to_root[0]);
+        ::close(to_child[1]);
         Findings f;
         const Fd mine(::open(node.c_str(), O_RDWR | O_CLOEXEC));
-        f.expect(static_cast<bool>(mine), "cannot open the node in its group");
-        // Its mmap offset is not valid in another file.
-        void* p = mmap(nullptr, 1 << 16, PROT_READ, MAP_SHARED, mine.get(),
-                       static_cast<off_t>(host_offset));
+        Bo my_cmd, dst;
+        seed::vm::Queue q;
+        if (!mine || seed::vm::create_bo(my_cmd, mine.get(), 4096, DRM_SEED_BO_HOST) != 0 ||
+            seed::vm::create_bo(dst, mine.get(), kSize, DRM_SEED_BO_HOST) != 0 ||
+            seed::vm::create_queue(q, mine.get()) != 0) {
+            f.expect(false, "cannot open the node and make its own BOs and queue");
+            return f.status();
+        }
+        const ChildMappings mapped{{{my_cmd.va, my_cmd.size}, {dst.va, dst.size}}};
+        RootObjects root{};
+        if (!send(to_root[1], mapped) || !receive(to_child[0], root)) {
+            f.expect(false, "no word from root");
+            return f.status();
+        }
+
+        // Root's mmap offset is not valid in another file.
+        void* p = mmap(nullptr, kSize, PROT_READ, MAP_SHARED, mine.get(),
+                       static_cast<off_t>(root.host_offset));
         f.expect(p == MAP_FAILED, "mapped another process's host BO");
         if (p != MAP_FAILED)
-            munmap(p, 1 << 16);
+            munmap(p, kSize);
         // Nor is its global name, if it has one.
-        if (named) {
+        if (root.flink_name != 0) {
             drm_gem_open open{};
-            open.name = flink.name;
-            const int err = seed_ioctl(mine.get(), DRM_IOCTL_GEM_OPEN, &open);
-            f.expect(err != 0, "opened another process's BO by its flink name");
+            open.name = root.flink_name;
+            const int e = seed_ioctl(mine.get(), DRM_IOCTL_GEM_OPEN, &open);
+            f.expect(e != 0, "opened another process's BO by its flink name");
         }
-        // Its device addresses mean nothing in this process's context: the
-        // copies fault and the destination never sees the secret.
-        try {
-            const seed::Device dev = seed::Device::open(0u);
-            seed::Queue queue(dev);
-            const seed::Buffer dst(dev, 1 << 16, seed::Placement::host);
-            for (const std::uint64_t va : {host_va, hbm_va}) {
-                seed::CommandList list(dev);
-                list.copy_va(dst.device_va(), va, dst.size());
-                try {
-                    queue.submit(list).wait();
-                } catch (const seed::JobError& e) {
-                    f.expect(e.reason() == seed::JobFailure::mmu_fault,
-                             "copy from a foreign VA failed with " + seed::to_string(e.reason()));
-                }
-                for (std::uint32_t v : dst.span<std::uint32_t>())
-                    if (v == kSecret) {
-                        f.expect(false, "read another process's data through its device VA");
-                        break;
-                    }
+        // Root's device addresses, unmapped here: reads and writes fault
+        // there and the destination keeps every byte.
+        for (const std::uint64_t va : root.secret_va) {
+            const std::string at = " at root's VA " + hex(va);
+            if (my_cmd.overlaps(va, kSize) || dst.overlaps(va, kSize)) {
+                f.expect(false, "root's VA is mapped here too: nothing to prove" + at);
+                continue;
             }
-        } catch (const std::exception& e) {
-            f.expect(false, std::string("unexpected error: ") + e.what());
+            std::memset(dst.ptr(), 0xa5, kSize);
+            seed::vm::put_copy(my_cmd, 0, va, dst.va, kSize);
+            seed::vm::put_fill(my_cmd, 1, va, kSize, 0);
+            for (unsigned slot = 0; slot < 2; slot++) {
+                const auto s = seed::vm::submit(q, my_cmd, 1, slot * SEED_PKT_SIZE);
+                int e = s.err;
+                const auto st = e == 0 ? seed::vm::finish(q, s.seq, &e) : drm_seed_job_status{};
+                const char* what = slot == 0 ? "read" : "write";
+                f.expect(e == 0, std::string(what) + at + ": " + std::strerror(e));
+                f.expect(st.error == DRM_SEED_JOB_MMU_FAULT,
+                         std::string(what) + at + " ended with reason " + std::to_string(st.error));
+                f.expect(st.fault_addr == va,
+                         std::string(what) + at + " faulted at " + hex(st.fault_addr));
+                f.expect(SEED_FAULT_INFO_ACCESS(st.fault_info) == slot,
+                         std::string(what) + at + ": wrong access type");
+            }
+            for (std::uint64_t i = 0; i < kSize; i++)
+                if (dst.ptr()[i] != 0xa5) {
+                    f.expect(false, "a read" + at + " changed byte " + std::to_string(i));
+                    break;
+                }
+        }
+        // Root's queue ids and BO handles mean nothing here.
+        seed::vm::put_nop(my_cmd, 0);
+        const std::uint32_t foreign_queue =
+            seed::vm::first_foreign({root.queues[0], root.queues[1], root.queues[2]}, {q.id});
+        const std::uint32_t foreign_bo = seed::vm::first_foreign(
+            {root.bos[0], root.bos[1], root.bos[2], root.bos[3]}, {my_cmd.handle, dst.handle});
+        f.expect(foreign_queue != 0, "every root queue id is also one of its own");
+        f.expect(foreign_bo != 0, "every root BO handle is also one of its own");
+        if (foreign_queue != 0 && foreign_bo != 0) {
+            const std::string bad =
+                seed::vm::foreign_ids_accepted(mine.get(), foreign_queue, foreign_bo, q, my_cmd);
+            f.expect(bad.empty(), "root's ids: " + bad);
         }
         return f.status();
     });
-    EXPECT_EQ(status, 0) << "see the security: lines above";
-    drm_gem_close close{};
-    close.handle = host.handle;
-    EXPECT_EQ(seed_ioctl(fd.get(), DRM_IOCTL_GEM_CLOSE, &close), 0);
+    ::close(to_root[1]);
+    ::close(to_child[0]);
+    ASSERT_GT(child, 0);
+
+    // Root's secrets, at VAs the child does not map: a host BO written by
+    // the CPU, an HBM BO written by the chip.
+    ChildMappings mapped{};
+    const bool heard = receive(to_root[0], mapped);
+    std::vector<Bo> fillers;
+    Bo host, hbm;
+    int err = 0;
+    if (heard) {
+        const std::vector<seed::vm::VaRange> avoid = {{mapped.ranges[0][0], mapped.ranges[0][1]},
+                                                      {mapped.ranges[1][0], mapped.ranges[1][1]}};
+        EXPECT_EQ(
+            seed::vm::create_bo_avoiding(host, fd.get(), kSize, DRM_SEED_BO_HOST, avoid, fillers),
+            0);
+        EXPECT_EQ(
+            seed::vm::create_bo_avoiding(hbm, fd.get(), kSize, DRM_SEED_BO_HBM, avoid, fillers), 0);
+    }
+    RootObjects root{};
+    if (host.handle != 0 && hbm.handle != 0) {
+        for (size_t i = 0; i < kSize / 4; i++)
+            host.ptr<std::uint32_t>()[i] = kSecret;
+        seed::vm::put_fill(cmd, 0, hbm.va, kSize, kSecret64);
+        seed::vm::put_copy(cmd, 1, hbm.va, check.va, kSize);
+        seed::vm::put_nop(cmd, 2);
+        const auto filled = seed::vm::submit(queues[0], cmd, 1);
+        EXPECT_EQ(filled.err, 0);
+        EXPECT_EQ(seed::vm::finish(queues[0], filled.seq, &err).error, DRM_SEED_JOB_OK);
+        drm_seed_bo_info hinfo{};
+        hinfo.handle = host.handle;
+        EXPECT_EQ(seed_ioctl(fd.get(), DRM_IOCTL_SEED_BO_INFO, &hinfo), 0);
+        drm_gem_flink flink{};
+        flink.handle = host.handle;
+        root = {{host.va, hbm.va},
+                hinfo.mmap_offset,
+                seed_ioctl(fd.get(), DRM_IOCTL_GEM_FLINK, &flink) == 0 ? flink.name : 0,
+                {queues[0].id, queues[1].id, queues[2].id},
+                {host.handle, hbm.handle, cmd.handle, check.handle}};
+        EXPECT_TRUE(send(to_child[1], root));
+    }
+    ::close(to_child[1]);
+    ::close(to_root[0]);
+    EXPECT_EQ(wait_child(child), 0) << "see the security: lines above";
+    ASSERT_TRUE(heard) << "the child did not say what it maps";
+    ASSERT_NE(root.bos[0], 0u) << "root could not place its secrets";
+
+    // Root's secrets, handles and queues are as they were.
+    for (size_t i = 0; i < kSize / 4; i++)
+        ASSERT_EQ(host.ptr<std::uint32_t>()[i], kSecret) << i;
+    for (std::uint32_t handle : root.bos) {
+        drm_seed_bo_info info{};
+        info.handle = handle;
+        EXPECT_EQ(seed_ioctl(fd.get(), DRM_IOCTL_SEED_BO_INFO, &info), 0) << handle;
+    }
+    for (auto& q : queues) {
+        const auto s = seed::vm::submit(q, cmd, 1, 2 * SEED_PKT_SIZE);
+        ASSERT_EQ(s.err, 0);
+        EXPECT_EQ(seed::vm::finish(q, s.seq, &err).error, DRM_SEED_JOB_OK);
+        EXPECT_EQ(err, 0);
+    }
+    const auto copied = seed::vm::submit(queues[0], cmd, 1, SEED_PKT_SIZE);
+    ASSERT_EQ(copied.err, 0);
+    ASSERT_EQ(seed::vm::finish(queues[0], copied.seq, &err).error, DRM_SEED_JOB_OK);
+    for (size_t i = 0; i < kSize / 8; i++)
+        ASSERT_EQ(check.ptr<std::uint64_t>()[i], kSecret64) << i;
 }
 
 TEST(SecurityHbm, LeftoversAreNeverVisibleToTheNextProcess) {

@@ -121,6 +121,29 @@ inline int create_bo(Bo& bo, int fd, std::uint64_t size, std::uint32_t placement
     return 0;
 }
 
+/// A device VA range [first, first + second).
+using VaRange = std::pair<std::uint64_t, std::uint64_t>;
+
+/// BO_CREATE into @p bo such that its VA range overlaps none of @p avoid
+/// (ranges another file has mapped): every file's address space fills from
+/// the same start, so without care two files' buffers share VAs. BOs that
+/// overlapped go to @p fillers, which keeps them so the allocator moves on.
+/// 0, an errno, or EADDRINUSE if 256 tries did not get past.
+inline int create_bo_avoiding(Bo& bo, int fd, std::uint64_t size, std::uint32_t placement,
+                              const std::vector<VaRange>& avoid, std::vector<Bo>& fillers) {
+    for (int tries = 0; tries < 256; tries++) {
+        if (const int err = create_bo(bo, fd, size, placement))
+            return err;
+        bool clear = true;
+        for (const auto& [va, len] : avoid)
+            clear = clear && !bo.overlaps(va, len);
+        if (clear)
+            return 0;
+        fillers.push_back(std::move(bo));
+    }
+    return EADDRINUSE;
+}
+
 /// A queue of one file with its timeline syncobj; both destroyed with it.
 struct Queue {
     int fd = -1;
@@ -278,6 +301,61 @@ inline int fence_status(int fd, std::uint32_t syncobj) {
     const int err = errno;
     ::close(sync_file);
     return ret == 0 ? info.status : -1000 - err;
+}
+
+/// The first of @p theirs that is not among @p mine, or 0.
+inline std::uint32_t first_foreign(const std::vector<std::uint32_t>& theirs,
+                                   const std::vector<std::uint32_t>& mine) {
+    for (const std::uint32_t id : theirs) {
+        bool own = false;
+        for (const std::uint32_t m : mine)
+            own = own || m == id;
+        if (!own)
+            return id;
+    }
+    return 0;
+}
+
+/// Tries another file's queue id @p queue_id and BO handle @p handle in file
+/// @p fd, which has neither (first_foreign()); @p own_queue and @p own_cmd
+/// (a host BO holding a NOP) are the file's own. Returns one line per call
+/// that did not fail the way an unknown id must: "" if all did.
+inline std::string foreign_ids_accepted(int fd, std::uint32_t queue_id, std::uint32_t handle,
+                                        const Queue& own_queue, const Bo& own_cmd) {
+    std::string bad;
+    const auto expect = [&bad](const char* what, int err, int want) {
+        if (err != want)
+            bad += std::string(what) + ": " + std::strerror(err) + ", not " + std::strerror(want) +
+                   "\n";
+    };
+    expect("SUBMIT on the other file's queue", submit(fd, queue_id, own_cmd, 1).err, ENOENT);
+    int err = 0;
+    job_status(fd, queue_id, 1, &err);
+    expect("JOB_STATUS of the other file's queue", err, ENOENT);
+    drm_seed_queue_destroy d{};
+    d.queue_id = queue_id;
+    expect("QUEUE_DESTROY of the other file's queue",
+           seed_ioctl(fd, DRM_IOCTL_SEED_QUEUE_DESTROY, &d), ENOENT);
+
+    drm_seed_bo_info info{};
+    info.handle = handle;
+    expect("BO_INFO of the other file's BO", seed_ioctl(fd, DRM_IOCTL_SEED_BO_INFO, &info), ENOENT);
+    drm_seed_submit s{};
+    s.queue_id = own_queue.id;
+    s.cmd_handle = handle;
+    s.cmd_count = 1;
+    expect("SUBMIT of the other file's BO", seed_ioctl(fd, DRM_IOCTL_SEED_SUBMIT, &s), ENOENT);
+    drm_prime_handle prime{};
+    prime.handle = handle;
+    prime.flags = DRM_CLOEXEC | DRM_RDWR;
+    const int exported = seed_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime);
+    if (exported == 0)
+        ::close(prime.fd);
+    expect("PRIME export of the other file's BO", exported, ENOENT);
+    drm_gem_close c{};
+    c.handle = handle;
+    expect("GEM_CLOSE of the other file's BO", seed_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c), EINVAL);
+    return bad;
 }
 
 } // namespace seed::vm
