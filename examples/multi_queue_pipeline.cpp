@@ -4,7 +4,8 @@
 // A three-stage pipeline over two queues: queue "copy" uploads chunk i while
 // queue "compute" squares chunk i-1; each compute job depends on its
 // upload's fence (a cross-queue dependency, no CPU round trip), and the
-// results are collected with wait_all.
+// results are collected with wait_all. Prints the sum of the results (in
+// double precision) so that they can be checked from outside.
 #include <seed/seed.hpp>
 
 #include <cstdio>
@@ -37,6 +38,7 @@ int main() {
             std::fputs("multi_queue_pipeline: timed out\n", stderr);
             return 1;
         }
+        double sum = 0;
         for (std::uint32_t c = 0; c < chunks; ++c) {
             const auto r = out[c].span<float>();
             for (std::uint32_t i = 0; i < n; ++i) {
@@ -45,9 +47,10 @@ int main() {
                     std::fprintf(stderr, "chunk %u element %u: %g\n", c, i, double{r[i]});
                     return 1;
                 }
+                sum += r[i];
             }
         }
-        std::printf("multi_queue_pipeline: %u chunks OK\n", chunks);
+        std::printf("multi_queue_pipeline: %u chunks of %u OK, sum %.1f\n", chunks, n, sum);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "multi_queue_pipeline: %s\n", e.what());

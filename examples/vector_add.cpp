@@ -2,7 +2,8 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // c = a + b on the device: upload two vectors to HBM, add them with an
-// ELEMENTWISE packet, download and check the result.
+// ELEMENTWISE packet, download and check the result. Prints the sum of c
+// (in double precision) so that the result can be checked from outside.
 #include <seed/seed.hpp>
 
 #include <cstdio>
@@ -29,14 +30,16 @@ int main() {
         add.cols = n;
         queue.elementwise(add, dc, da, seed::BufferView(db));
         queue.download(std::span<float>(c), dc);
+        double sum = 0;
         for (std::uint32_t i = 0; i < n; ++i) {
             if (c[i] != a[i] + b[i]) {
                 std::fprintf(stderr, "mismatch at %u: %g != %g\n", i, double{c[i]},
                              double{a[i] + b[i]});
                 return 1;
             }
+            sum += c[i];
         }
-        std::printf("vector_add: %u elements OK\n", n);
+        std::printf("vector_add: %u elements OK, sum %.1f\n", n, sum);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "vector_add: %s\n", e.what());
