@@ -655,24 +655,71 @@ TEST_F(DriverExec, JobTimeoutResetsQueue) {
     expect_queue_works(q);
 }
 
+// Destroying a queue cancels every job not finished, as the UAPI says:
+// their fences signal -ECANCELED if the device had received them, -ESRCH if
+// they were still waiting for a dependency. Cancelled jobs never run, even
+// once what they waited for arrives; the syncobj handle stays valid; the
+// queue id is gone; a new queue works.
 TEST_F(DriverExec, DestroyQueueWithRunningJob) {
-    Queue q;
+    Queue q, gate_q;
     ASSERT_EQ(create_queue(q, fd()), 0);
-    Bo cmd, flag;
+    ASSERT_EQ(create_queue(gate_q, fd()), 0);
+    Bo cmd, flag, out, gate_cmd, gate_flag;
     MAKE_BO(cmd, fd(), 4096, DRM_SEED_BO_HOST);
     MAKE_BO(flag, fd(), 4096, DRM_SEED_BO_HOST);
+    MAKE_BO(out, fd(), 4096, DRM_SEED_BO_HOST);
+    MAKE_BO(gate_cmd, fd(), 4096, DRM_SEED_BO_HOST);
+    MAKE_BO(gate_flag, fd(), 4096, DRM_SEED_BO_HOST);
+    // Each job waits for the flag, then writes into `out`.
     put_wait(cmd, 0, flag.va, 1, 0);
-    Submit last{};
-    for (int i = 0; i < 4; i++) {
-        last = submit(fd(), q.id, cmd, 1);
-        ASSERT_EQ(last.err, 0);
+    put_fill(cmd, 1, out.va, 4096, 0xdeaddeaddeaddeadull);
+    put_wait(gate_cmd, 0, gate_flag.va, 1, 0);
+    const Submit gate = submit(fd(), gate_q.id, gate_cmd, 1);
+    ASSERT_EQ(gate.err, 0);
+
+    // Three jobs the device receives, then one behind the other queue's job.
+    std::vector<std::uint32_t> done(4);
+    std::vector<Submit> jobs;
+    for (unsigned i = 0; i < done.size(); i++) {
+        ASSERT_EQ(drmSyncobjCreate(fd(), 0, &done[i]), 0);
+        std::vector<drm_seed_sync> in;
+        if (i == 3)
+            in.push_back({gate_q.syncobj, 0, gate.seq});
+        jobs.push_back(submit(fd(), q.id, cmd, 2, 0, in, {{done[i], 0, 0}}));
+        ASSERT_EQ(jobs.back().err, 0);
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    int err = 0;
+    ASSERT_EQ(job_status(fd(), q.id, jobs[0].seq, &err).state, DRM_SEED_JOB_PENDING);
+
+    const std::uint32_t id = q.id;
+    ASSERT_EQ(q.destroy(), 0);
+    job_status(fd(), id, jobs[0].seq, &err);
+    EXPECT_EQ(err, ENOENT);
     drm_seed_queue_destroy d{};
-    d.queue_id = q.id;
-    ASSERT_EQ(seed_ioctl(fd(), DRM_IOCTL_SEED_QUEUE_DESTROY, &d), 0);
-    q.id = 0;
-    // Every point is signalled (with an error).
-    EXPECT_EQ(wait_point(fd(), q.syncobj, last.seq), 0);
+    d.queue_id = id;
+    EXPECT_EQ(seed_ioctl(fd(), DRM_IOCTL_SEED_QUEUE_DESTROY, &d), ENOENT);
+
+    // The jobs the device had received end at once.
+    for (unsigned i = 0; i < 3; i++) {
+        ASSERT_EQ(wait_point(fd(), q.syncobj, jobs[i].seq), 0) << "job " << i;
+        EXPECT_EQ(seed::vm::fence_status(fd(), done[i]), -ECANCELED) << "job " << i;
+    }
+    // What they waited for arrives: none of them runs. The one waiting for
+    // another queue's job ends once that job has (DRM's scheduler signals a
+    // killed job only after its dependencies).
+    __atomic_store_n(flag.ptr<std::uint64_t>(), 1, __ATOMIC_RELEASE);
+    __atomic_store_n(gate_flag.ptr<std::uint64_t>(), 1, __ATOMIC_RELEASE);
+    ASSERT_EQ(wait_point(fd(), gate_q.syncobj, gate.seq), 0);
+    EXPECT_EQ(job_status(fd(), gate_q.id, gate.seq, &err).error, DRM_SEED_JOB_OK);
+    ASSERT_EQ(wait_point(fd(), q.syncobj, jobs[3].seq), 0);
+    EXPECT_EQ(seed::vm::fence_status(fd(), done[3]), -ESRCH);
+    for (const std::uint32_t syncobj : done)
+        drmSyncobjDestroy(fd(), syncobj);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int i = 0; i < 512; i++)
+        ASSERT_EQ(out.ptr<std::uint64_t>()[i], 0u) << "a cancelled job ran";
+
     Queue q2;
     ASSERT_EQ(create_queue(q2, fd()), 0);
     expect_queue_works(q2);
