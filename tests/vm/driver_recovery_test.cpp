@@ -9,7 +9,8 @@
 // chip that disappears under load is declared lost while the others keep
 // working. Each case checks the failed job's reason, that work submitted
 // afterwards runs correctly, and that data in HBM survives resets.
-// seed-vm fails the run on any kernel WARN, oops or hung task.
+// Also: a job reading HBM with an uncorrectable ECC error. seed-vm fails
+// the run on any kernel WARN, oops or hung task.
 
 #include "sysfs_files.hpp"
 #include "vm_env.hpp"
@@ -25,15 +26,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <hw/seed_hw.h>
 #include <uapi/drm/seed_accel.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -75,6 +79,26 @@ seed::JobFailure outcome(const seed::Fence& fence) {
     } catch (const seed::JobError& e) {
         return e.reason();
     }
+}
+
+// The driver's report on the job behind @p fence (reason none on success).
+seed::JobStatus status_of(const seed::Fence& fence) {
+    try {
+        fence.wait();
+        return {};
+    } catch (const seed::JobError& e) {
+        return e.status();
+    }
+}
+
+std::uint64_t sysfs_number(const seed::Device& dev, const char* attr) {
+    return std::stoull(read_line(sysfs_of(dev) / attr));
+}
+
+std::string hex(std::uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
 }
 
 // Fills @p buf with @p value through the device and checks the result.
@@ -263,6 +287,109 @@ TEST_F(DriverRecovery, ChipLostUnderLoadFailsItsJobsOnly) {
     while (seed::Device::list().size() < *chips && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(50ms);
     ASSERT_EQ(seed::Device::list().size(), *chips);
+}
+
+// A job reading an HBM page with an uncorrectable error fails with the ECC
+// status and the address it read; the page counts as retired at once; the
+// queue goes on (the job behind it runs, healthy pages read back right);
+// the page keeps failing reads rather than handing out bad data; once its
+// buffer is freed it is never handed out again, which a buffer of all HBM
+// in service then proves by reading cleanly (the poison stays on the chip
+// until a device reset); a device reset keeps it retired. The test owns
+// every HBM page in service when it injects the error, so whichever page it
+// poisons is one of its buffer's: it needs no HBM address of a BO.
+TEST_F(DriverRecovery, JobReadingPoisonedHbmFailsWithEccAndThePageIsRetired) {
+    constexpr std::uint64_t kPage = 4096, kChunk = 2 << 20;
+    const seed::MemoryUsage base = dev_->memory_usage();
+    ASSERT_EQ(base.hbm_used, 0u) << "HBM held by someone else";
+    const std::uint64_t in_service = base.hbm_total - base.hbm_retired;
+    auto all = std::make_unique<seed::Buffer>(*dev_, in_service, seed::Placement::device);
+    const std::uint64_t ue_before = sysfs_number(*dev_, "ecc_uncorrected");
+
+    // Poison a page in service: one whose retirement the count shows (an
+    // earlier test may have retired some already; then try another).
+    std::uint64_t injected = 0, page = 0;
+    for (std::uint64_t addr = base.hbm_total / 4 + 0x1234; page == 0 && injected < 8;
+         addr += kChunk + 5 * kPage) {
+        const std::string reply = ctl_->command("ecc uncorrected " + hex(addr));
+        ASSERT_EQ(reply.rfind("ok ", 0), 0u) << reply;
+        ++injected;
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (dev_->memory_usage().hbm_retired == base.hbm_retired &&
+               std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(10ms);
+        if (dev_->memory_usage().hbm_retired != base.hbm_retired)
+            page = addr & ~(kPage - 1);
+    }
+    ASSERT_NE(page, 0u) << "no injected error retired a page";
+    EXPECT_EQ(dev_->memory_usage().hbm_retired, base.hbm_retired + kPage)
+        << "a page still in a buffer counts as retired at once";
+    EXPECT_EQ(sysfs_number(*dev_, "ecc_uncorrected"), ue_before + injected);
+
+    // Read all of it, a chunk at a time, into one host buffer; a FILL is
+    // queued behind. (A command list keeps its buffers alive, and so does
+    // the queue until it knows the job finished: the lists live in a scope,
+    // and finish() lets the queue forget them before the buffer goes.)
+    seed::Queue queue(*dev_);
+    const seed::Buffer host(*dev_, kChunk, seed::Placement::host);
+    const auto sweep = [&](const seed::Buffer& hbm) {
+        seed::CommandList list(*dev_);
+        for (std::uint64_t off = 0; off < hbm.size(); off += kChunk)
+            list.copy_va(host.device_va(), hbm.device_va() + off,
+                         std::min(kChunk, hbm.size() - off));
+        return status_of(queue.submit(list));
+    };
+    {
+        const seed::JobStatus st = sweep(*all);
+        const seed::Fence behind = queue.fill(host, host.size(), 0x600d600du);
+        EXPECT_EQ(st.reason, seed::JobFailure::ecc) << seed::describe(st);
+        EXPECT_EQ(st.hw_error, static_cast<std::uint32_t>(SEED_ERR_ECC));
+        EXPECT_GE(st.fault_address, all->device_va());
+        EXPECT_LT(st.fault_address, all->device_va() + all->size());
+        EXPECT_EQ(st.fault_address % kPage, 0u) << "the first address read in the page";
+        ASSERT_EQ(status_of(behind).reason, seed::JobFailure::none);
+        for (std::uint32_t v : host.span<std::uint32_t>())
+            ASSERT_EQ(v, 0x600d600du);
+
+        // The bad page fails again; healthy pages read back what was written.
+        seed::CommandList again(*dev_);
+        again.copy_va(host.device_va(), st.fault_address, kPage);
+        EXPECT_EQ(status_of(queue.submit(again)).reason, seed::JobFailure::ecc);
+        const std::uint64_t bad_page = st.fault_address - all->device_va();
+        const std::uint64_t good = bad_page >= kChunk ? 0 : kChunk;
+        seed::CommandList check(*dev_);
+        check.fill(seed::BufferView(*all, good), kChunk, 0x5eed5eedu);
+        check.copy_va(host.device_va(), all->device_va() + good, kChunk);
+        ASSERT_EQ(status_of(queue.submit(check)).reason, seed::JobFailure::none);
+        for (std::uint32_t v : host.span<std::uint32_t>())
+            ASSERT_EQ(v, 0x5eed5eedu);
+    }
+    queue.finish();
+
+    // Freed, the page leaves service for good: one page less to allocate,
+    // and all of what is left reads cleanly although the chip still has
+    // the poison.
+    all.reset();
+    const auto freed = std::chrono::steady_clock::now() + 10s;
+    while (dev_->memory_usage().hbm_used != 0 && std::chrono::steady_clock::now() < freed)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(dev_->memory_usage().hbm_used, 0u);
+    EXPECT_EQ(dev_->memory_usage().hbm_retired, base.hbm_retired + kPage);
+    all = std::make_unique<seed::Buffer>(*dev_, in_service - kPage, seed::Placement::device);
+    EXPECT_EQ(sweep(*all).reason, seed::JobFailure::none)
+        << "the retired page was handed out again";
+    queue.finish();
+    all.reset();
+
+    // A device reset clears the poison on the chip; the driver keeps the
+    // page retired and the device works.
+    const unsigned resets = reset_count(*dev_);
+    seed::reset_device(*dev_);
+    EXPECT_EQ(reset_count(*dev_), resets + 1);
+    const std::string status = ctl_->command("status");
+    EXPECT_NE(status.find(" poisoned_pages=0"), std::string::npos) << status;
+    EXPECT_EQ(dev_->memory_usage().hbm_retired, base.hbm_retired + kPage);
+    expect_device_works(queue, host, 0x77777777u);
 }
 
 TEST_F(DriverRecovery, DeviceResetSendsUevent) {
