@@ -9,8 +9,9 @@
 // chip that disappears under load is declared lost while the others keep
 // working. Each case checks the failed job's reason, that work submitted
 // afterwards runs correctly, and that data in HBM survives resets.
-// Also: a job reading HBM with an uncorrectable ECC error. seed-vm fails
-// the run on any kernel WARN, oops or hung task.
+// Also: a job reading HBM with an uncorrectable ECC error, and the admin
+// reset through sysfs. seed-vm fails the run on any kernel WARN, oops or
+// hung task.
 
 #include "sysfs_files.hpp"
 #include "vm_env.hpp"
@@ -390,6 +391,52 @@ TEST_F(DriverRecovery, JobReadingPoisonedHbmFailsWithEccAndThePageIsRetired) {
     EXPECT_NE(status.find(" poisoned_pages=0"), std::string::npos) << status;
     EXPECT_EQ(dev_->memory_usage().hbm_retired, base.hbm_retired + kPage);
     expect_device_works(queue, host, 0x77777777u);
+}
+
+// The admin reset in sysfs (docs/sysfs-attributes.md, reset_device): "1"
+// resets the device and returns once it works again; the job running then
+// fails with reason RESET, the one queued behind it runs, HBM keeps its
+// contents, the reset count goes up by one. Anything but a true value is
+// rejected with EINVAL and resets nothing.
+TEST_F(DriverRecovery, SysfsResetDeviceResetsAndRecovers) {
+    const fs::path attr = sysfs_of(*dev_) / "reset_device";
+    seed::Queue queue(*dev_);
+    const seed::Buffer flag(*dev_, 4096, seed::Placement::host);
+    const seed::Buffer host(*dev_, 1 << 16, seed::Placement::host);
+    const seed::Buffer hbm(*dev_, 1 << 16, seed::Placement::device);
+    ASSERT_EQ(outcome(queue.fill(hbm, hbm.size(), 0x5eed5eedu)), seed::JobFailure::none);
+
+    const auto write_attr = [&](const std::string& value) {
+        const int fd = ::open(attr.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return errno;
+        const ssize_t n = ::write(fd, value.data(), value.size());
+        const int err = n == static_cast<ssize_t>(value.size()) ? 0 : n < 0 ? errno : EIO;
+        ::close(fd);
+        return err;
+    };
+    const unsigned resets = reset_count(*dev_);
+    EXPECT_EQ(write_attr("0"), EINVAL);
+    EXPECT_EQ(write_attr("bogus"), EINVAL);
+    EXPECT_EQ(reset_count(*dev_), resets);
+
+    seed::CommandList waiter(*dev_);
+    waiter.wait(flag, 1);
+    const seed::Fence running = queue.submit(waiter);
+    const seed::Fence queued = queue.fill(host, host.size(), 0x11223344u);
+    std::this_thread::sleep_for(200ms);
+    ASSERT_FALSE(running.ready());
+
+    ASSERT_EQ(write_attr("1\n"), 0);
+    EXPECT_EQ(reset_count(*dev_), resets + 1);
+    EXPECT_EQ(outcome(running), seed::JobFailure::reset);
+    ASSERT_EQ(outcome(queued), seed::JobFailure::none);
+    for (std::uint32_t v : host.span<std::uint32_t>())
+        ASSERT_EQ(v, 0x11223344u);
+    ASSERT_EQ(outcome(queue.copy(host, hbm)), seed::JobFailure::none);
+    for (std::uint32_t v : host.span<std::uint32_t>())
+        ASSERT_EQ(v, 0x5eed5eedu) << "HBM lost its contents in the reset";
+    expect_device_works(queue, host, 0x99999999u);
 }
 
 TEST_F(DriverRecovery, DeviceResetSendsUevent) {
