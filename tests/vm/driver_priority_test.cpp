@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// Queue priorities through the driver. The UAPI (DRM_SEED_PRIORITY_*) orders
+// them LOW < NORMAL < HIGH < REALTIME ("lowest", "above normal", "highest");
+// the device gives a free engine to the waiting queue with the highest
+// priority, strictly (docs/hardware.md §9.1). So when more work is ready
+// than there are engines, every job of a higher priority finishes before any
+// job of a lower one, even though the higher ones were submitted later.
+//
+// The device's fault injection makes the engines slow (`slow all F`,
+// docs/hardware.md §16.3) so that the work queues up: every level gets
+// twice as many queues as there are engines, each queue one job of several
+// FILL packets. The jobs are submitted lowest priority first; each starts
+// with a WAIT on one host flag, so that all of them are ready at once when
+// the test sets it, and then ends with a device timestamp. Nothing here
+// depends on which hardware queue runs which queue.
+
+#include "vm_env.hpp"
+
+#include <seed/seed.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr seed::Priority kLevels[] = {seed::Priority::low, seed::Priority::normal,
+                                      seed::Priority::high, seed::Priority::realtime};
+constexpr const char* kLevelNames[] = {"low", "normal", "high", "realtime"};
+constexpr std::uint64_t kFillBytes = 4 << 20;
+constexpr unsigned kPacketsPerJob = 6;
+// What one slowed FILL should take: long next to the guest's own jitter.
+constexpr auto kPacketTarget = 40ms;
+
+class DriverPriority : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!seed::vm::chips() || !seed::vm::Control::available(0))
+            GTEST_SKIP() << "needs seed-vm's fault-injection channel";
+        ctl_ = std::make_unique<seed::vm::Control>(0);
+    }
+    void TearDown() override {
+        if (ctl_) {
+            EXPECT_EQ(ctl_->command("slow all 1"), "ok");
+        }
+    }
+
+    std::unique_ptr<seed::vm::Control> ctl_;
+};
+
+TEST_F(DriverPriority, HigherPriorityJobsSubmittedLaterFinishFirst) {
+    const seed::Device dev = seed::Device::open(0u);
+    const unsigned engines = dev.info().num_engines;
+    const unsigned per_level = 2 * engines;
+
+    // How long one FILL takes at normal speed, to choose the slow factor.
+    seed::Queue probe(dev);
+    const seed::Buffer probe_buf(dev, kFillBytes, seed::Placement::device);
+    seed::Event t0(dev), t1(dev);
+    seed::CommandList probe_list(dev);
+    t0.record(probe_list);
+    probe_list.fill(probe_buf, kFillBytes, 1);
+    t1.record(probe_list);
+    probe.submit(probe_list).wait();
+    const auto native = std::max(seed::elapsed(t0, t1), std::chrono::nanoseconds(1000));
+    const auto factor = std::clamp<std::int64_t>(
+        std::chrono::nanoseconds(kPacketTarget).count() / native.count(), 2, 1000);
+
+    struct Job {
+        unsigned level;
+        std::unique_ptr<seed::Queue> queue;
+        std::unique_ptr<seed::Buffer> buf;
+        std::unique_ptr<seed::Event> end;
+        std::unique_ptr<seed::CommandList> list;
+        seed::Fence fence;
+    };
+    const seed::Buffer flag(dev, 4096, seed::Placement::host);
+    std::vector<Job> jobs;
+    for (unsigned level = 0; level < 4; ++level)
+        for (unsigned i = 0; i < per_level; ++i) {
+            Job j{level,
+                  std::make_unique<seed::Queue>(dev, kLevels[level]),
+                  std::make_unique<seed::Buffer>(dev, kFillBytes, seed::Placement::device),
+                  std::make_unique<seed::Event>(dev),
+                  std::make_unique<seed::CommandList>(dev),
+                  {}};
+            j.list->wait(flag, 1);
+            for (unsigned p = 0; p < kPacketsPerJob; ++p)
+                j.list->fill(*j.buf, kFillBytes, 0x0101010101010101ull * (level + 1));
+            j.end->record(*j.list);
+            jobs.push_back(std::move(j));
+        }
+
+    ASSERT_EQ(ctl_->command("slow all " + std::to_string(factor)), "ok");
+    for (auto& j : jobs) // lowest priority first
+        j.fence = j.queue->submit(*j.list);
+    std::this_thread::sleep_for(100ms);
+    for (const auto& j : jobs)
+        ASSERT_FALSE(j.fence.ready()) << "a job ran before its WAIT was released";
+    std::atomic_ref<std::uint64_t>(flag.span<std::uint64_t>()[0]).store(1);
+
+    std::vector<seed::Fence> fences;
+    for (const auto& j : jobs)
+        fences.push_back(j.fence);
+    ASSERT_TRUE(seed::wait_all(fences, 300s)) << "jobs did not finish";
+    EXPECT_EQ(ctl_->command("slow all 1"), "ok");
+
+    // First and last finish time of each level, in device time.
+    std::uint64_t first[4], last[4];
+    std::fill(std::begin(first), std::end(first), UINT64_MAX);
+    std::fill(std::begin(last), std::end(last), 0);
+    for (const auto& j : jobs) {
+        const auto t = j.end->device_time_ns();
+        ASSERT_TRUE(t.has_value());
+        first[j.level] = std::min(first[j.level], *t);
+        last[j.level] = std::max(last[j.level], *t);
+    }
+    const std::uint64_t origin = *std::min_element(std::begin(first), std::end(first));
+    std::string timeline;
+    for (unsigned level = 0; level < 4; ++level)
+        timeline += std::string(kLevelNames[level]) + " " +
+                    std::to_string((first[level] - origin) / 1000000) + ".." +
+                    std::to_string((last[level] - origin) / 1000000) + " ms; ";
+    const std::string summary = "slow factor " + std::to_string(factor) + ", " +
+                                std::to_string(per_level) + " queues per level; finish times " +
+                                timeline;
+    std::printf("priority: %s\n", summary.c_str());
+    SCOPED_TRACE(summary);
+    for (unsigned level = 0; level + 1 < 4; ++level)
+        EXPECT_LT(last[level + 1], first[level])
+            << kLevelNames[level + 1] << " jobs did not all finish before the first "
+            << kLevelNames[level] << " one";
+}
+
+} // namespace
