@@ -16,8 +16,8 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/Allocator.h>
-#include <torch/library.h>
 #include <seed/seed.hpp>
+#include <torch/library.h>
 
 #include <cstdint>
 #include <map>

@@ -25,9 +25,9 @@ bool dense(const at::Tensor& t) {
 /// The whole storage of @p t as a 1-D tensor of t's type.
 at::Tensor whole_storage(const at::Tensor& t) {
     auto impl = c10::make_intrusive<c10::TensorImpl>(
-        c10::Storage(t.storage()), c10::DispatchKeySet(t.device().type() == kDeviceType
-                                                           ? c10::DispatchKey::PrivateUse1
-                                                           : c10::DispatchKey::CPU),
+        c10::Storage(t.storage()),
+        c10::DispatchKeySet(t.device().type() == kDeviceType ? c10::DispatchKey::PrivateUse1
+                                                             : c10::DispatchKey::CPU),
         t.dtype());
     const auto elems =
         static_cast<std::int64_t>(t.storage().nbytes()) / static_cast<std::int64_t>(t.itemsize());
@@ -41,8 +41,8 @@ void record_copy(CommandList& list, const BufferView& dst, const BufferView& src
                  std::uint64_t bytes) {
     for (std::uint64_t done = 0; done < bytes; done += kMaxCopy) {
         const std::uint64_t n = std::min(kMaxCopy, bytes - done);
-        list.copy(BufferView(dst.buffer, dst.offset + done), BufferView(src.buffer, src.offset + done),
-                  n);
+        list.copy(BufferView(dst.buffer, dst.offset + done),
+                  BufferView(src.buffer, src.offset + done), n);
     }
 }
 
@@ -132,9 +132,14 @@ at::Tensor& copy_kernel(at::Tensor& self, const at::Tensor& src, bool non_blocki
     const bool self_chip = self.device().type() == kDeviceType;
     const bool src_chip = src.device().type() == kDeviceType;
     if (self_chip && src_chip) {
-        TORCH_CHECK(self.device() == src.device(), "seedchip: copy_ between two chips (",
-                    src.device(), " -> ", self.device(),
-                    ") is not supported; copy through the CPU");
+        if (self.device() != src.device()) {
+            // Chips do not reach each other's HBM: an explicit copy goes
+            // through the host.
+            at::Tensor host = at::empty(source.sizes(), source.options().device(at::kCPU));
+            copy_to_cpu(host, source);
+            copy_from_cpu(self, host, non_blocking);
+            return self;
+        }
         if (chip_copy(self, source)) {
             count_chip("copy_");
             return self;

@@ -78,8 +78,7 @@ Stream& Chip::current_stream() {
 }
 
 Stream& Chip::stream(std::int64_t id) {
-    TORCH_CHECK(id >= 0 && id < stream_count(), "seedchip: no stream ", id, " on ",
-                torch_device());
+    TORCH_CHECK(id >= 0 && id < stream_count(), "seedchip: no stream ", id, " on ", torch_device());
     return *streams_[static_cast<std::size_t>(id)];
 }
 
@@ -253,9 +252,11 @@ void reset_op_stats() {
 namespace {
 
 [[noreturn]] void device_mismatch(const char* op, c10::Device a, c10::Device b) {
-    TORCH_CHECK(false, "Expected all tensors to be on the same device, but found at least two "
-                       "devices, ",
-                a, " and ", b, "! (in ", op, "; seedchip copies nothing implicitly: move the "
+    TORCH_CHECK(false,
+                "Expected all tensors to be on the same device, but found at least two "
+                "devices, ",
+                a, " and ", b, "! (in ", op,
+                "; seedchip copies nothing implicitly: move the "
                 "tensors with .to() first)");
 }
 

@@ -17,9 +17,9 @@ namespace seed::torch_backend {
 
 namespace {
 
-constexpr std::int64_t kMaxDim = 1ll << 24;          ///< rows, cols (SEED_TENSOR_MAX_DIM)
-constexpr std::int64_t kMaxStride = 0xffffffffll;    ///< strides are 32-bit
-constexpr std::int64_t kMaxBlocks = 16384;           ///< packets one op may record
+constexpr std::int64_t kMaxDim = 1ll << 24;       ///< rows, cols (SEED_TENSOR_MAX_DIM)
+constexpr std::int64_t kMaxStride = 0xffffffffll; ///< strides are 32-bit
+constexpr std::int64_t kMaxBlocks = 16384;        ///< packets one op may record
 
 struct Dim {
     std::int64_t size;
@@ -147,8 +147,10 @@ bool emit_elementwise(Chip& chip, ElementwiseOp op, at::IntArrayRef shape, DType
         for (std::size_t i = 0; i < merged.size(); ++i)
             for (std::size_t k = 0; k < 3; ++k)
                 off[k] += index[i] * merged[i].stride[k];
-        const BufferView d(dst.base.buffer, dst.base.offset + static_cast<std::uint64_t>(off[0]) * dsz);
-        const BufferView a(s0.base.buffer, s0.base.offset + static_cast<std::uint64_t>(off[1]) * ssz);
+        const BufferView d(dst.base.buffer,
+                           dst.base.offset + static_cast<std::uint64_t>(off[0]) * dsz);
+        const BufferView a(s0.base.buffer,
+                           s0.base.offset + static_cast<std::uint64_t>(off[1]) * ssz);
         if (s1) {
             const BufferView c(s1->base.buffer,
                                s1->base.offset + static_cast<std::uint64_t>(off[2]) * ssz);

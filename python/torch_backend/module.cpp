@@ -67,7 +67,8 @@ PYBIND11_MODULE(_backend, m) {
     m.doc() = "SeedChip kernels for PyTorch's PrivateUse1 device (see seedchip.torch).";
     m.def("device_count", [] { return static_cast<int>(device_count()); });
     m.def("current_device", [] { return static_cast<int>(current_device()); });
-    m.def("set_device", [](int i) { set_current_device(checked(i)); }, py::arg("index"));
+    m.def(
+        "set_device", [](int i) { set_current_device(checked(i)); }, py::arg("index"));
     m.def(
         "device_name",
         [](int i) {
@@ -98,15 +99,13 @@ PYBIND11_MODULE(_backend, m) {
         },
         py::arg("index"), "Waits for every stream of the chip.");
     m.def(
-        "new_stream",
-        [](int i) { return chip(checked(i)).new_stream(); }, py::arg("index"));
+        "new_stream", [](int i) { return chip(checked(i)).new_stream(); }, py::arg("index"));
     m.def(
-        "current_stream",
-        [](int i) { return chip(checked(i)).current_stream().id(); }, py::arg("index"));
+        "current_stream", [](int i) { return chip(checked(i)).current_stream().id(); },
+        py::arg("index"));
     m.def(
-        "set_stream",
-        [](int i, std::int64_t id) { chip(checked(i)).set_current_stream(id); }, py::arg("index"),
-        py::arg("stream"));
+        "set_stream", [](int i, std::int64_t id) { chip(checked(i)).set_current_stream(id); },
+        py::arg("index"), py::arg("stream"));
     m.def(
         "stream_synchronize",
         [](int i, std::int64_t id) {

@@ -51,8 +51,8 @@ void done(Chip& c, const char* op) {
 
 /// An operand of @p t over @p shape in dtype @p dt (converted on the chip, or
 /// a device scalar for a CPU scalar tensor). @p keep holds temporaries.
-Operand ew_operand(const at::Tensor& t, at::IntArrayRef shape, at::ScalarType dt,
-                   c10::Device dev, std::vector<at::Tensor>& keep) {
+Operand ew_operand(const at::Tensor& t, at::IntArrayRef shape, at::ScalarType dt, c10::Device dev,
+                   std::vector<at::Tensor>& keep) {
     if (is_cpu_scalar(t)) {
         keep.emplace_back();
         return scalar_operand(dev, t.item<double>(), dt, shape, keep.back());
@@ -66,8 +66,8 @@ Operand ew_operand(const at::Tensor& t, at::IntArrayRef shape, at::ScalarType dt
 
 /// out (or a new tensor) = op(a[, b]) with a's and b's broadcast shape.
 /// Returns an undefined tensor if the engines cannot do it.
-at::Tensor ew_run(ElementwiseOp op, const at::Tensor& a, const at::Tensor* b,
-                  at::ScalarType dtype, const at::Tensor* out) {
+at::Tensor ew_run(ElementwiseOp op, const at::Tensor& a, const at::Tensor* b, at::ScalarType dtype,
+                  const at::Tensor* out) {
     const auto dt = engine_dtype(dtype);
     if (!dt)
         return {};
@@ -82,7 +82,8 @@ at::Tensor ew_run(ElementwiseOp op, const at::Tensor& a, const at::Tensor* b,
     if (b)
         s1 = ew_operand(*b, shape, dtype, dev, keep);
     at::Tensor dst = out ? *out : empty_on(dev, shape, dtype);
-    const bool in_place_ok = out && out->scalar_type() == dtype && out->sizes() == at::IntArrayRef(shape);
+    const bool in_place_ok =
+        out && out->scalar_type() == dtype && out->sizes() == at::IntArrayRef(shape);
     if (out && !in_place_ok)
         dst = empty_on(dev, shape, dtype);
     if (!emit_elementwise(c, op, shape, *dt, *dt, operand(dst, shape), s0, s1 ? &*s1 : nullptr)) {
@@ -319,8 +320,7 @@ GemmOperand gemm_operand(const at::Tensor& t) {
 }
 
 bool gemm_shape_ok(std::int64_t m, std::int64_t n, std::int64_t k) {
-    return m >= 1 && n >= 1 && k >= 1 && m <= kMaxGemmDim && n <= kMaxGemmDim &&
-           k <= kMaxGemmDim;
+    return m >= 1 && n >= 1 && k >= 1 && m <= kMaxGemmDim && n <= kMaxGemmDim && k <= kMaxGemmDim;
 }
 
 /// c[b] = act(alpha * a[b] @ w[b] + beta * c[b] + bias) for every batch b
@@ -330,7 +330,7 @@ void record_gemm(Chip& c, const GemmOperand& a, const GemmOperand& w, const at::
     const bool batched = out.dim() == 3;
     const std::int64_t batches = batched ? out.size(0) : 1;
     const std::int64_t m = out.size(-2), n = out.size(-1);
-    const std::int64_t k = a.trans ? a.t.size(-2) : a.t.size(-1);
+    const std::int64_t k = a.t.size(-1); // a.t is op(A), m x k, whatever its layout
     GemmParams p;
     p.m = static_cast<std::uint32_t>(m);
     p.n = static_cast<std::uint32_t>(n);
@@ -374,8 +374,10 @@ at::Tensor mm(const at::Tensor& a, const at::Tensor& b) {
                 b.dim(), "-D");
     TORCH_CHECK(a.size(1) == b.size(0), "mat1 and mat2 shapes cannot be multiplied (", a.size(0),
                 "x", a.size(1), " and ", b.size(0), "x", b.size(1), ")");
-    TORCH_CHECK(a.scalar_type() == b.scalar_type(), "expected mat1 and mat2 to have the same "
-                "dtype, but got: ", a.scalar_type(), " != ", b.scalar_type());
+    TORCH_CHECK(a.scalar_type() == b.scalar_type(),
+                "expected mat1 and mat2 to have the same "
+                "dtype, but got: ",
+                a.scalar_type(), " != ", b.scalar_type());
     const std::int64_t m = a.size(0), n = b.size(1), k = a.size(1);
     if (gemm_dtypes_ok(a, b) && gemm_shape_ok(m, n, k)) {
         Chip& c = chip_of(a);
@@ -432,8 +434,8 @@ at::Tensor bmm(const at::Tensor& a, const at::Tensor& b) {
     check_devices("aten::bmm", {&a, &b}, false);
     TORCH_CHECK(a.dim() == 3 && b.dim() == 3, "batch1 must be a 3D tensor");
     TORCH_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1),
-                "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0),
-                ", ", a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "].");
+                "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0), ", ",
+                a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "].");
     const std::int64_t batches = a.size(0), m = a.size(1), n = b.size(2), k = a.size(2);
     if (gemm_dtypes_ok(a, b) && gemm_shape_ok(m, n, k) && batches >= 1 && batches <= kMaxBatch) {
         Chip& c = chip_of(a);
@@ -619,8 +621,9 @@ bool ew_scalar(Chip& c, ElementwiseOp op, const at::Tensor& dst, const at::Tenso
     const Operand s = scalar_operand(c.torch_device(), value, src.scalar_type(), src.sizes(), keep);
     const DType dt = *engine_dtype(src.scalar_type());
     const Operand x = operand(src, src.sizes());
-    return scalar_first ? emit_elementwise(c, op, src.sizes(), dt, dt, operand(dst, src.sizes()), s, &x)
-                        : emit_elementwise(c, op, src.sizes(), dt, dt, operand(dst, src.sizes()), x, &s);
+    return scalar_first
+               ? emit_elementwise(c, op, src.sizes(), dt, dt, operand(dst, src.sizes()), s, &x)
+               : emit_elementwise(c, op, src.sizes(), dt, dt, operand(dst, src.sizes()), x, &s);
 }
 
 bool ew_unary(Chip& c, ElementwiseOp op, const at::Tensor& dst, const at::Tensor& src) {
@@ -660,8 +663,8 @@ bool log_ge1(Chip& c, const at::Tensor& t, const at::Tensor& y) {
     return ok;
 }
 
-at::Tensor softmax_impl(const char* name, const at::Tensor& t, std::int64_t dim,
-                        bool half_to_float, bool log) {
+at::Tensor softmax_impl(const char* name, const at::Tensor& t, std::int64_t dim, bool half_to_float,
+                        bool log) {
     const at::ScalarType out_type = half_to_float ? at::kFloat : t.scalar_type();
     if (engine_dtype(t.scalar_type()) && t.numel() > 0) {
         Chip& c = chip_of(t);
@@ -674,9 +677,9 @@ at::Tensor softmax_impl(const char* name, const at::Tensor& t, std::int64_t dim,
             const DType sd = *engine_dtype(rv.x.scalar_type());
             if (!log) {
                 at::Tensor out = empty_on(dev, rv.x.sizes(), out_type);
-                list.reduce(reduce_params(ReduceOp::softmax, rv.rows, rv.cols, sd,
-                                          *engine_dtype(out_type)),
-                            view_of(out), view_of(rv.x));
+                list.reduce(
+                    reduce_params(ReduceOp::softmax, rv.rows, rv.cols, sd, *engine_dtype(out_type)),
+                    view_of(out), view_of(rv.x));
                 at::Tensor r = rv.restore(out);
                 done(c, name);
                 return r;
@@ -687,8 +690,8 @@ at::Tensor softmax_impl(const char* name, const at::Tensor& t, std::int64_t dim,
             at::Tensor e = empty_on(dev, rv.x.sizes(), at::kFloat);
             at::Tensor sum = empty_on(dev, {rv.rows}, at::kFloat);
             at::Tensor lg = empty_on(dev, {rv.rows}, at::kFloat);
-            list.reduce(reduce_params(ReduceOp::max, rv.rows, rv.cols, sd, DType::f32),
-                        view_of(mx), view_of(rv.x));
+            list.reduce(reduce_params(ReduceOp::max, rv.rows, rv.cols, sd, DType::f32), view_of(mx),
+                        view_of(rv.x));
             bool ok = ew_rows(c, ElementwiseOp::sub, rv.rows, rv.cols, DType::f32, sh, rv.x, mx) &&
                       ew_unary(c, ElementwiseOp::exp, e, sh);
             if (ok) {
@@ -822,7 +825,8 @@ layer_norm(const at::Tensor& input, at::IntArrayRef normalized_shape,
         bool ok = ew_scalar(c, ElementwiseOp::mul, mean, mean, 1.0 / static_cast<double>(cols)) &&
                   ew_rows(c, ElementwiseOp::sub, rows, cols, f, d, x, mean);
         const Operand od = operand(d, shape);
-        ok = ok && emit_elementwise(c, ElementwiseOp::mul, shape, f, f, operand(sq, shape), od, &od);
+        ok =
+            ok && emit_elementwise(c, ElementwiseOp::mul, shape, f, f, operand(sq, shape), od, &od);
         if (ok) {
             c.current_stream().list().reduce(reduce_params(ReduceOp::sum, rows, cols, f, f),
                                              view_of(var), view_of(sq));
@@ -851,9 +855,42 @@ layer_norm(const at::Tensor& input, at::IntArrayRef normalized_shape,
         }
     }
     count_cpu("aten::native_layer_norm", "dtype or size the engines do not take");
-    auto [o, m, r] = at::native_layer_norm(host(input), normalized_shape, host(weight),
-                                           host(bias), eps);
+    auto [o, m, r] =
+        at::native_layer_norm(host(input), normalized_shape, host(weight), host(bias), eps);
     return {o.to(input.device()), m.to(input.device()), r.to(input.device())};
+}
+
+// --- convolution: no engine for it. PyTorch routes convolutions of
+// out-of-tree devices to convolution_overrideable, which has no CPU kernel
+// the boxed fallback could call, so the CPU run is spelled out here.
+
+at::Tensor convolution(const at::Tensor& input, const at::Tensor& weight,
+                       const c10::optional<at::Tensor>& bias_opt, at::IntArrayRef stride,
+                       at::IntArrayRef padding, at::IntArrayRef dilation, bool transposed,
+                       at::IntArrayRef output_padding, std::int64_t groups) {
+    const at::Tensor bias = bias_opt.value_or(at::Tensor());
+    check_devices("aten::convolution", {&input, &weight, &bias}, false);
+    count_cpu("aten::convolution", "the chip has no convolution engine");
+    return at::convolution(host(input), host(weight), host(bias), stride, padding, dilation,
+                           transposed, output_padding, groups)
+        .to(input.device());
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor>
+convolution_backward(const at::Tensor& grad, const at::Tensor& input, const at::Tensor& weight,
+                     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                     bool transposed, at::IntArrayRef output_padding, std::int64_t groups,
+                     std::array<bool, 3> mask) {
+    check_devices("aten::convolution_backward", {&grad, &input, &weight}, false);
+    count_cpu("aten::convolution_backward", "the chip has no convolution engine");
+    const std::int64_t channels = transposed ? weight.size(1) * groups : weight.size(0);
+    const std::vector<std::int64_t> bias_sizes{channels};
+    auto [gi, gw, gb] = at::convolution_backward(
+        host(grad), host(input), host(weight),
+        mask[2] ? at::OptionalIntArrayRef(bias_sizes) : c10::nullopt, stride, padding, dilation,
+        transposed, output_padding, groups, mask);
+    auto back = [&](const at::Tensor& t) { return t.defined() ? t.to(input.device()) : t; };
+    return {back(gi), back(gw), back(gb)};
 }
 
 } // namespace
@@ -892,6 +929,8 @@ void register_compute(torch::Library& m) {
     m.impl("_softmax_backward_data", softmax_backward);
     m.impl("_log_softmax_backward_data", log_softmax_backward);
     m.impl("native_layer_norm", layer_norm);
+    m.impl("convolution_overrideable", convolution);
+    m.impl("convolution_backward_overrideable", convolution_backward);
 }
 
 } // namespace seed::torch_backend

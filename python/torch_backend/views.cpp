@@ -33,8 +33,8 @@ void check_options(c10::optional<at::Layout> layout, c10::optional<bool> pin_mem
 }
 
 at::Tensor empty_memory_format(at::IntArrayRef size, c10::optional<at::ScalarType> dtype,
-                               c10::optional<at::Layout> layout,
-                               c10::optional<c10::Device> device, c10::optional<bool> pin_memory,
+                               c10::optional<at::Layout> layout, c10::optional<c10::Device> device,
+                               c10::optional<bool> pin_memory,
                                c10::optional<at::MemoryFormat> memory_format) {
     check_options(layout, pin_memory);
     const c10::Device d = target_device(device);
@@ -68,7 +68,8 @@ const at::Tensor& resize(const at::Tensor& self, at::IntArrayRef size,
         if (have > 0) {
             at::Tensor old_bytes = empty_on(self.device(), {0}, at::kByte);
             old_bytes.unsafeGetTensorImpl()->set_storage_keep_dtype(self.storage());
-            old_bytes.unsafeGetTensorImpl()->set_sizes_contiguous({static_cast<std::int64_t>(have)});
+            old_bytes.unsafeGetTensorImpl()->set_sizes_contiguous(
+                {static_cast<std::int64_t>(have)});
             TORCH_CHECK(chip_copy(fresh.narrow(0, 0, static_cast<std::int64_t>(have)), old_bytes),
                         "seedchip: resize_ could not move the old data");
         }
