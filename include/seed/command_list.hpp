@@ -189,6 +189,19 @@ public:
     /// @throws seed::Error Errc::invalid_argument for an empty list.
     void finish();
 
+    /// Bytes of the finished image (packets and descriptors) of the packets
+    /// recorded so far: the size finish(storage) needs.
+    [[nodiscard]] std::uint64_t image_size() const;
+
+    /// Like finish(), into @p storage instead of a new buffer: a host buffer
+    /// of the list's device, writable, of at least image_size() bytes.
+    /// Reusing one buffer for list after list saves creating and mapping a
+    /// buffer object each time; the caller must not overwrite it while a job
+    /// of an earlier list in it may still run (wait for that job's fence).
+    /// @throws seed::Error Errc::invalid_argument for an empty list or
+    ///         unsuitable storage; Errc::invalid_state if already finished.
+    void finish(const Buffer& storage);
+
     /// The buffer holding the finished list (valid after finish()).
     [[nodiscard]] const Buffer& buffer() const;
 

@@ -207,6 +207,38 @@ void CommandList::finish() {
     l.bo = std::move(bo);
 }
 
+std::uint64_t CommandList::image_size() const {
+    if (!impl_)
+        throw Error(Errc::invalid_state, "moved-from seed::CommandList");
+    return detail::layout_for(impl_->packets.size(), impl_->descs.size()).total;
+}
+
+void CommandList::finish(const Buffer& storage) {
+    if (!impl_)
+        throw Error(Errc::invalid_state, "moved-from seed::CommandList");
+    auto& l = *impl_;
+    if (l.bo.valid())
+        throw Error(Errc::invalid_state, "finishing a finished seed::CommandList into a buffer");
+    if (l.packets.empty())
+        throw Error(Errc::invalid_argument, "finishing an empty command list");
+    const auto& b = storage.impl();
+    if (!b || b->ctx != l.ctx)
+        throw Error(Errc::invalid_argument,
+                    "command list storage: not a buffer of the list's Device");
+    if (b->placement != Placement::host)
+        throw Error(Errc::invalid_argument, "command list storage: must be a host buffer");
+    const detail::CommandLayout layout = detail::layout_for(l.packets.size(), l.descs.size());
+    if (layout.total > b->size) {
+        throw Error(Errc::invalid_argument,
+                    fmt::format("command list storage: {} bytes needed, the buffer has {}",
+                                layout.total, b->size));
+    }
+    const std::vector<std::byte> image =
+        detail::build_image(l.packets, l.fixups, l.descs, storage.device_va());
+    std::memcpy(storage.bytes().data(), image.data(), image.size());
+    l.bo = storage;
+}
+
 const Buffer& CommandList::buffer() const {
     if (!finished())
         throw Error(Errc::invalid_state, "command list not finished");

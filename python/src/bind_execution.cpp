@@ -196,8 +196,13 @@ void bind_execution(py::module_& m) {
              py::return_value_policy::reference_internal)
         .def_property_readonly("packet_count", &CommandList::packet_count)
         .def_property_readonly("finished", &CommandList::finished)
-        .def("finish", &CommandList::finish,
-             "Writes the packets into a host buffer; the list is immutable afterwards.")
+        .def("finish", py::overload_cast<>(&CommandList::finish),
+             "Writes the packets into a new host buffer; the list is immutable afterwards.")
+        .def("finish", py::overload_cast<const Buffer&>(&CommandList::finish), py::arg("storage"),
+             "Writes the packets into storage, a host buffer of at least image_size bytes "
+             "that no job still running uses.")
+        .def_property_readonly("image_size", &CommandList::image_size,
+                               "Bytes finish(storage) needs.")
         .def("__len__", &CommandList::packet_count);
 
     py::class_<Fence>(m, "Fence",

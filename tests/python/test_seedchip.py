@@ -175,3 +175,23 @@ def test_version_and_stub_names():
     for name in ("class Device", "class Buffer", "class Queue", "class CommandList",
                  "class Fence", "class Event", "class JobError"):
         assert name in text
+
+
+def test_finish_into_reused_storage(dev, queue):
+    out = sc.Buffer(dev, 4096, sc.Placement.host)
+    storage = sc.Buffer(dev, 4096, sc.Placement.host, device_read_only=True)
+    for value in (5, 6, 7):  # one buffer object carries list after list
+        lst = sc.CommandList(dev).fill(out, 64, value)
+        assert 0 < lst.image_size <= 4096
+        lst.finish(storage)
+        queue.submit(lst).wait(timeout=30.0)
+        assert np.frombuffer(out, np.uint32)[:16].tolist() == [value] * 16
+    with pytest.raises(sc.Error, match="host buffer"):
+        sc.CommandList(dev).nop().finish(sc.Buffer(dev, 4096))
+    with pytest.raises(sc.Error, match="bytes needed"):
+        big = sc.CommandList(dev)
+        for _ in range(100):
+            big.nop()
+        big.finish(storage)
+    with pytest.raises(sc.Error, match="another Device|list's Device"):
+        sc.CommandList(dev).nop().finish(sc.Buffer(sc.open_device(0), 4096, sc.Placement.host))
