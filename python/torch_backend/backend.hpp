@@ -34,10 +34,32 @@ inline constexpr c10::DeviceType kDeviceType = c10::DeviceType::PrivateUse1;
 
 class Chip;
 
+/// Host buffer objects reused for command lists and staging copies: making
+/// and mapping a buffer object for every op would cost more than most ops
+/// (a device MMU update each way). A buffer comes back with the fence of the
+/// job that uses it and is handed out again once that fence has signalled.
+class HostPool {
+public:
+    explicit HostPool(const Device& device) : device_(device) {}
+    /// A host buffer of at least @p size bytes no job uses.
+    Buffer acquire(std::uint64_t size);
+    /// Returns @p buffer, in use until @p fence signals.
+    void release(Buffer buffer, Fence fence);
+
+private:
+    struct Entry {
+        Buffer buffer;
+        Fence fence;
+        bool idle = false;
+    };
+    const Device& device_;
+    std::vector<Entry> free_;
+};
+
 /// One device stream: a queue and its pending command list.
 class Stream {
 public:
-    Stream(const Device& device, std::int64_t id);
+    Stream(const Device& device, HostPool& pool, std::int64_t id);
 
     [[nodiscard]] std::int64_t id() const noexcept { return id_; }
     /// The pending list, created on first use.
@@ -51,9 +73,14 @@ public:
     /// Flushes; the fence of the stream's latest job.
     Fence fence();
     [[nodiscard]] bool has_work() const noexcept { return pending_ || queue_.last_fence().valid(); }
+    /// Hands @p staging (used by the pending list) back to the pool with the
+    /// fence of the list's job once it is submitted.
+    void retire(Buffer staging) { retire_.push_back(std::move(staging)); }
 
 private:
     const Device& device_;
+    HostPool& pool_;
+    std::vector<Buffer> retire_;
     std::int64_t id_;
     Queue queue_;
     std::optional<CommandList> pending_;
@@ -135,6 +162,7 @@ public:
     [[nodiscard]] const Device& device() const noexcept { return device_; }
     [[nodiscard]] c10::Device torch_device() const { return {kDeviceType, index_}; }
     CachingAllocator& allocator() noexcept { return allocator_; }
+    HostPool& host_pool() noexcept { return host_pool_; }
     std::recursive_mutex& mutex() noexcept { return mutex_; }
 
     /// The calling thread's current stream of this chip (default: stream 0).
@@ -152,6 +180,7 @@ private:
     c10::DeviceIndex index_;
     Device device_;
     std::recursive_mutex mutex_;
+    HostPool host_pool_;
     std::vector<std::unique_ptr<Stream>> streams_;
     CachingAllocator allocator_;
 };

@@ -53,9 +53,10 @@ void copy_from_cpu(const at::Tensor& dst, const at::Tensor& src, bool non_blocki
     const at::Tensor host = src.to(dst.scalar_type()).contiguous();
     const std::uint64_t bytes = static_cast<std::uint64_t>(host.nbytes());
     std::lock_guard lock(c.mutex());
-    Buffer staging(c.device(), bytes, Placement::host);
+    Buffer staging = c.host_pool().acquire(bytes);
     std::memcpy(staging.bytes().data(), host.data_ptr(), bytes);
     Stream& s = c.current_stream();
+    s.retire(staging);
     if (dense(dst)) {
         record_copy(s.list(), view_of(dst), staging, bytes);
     } else {
@@ -81,10 +82,11 @@ void copy_from_cpu(const at::Tensor& dst, const at::Tensor& src, bool non_blocki
 
 /// Downloads @p bytes at @p src into host memory @p out; waits.
 void download(Chip& c, void* out, const BufferView& src, std::uint64_t bytes) {
-    Buffer staging(c.device(), bytes, Placement::host);
+    Buffer staging = c.host_pool().acquire(bytes);
     Stream& s = c.current_stream();
     record_copy(s.list(), staging, src, bytes);
-    s.synchronize();
+    s.retire(staging);
+    s.synchronize(); // the lock keeps staging ours until it is read below
     std::memcpy(out, staging.bytes().data(), bytes);
 }
 

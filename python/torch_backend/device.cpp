@@ -7,8 +7,10 @@
 
 #include <c10/core/impl/DeviceGuardImplInterface.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <unordered_set>
 
 namespace seed::torch_backend {
@@ -18,6 +20,10 @@ namespace {
 constexpr std::size_t kMaxChips = 64;
 /// Packets a pending list collects before it is submitted on its own.
 constexpr std::size_t kFlushPackets = 256;
+/// Host pool buffers are 64 KiB or a power of two above; the pool keeps at
+/// most this many idle ones.
+constexpr std::uint64_t kPoolMinBuffer = 64 * 1024;
+constexpr std::size_t kPoolMaxIdle = 32;
 
 std::mutex g_chips_mutex;
 // Chips are never destroyed: tensors may be freed during interpreter
@@ -29,9 +35,41 @@ thread_local std::array<std::int64_t, kMaxChips> t_current_stream{};
 
 } // namespace
 
+// --- host buffers
+
+Buffer HostPool::acquire(std::uint64_t size) {
+    const std::uint64_t want = std::bit_ceil(std::max(size, kPoolMinBuffer));
+    for (auto it = free_.begin(); it != free_.end(); ++it) {
+        if (it->buffer.size() != want)
+            continue;
+        if (!it->idle)
+            it->idle = !it->fence.valid() || it->fence.status().has_value();
+        if (!it->idle)
+            continue;
+        Buffer b = std::move(it->buffer);
+        free_.erase(it);
+        return b;
+    }
+    return Buffer(device_, want, Placement::host);
+}
+
+void HostPool::release(Buffer buffer, Fence fence) {
+    if (free_.size() >= kPoolMaxIdle) {
+        // Drop the oldest idle one; busy ones stay until their jobs end.
+        auto it = std::find_if(free_.begin(), free_.end(), [](Entry& e) {
+            return e.idle || !e.fence.valid() || e.fence.status().has_value();
+        });
+        if (it == free_.end())
+            return; // all busy: let this one go (its job keeps it alive)
+        free_.erase(it);
+    }
+    free_.push_back({std::move(buffer), std::move(fence), false});
+}
+
 // --- streams
 
-Stream::Stream(const Device& device, std::int64_t id) : device_(device), id_(id), queue_(device) {}
+Stream::Stream(const Device& device, HostPool& pool, std::int64_t id)
+    : device_(device), pool_(pool), id_(id), queue_(device) {}
 
 CommandList& Stream::list() {
     if (!pending_)
@@ -53,7 +91,22 @@ void Stream::flush(std::span<const Fence> deps) {
     pending_.reset();
     std::vector<Fence> waits = std::move(waits_);
     waits_.clear();
-    queue_.submit(list, waits);
+    std::vector<Buffer> retire = std::move(retire_);
+    retire_.clear();
+    Buffer storage = pool_.acquire(list.image_size());
+    Fence done; // default: signalled, for buffers of a list that never ran
+    try {
+        list.finish(storage);
+        done = queue_.submit(list, waits);
+    } catch (...) {
+        pool_.release(std::move(storage), done);
+        for (Buffer& b : retire)
+            pool_.release(std::move(b), done);
+        throw;
+    }
+    pool_.release(std::move(storage), done);
+    for (Buffer& b : retire)
+        pool_.release(std::move(b), done);
 }
 
 void Stream::synchronize() {
@@ -69,8 +122,9 @@ Fence Stream::fence() {
 // --- chips
 
 Chip::Chip(c10::DeviceIndex index)
-    : index_(index), device_(Device::open(static_cast<unsigned>(index))), allocator_(*this) {
-    streams_.push_back(std::make_unique<Stream>(device_, 0));
+    : index_(index), device_(Device::open(static_cast<unsigned>(index))), host_pool_(device_),
+      allocator_(*this) {
+    streams_.push_back(std::make_unique<Stream>(device_, host_pool_, 0));
 }
 
 Stream& Chip::current_stream() {
@@ -84,7 +138,7 @@ Stream& Chip::stream(std::int64_t id) {
 
 std::int64_t Chip::new_stream() {
     std::lock_guard lock(mutex_);
-    streams_.push_back(std::make_unique<Stream>(device_, stream_count()));
+    streams_.push_back(std::make_unique<Stream>(device_, host_pool_, stream_count()));
     return stream_count() - 1;
 }
 
