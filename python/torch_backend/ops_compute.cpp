@@ -893,7 +893,154 @@ convolution_backward(const at::Tensor& grad, const at::Tensor& input, const at::
     return {back(gi), back(gw), back(gb)};
 }
 
+// --- cat: one strided copy per input into its slice of the result.
+
+at::Tensor cat(const at::ITensorListRef& tensors, std::int64_t dim) {
+    std::vector<at::Tensor> ts;
+    for (const at::Tensor& t : tensors)
+        if (!(t.dim() == 1 && t.numel() == 0)) // legacy empty tensors are skipped
+            ts.push_back(t);
+    TORCH_CHECK(!ts.empty() || tensors.size() > 0, "torch.cat(): expected a non-empty list");
+    if (ts.empty())
+        return tensors.front().clone();
+    std::vector<c10::IValue> args(ts.begin(), ts.end());
+    check_devices("aten::cat", args);
+    const at::Tensor& first = ts.front();
+    const std::int64_t d = at::maybe_wrap_dim(dim, first.dim());
+    std::vector<std::int64_t> shape = first.sizes().vec();
+    shape[static_cast<std::size_t>(d)] = 0;
+    bool same_type = true;
+    for (const at::Tensor& t : ts) {
+        TORCH_CHECK(t.dim() == first.dim(), "Tensors must have same number of dimensions: got ",
+                    first.dim(), " and ", t.dim());
+        for (std::int64_t i = 0; i < t.dim(); ++i)
+            TORCH_CHECK(i == d || t.size(i) == first.size(i),
+                        "Sizes of tensors must match except in dimension ", d, ". Expected size ",
+                        first.size(i), " but got size ", t.size(i), " for tensor number ",
+                        &t - ts.data(), " in the list.");
+        shape[static_cast<std::size_t>(d)] += t.size(d);
+        same_type = same_type && t.scalar_type() == first.scalar_type();
+    }
+    if (same_type) {
+        Chip& c = chip_of(first);
+        Lock lock(c.mutex());
+        at::Tensor out = empty_on(c.torch_device(), shape, first.scalar_type());
+        std::int64_t off = 0;
+        bool ok = true;
+        for (const at::Tensor& t : ts) {
+            ok = ok && chip_copy(out.narrow(d, off, t.size(d)), t);
+            off += t.size(d);
+        }
+        if (ok) {
+            done(c, "aten::cat");
+            return out;
+        }
+    }
+    count_cpu("aten::cat", "mixed dtypes or a layout the copy engines cannot express");
+    std::vector<at::Tensor> hs;
+    for (const at::Tensor& t : ts)
+        hs.push_back(host(t));
+    return at::cat(hs, d).to(first.device());
+}
+
+// --- seedchip::linear: act(input @ weight^T + bias) in one GEMM, the bias
+// and the activation in the engine's epilogue. Eager PyTorch hands a Linear
+// and the ReLU after it to the backend one at a time, so this fusion is an
+// op of its own (seedchip.torch.linear).
+
+Activation activation_of(c10::string_view name) {
+    if (name == "none")
+        return Activation::none;
+    if (name == "relu")
+        return Activation::relu;
+    if (name == "gelu")
+        return Activation::gelu;
+    TORCH_CHECK(false, "seedchip.torch.linear: activation must be 'none', 'relu' or 'gelu', not '",
+                std::string(name), "'");
+}
+
+at::Tensor linear_reference(const at::Tensor& input, const at::Tensor& weight,
+                            const c10::optional<at::Tensor>& bias, c10::string_view activation) {
+    const Activation act = activation_of(activation);
+    at::Tensor y = at::linear(input, weight, bias);
+    if (act == Activation::relu)
+        return at::relu(y);
+    if (act == Activation::gelu)
+        return at::gelu(y);
+    return y;
+}
+
+at::Tensor linear_fused(const at::Tensor& input, const at::Tensor& weight,
+                        const c10::optional<at::Tensor>& bias_opt, c10::string_view activation) {
+    const Activation act = activation_of(activation);
+    const at::Tensor bias = bias_opt.value_or(at::Tensor());
+    check_devices("seedchip::linear", {&input, &weight, &bias}, false);
+    TORCH_CHECK(input.dim() >= 1 && weight.dim() == 2 && input.size(-1) == weight.size(1),
+                "seedchip.torch.linear: input (", input.sizes(), ") and weight (", weight.sizes(),
+                ") shapes cannot be multiplied");
+    const std::int64_t k = weight.size(1), n = weight.size(0);
+    const std::int64_t m = k == 0 ? 0 : input.numel() / k;
+    const bool ok_types = gemm_dtypes_ok(input, weight) &&
+                          (!bias.defined() || bias.scalar_type() == input.scalar_type());
+    if (ok_types && gemm_shape_ok(m, n, k) && (!bias.defined() || bias.numel() == n)) {
+        Chip& c = chip_of(input);
+        Lock lock(c.mutex());
+        at::Tensor acc = empty_on(c.torch_device(), {m, n}, at::kFloat);
+        const at::Tensor a = input.reshape({m, k});
+        const at::Tensor bias32 =
+            bias.defined() ? chip_contiguous(bias.reshape({n}), at::kFloat) : at::Tensor();
+        record_gemm(c, gemm_operand(a), gemm_operand(weight.t()), acc, 1.0f, 0.0f,
+                    bias.defined() ? &bias32 : nullptr, act);
+        std::vector<std::int64_t> shape = input.sizes().vec();
+        shape.back() = n;
+        at::Tensor r = from_f32(acc, input.scalar_type()).view(shape);
+        done(c, "seedchip::linear");
+        return r;
+    }
+    count_cpu("seedchip::linear", "dtype or size the GEMM engine does not take");
+    return linear_reference(host(input), host(weight),
+                            bias.defined() ? c10::optional<at::Tensor>(host(bias)) : c10::nullopt,
+                            activation)
+        .to(input.device());
+}
+
+/// Autograd: with gradients wanted, the op is linear + activation (whose
+/// backward PyTorch knows); without, the fused kernel of the device.
+at::Tensor linear_autograd(const at::Tensor& input, const at::Tensor& weight,
+                           const c10::optional<at::Tensor>& bias, c10::string_view activation) {
+    const bool grad =
+        at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() ||
+                                       (bias && bias->defined() && bias->requires_grad()));
+    if (grad)
+        return linear_reference(input, weight, bias, activation);
+    at::AutoDispatchBelowADInplaceOrView below;
+    if (input.device().type() == kDeviceType)
+        return linear_fused(input, weight, bias, activation);
+    return linear_reference(input, weight, bias, activation);
+}
+
 } // namespace
+
+TORCH_LIBRARY(seedchip, m) {
+    m.def("linear(Tensor input, Tensor weight, Tensor? bias=None, str activation='none') -> "
+          "Tensor");
+}
+
+TORCH_LIBRARY_IMPL(seedchip, CPU, m) {
+    m.impl("linear", linear_reference);
+}
+
+TORCH_LIBRARY_IMPL(seedchip, PrivateUse1, m) {
+    m.impl("linear", linear_fused);
+}
+
+TORCH_LIBRARY_IMPL(seedchip, AutogradCPU, m) {
+    m.impl("linear", linear_autograd);
+}
+
+TORCH_LIBRARY_IMPL(seedchip, AutogradPrivateUse1, m) {
+    m.impl("linear", linear_autograd);
+}
 
 void register_compute(torch::Library& m) {
     m.impl("add.Tensor", add);
@@ -929,6 +1076,7 @@ void register_compute(torch::Library& m) {
     m.impl("_softmax_backward_data", softmax_backward);
     m.impl("_log_softmax_backward_data", log_softmax_backward);
     m.impl("native_layer_norm", layer_norm);
+    m.impl("cat", cat);
     m.impl("convolution_overrideable", convolution);
     m.impl("convolution_backward_overrideable", convolution_backward);
 }

@@ -276,3 +276,37 @@ def test_streams(dev):
         assert s.query()
     assert st.current_stream(0).id == 0
     close(y, x @ x, scale=8)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+def test_fused_linear(dev, dtype, activation):
+    x, w, b = torch.randn(3, 20, 48), torch.randn(40, 48), torch.randn(40)
+    act = {"relu": torch.relu, "gelu": torch.nn.functional.gelu}[activation]
+    want = act(torch.nn.functional.linear(x.to(dtype).float(), w.to(dtype).float(), b.to(dtype).float()))
+    st.reset_op_stats()
+    with torch.no_grad():
+        got = st.linear(x.to(dev, dtype), w.to(dev, dtype), b.to(dev, dtype), activation)
+    assert got.shape == (3, 20, 40) and got.dtype == dtype
+    close(got, want.to(dtype), dtype, scale=8)
+    stats = st.op_stats()
+    chip_only(stats, "seedchip::linear")
+    assert "aten::relu" not in stats and "aten::gelu" not in stats and "aten::addmm" not in stats
+    # The CPU form, and gradients through the unfused form.
+    close(st.linear(x, w, b, activation), act(torch.nn.functional.linear(x, w, b)))
+    wd = w.to(dev).requires_grad_()
+    st.linear(x.to(dev), wd, b.to(dev), activation).sum().backward()
+    wc = w.clone().requires_grad_()
+    act(torch.nn.functional.linear(x, wc, b)).sum().backward()
+    close(wd.grad, wc.grad, scale=10)
+    with pytest.raises(RuntimeError, match="activation must be"):
+        st.linear(x.to(dev), w.to(dev), None, "tanh")
+
+
+def test_cat_on_chip(dev):
+    st.reset_op_stats()
+    a, b, c = torch.randn(3, 5), torch.randn(4, 5), torch.randn(3, 2)
+    assert torch.equal(torch.cat([a.to(dev), b.to(dev)]).cpu(), torch.cat([a, b]))
+    assert torch.equal(torch.cat([a.to(dev), c.to(dev)], 1).cpu(), torch.cat([a, c], 1))
+    assert torch.equal(torch.cat([a.to(dev).t(), b.to(dev).t()], 1).cpu(), torch.cat([a.t(), b.t()], 1))
+    chip_only(st.op_stats(), "aten::cat")

@@ -39,7 +39,7 @@ __all__ = [
     "is_available", "device_count", "device", "current_device", "set_device", "get_device_name",
     "synchronize", "Stream", "current_stream", "stream", "memory_allocated", "memory_reserved",
     "max_memory_allocated", "max_memory_reserved", "memory_stats", "reset_peak_memory_stats",
-    "empty_cache", "op_stats", "reset_op_stats", "op_report", "hbm_usage",
+    "empty_cache", "op_stats", "reset_op_stats", "op_report", "hbm_usage", "linear",
 ]
 
 DEVICE_TYPE = "privateuseone"
@@ -171,6 +171,17 @@ def hbm_usage(dev: DeviceLike = None) -> Dict[str, int]:
     """The driver's view: HBM used by every process, total, and by this one."""
     used, total, mine = _backend.hbm_usage(_index(dev))
     return {"used": used, "total": total, "process": mine}
+
+
+def linear(input: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor] = None,
+           activation: str = "none") -> torch.Tensor:
+    """activation(input @ weight.T + bias), activation "none", "relu" or
+    "gelu", as one GEMM with the bias and the activation in the engine's
+    epilogue (op seedchip::linear). Eager PyTorch hands nn.Linear and the
+    activation after it to the backend one at a time, so they run as two ops;
+    this is the fused form. On the CPU, and whenever gradients are wanted, it
+    is F.linear followed by the activation."""
+    return torch.ops.seedchip.linear(input, weight, bias, activation)
 
 
 def op_stats() -> Dict[str, Dict[str, int]]:
