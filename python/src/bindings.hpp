@@ -2,7 +2,7 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // Internal interface between the files of the seedchip._core module: one
-// bind_*() per family of libseed types, and the buffer-protocol helpers.
+// bind_*() per family of libseed types, and C-contiguous buffer access.
 #pragma once
 
 #include <pybind11/pybind11.h>

@@ -32,7 +32,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"import torch took {_torch_import_s:.1f} s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chip_count():
     return seedchip.device_count()
 
