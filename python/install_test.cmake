@@ -26,8 +26,11 @@ else:
     assert os.path.dirname(st.__file__).startswith(sys.argv[1])
 print("installed package imports from", where)
 ]=])
+# From the scratch prefix, so that the build tree's package (in ctest's
+# working directory) cannot be the one imported.
 execute_process(COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${OUT}/lib/python3/dist-packages
   SEED_VISIBLE_DEVICES= ${PYTHON} -c "${check}" ${OUT}
+  WORKING_DIRECTORY ${OUT}
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "importing the installed package failed (${rc})")
