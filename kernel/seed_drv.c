@@ -163,6 +163,7 @@ static const struct drm_driver seed_drm_driver = {
 	.desc = DRIVER_DESC,
 	.major = DRIVER_MAJOR,
 	.minor = DRIVER_MINOR,
+	.patchlevel = DRIVER_PATCHLEVEL,
 };
 
 static int seed_pci_init(struct seed_device *sdev)
@@ -335,3 +336,4 @@ module_pci_driver(seed_pci_driver);
 MODULE_AUTHOR("The SeedChip Authors");
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(DRIVER_VERSION);

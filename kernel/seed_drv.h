@@ -24,8 +24,14 @@
 
 #define DRIVER_NAME	"seed"
 #define DRIVER_DESC	"SeedChip AI accelerator"
-#define DRIVER_MAJOR	1
-#define DRIVER_MINOR	0
+/*
+ * The stack's one version (the repository's VERSION file), passed in by
+ * Kbuild: the DRM driver version (DRM_IOCTL_VERSION) and MODULE_VERSION.
+ */
+#define DRIVER_MAJOR		SEED_VERSION_MAJOR
+#define DRIVER_MINOR		SEED_VERSION_MINOR
+#define DRIVER_PATCHLEVEL	SEED_VERSION_PATCH
+#define DRIVER_VERSION		SEED_VERSION_STRING
 
 /* Categories of seed_dbg(), selected with the dbg_mask module parameter. */
 #define SEED_DBG_INIT	BIT(0)
