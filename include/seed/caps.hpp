@@ -7,6 +7,8 @@
 // JSON output.
 #pragma once
 
+#include <seed/export.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,14 +33,14 @@ enum class DType : std::uint32_t {
 };
 
 /// "mmu", "gemm", ...; "bit<n>" for a single bit libseed does not know.
-[[nodiscard]] std::string to_string(Cap cap);
+[[nodiscard]] SEED_API std::string to_string(Cap cap);
 /// "f32", "bf16", ...; "bit<n>" for a single bit libseed does not know.
-[[nodiscard]] std::string to_string(DType dtype);
+[[nodiscard]] SEED_API std::string to_string(DType dtype);
 
 /// Names of every bit set in @p caps, lowest bit first. Unknown bits come out
 /// as "bit<n>" so that nothing the hardware reports is hidden.
-[[nodiscard]] std::vector<std::string> cap_names(std::uint32_t caps);
+[[nodiscard]] SEED_API std::vector<std::string> cap_names(std::uint32_t caps);
 /// Names of every bit set in @p dtypes, lowest bit first (see cap_names()).
-[[nodiscard]] std::vector<std::string> dtype_names(std::uint32_t dtypes);
+[[nodiscard]] SEED_API std::vector<std::string> dtype_names(std::uint32_t dtypes);
 
 } // namespace seed

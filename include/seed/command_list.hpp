@@ -19,6 +19,8 @@
 // runs it.
 #pragma once
 
+#include <seed/export.h>
+
 #include <seed/caps.hpp>
 #include <seed/memory.hpp>
 
@@ -76,7 +78,7 @@ enum class ReduceOp : std::uint8_t { sum = 0, max = 1, min = 2, softmax = 3 };
 enum class Activation : std::uint8_t { none = 0, relu = 1, gelu = 2 };
 
 /// Size in bytes of one element of @p type (f32 4, f16 2, bf16 2, i8 1, i32 4).
-[[nodiscard]] std::uint32_t element_size(DType type);
+[[nodiscard]] SEED_API std::uint32_t element_size(DType type);
 
 /// C = act(alpha * op(A) * op(B) + beta * C + bias), row-major (§11.1).
 /// Leading dimensions are in elements; 0 means dense (the minimum).
@@ -116,7 +118,7 @@ struct ReduceParams {
 };
 
 /// A list of packets for one device. Move-only handle to shared state.
-class CommandList {
+class SEED_API CommandList {
 public:
     /// An empty list for @p device.
     explicit CommandList(const Device& device);

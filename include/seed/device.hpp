@@ -25,6 +25,8 @@
 // than report no devices.
 #pragma once
 
+#include <seed/export.h>
+
 #include <seed/caps.hpp>
 #include <seed/pci.hpp>
 #include <seed/uuid.hpp>
@@ -86,12 +88,12 @@ struct DriverInfo {
     friend bool operator==(const DriverInfo&, const DriverInfo&) = default;
 };
 
-[[nodiscard]] std::string to_string(const HwRevision& rev);      ///< "1.0"
-[[nodiscard]] std::string to_string(const FirmwareVersion& ver); ///< "1.2.3"
-[[nodiscard]] std::string version_string(const DriverInfo& drv); ///< "1.0.0"
+[[nodiscard]] SEED_API std::string to_string(const HwRevision& rev);      ///< "1.0"
+[[nodiscard]] SEED_API std::string to_string(const FirmwareVersion& ver); ///< "1.2.3"
+[[nodiscard]] SEED_API std::string version_string(const DriverInfo& drv); ///< "1.0.0"
 
 /// A snapshot of one device's identity, taken when it was listed or opened.
-struct DeviceInfo {
+struct SEED_API DeviceInfo {
     unsigned index = 0;         ///< position in the visible list (see SEED_VISIBLE_DEVICES)
     unsigned minor = 0;         ///< N of /dev/accel/accelN
     std::string node;           ///< "/dev/accel/accelN"
@@ -128,7 +130,7 @@ struct DeviceInfo {
 /// shared with those objects, so it closes when the Device and every object
 /// made from it are gone. A moved-from Device may only be destroyed or
 /// assigned to.
-class Device {
+class SEED_API Device {
 public:
     /// Every visible device, in visible order. No /dev/accel (no accel
     /// driver loaded) is an empty list, not an error.

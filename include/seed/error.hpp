@@ -15,6 +15,8 @@
 // Errc::device_lost) carrying the driver's JOB_STATUS report.
 #pragma once
 
+#include <seed/export.h>
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -51,14 +53,14 @@ enum class Errc {
 };
 
 /// The category of seed::Errc codes; its name() is "seed".
-[[nodiscard]] const std::error_category& error_category() noexcept;
+[[nodiscard]] SEED_API const std::error_category& error_category() noexcept;
 
-[[nodiscard]] std::error_code make_error_code(Errc e) noexcept;
+[[nodiscard]] SEED_API std::error_code make_error_code(Errc e) noexcept;
 
 /// The exception thrown by the libseed API.
 ///
 /// what() reads "<context>: <message of code()>".
-class Error : public std::system_error {
+class SEED_API Error : public std::system_error {
 public:
     Error(std::error_code code, const std::string& context);
     Error(Errc code, const std::string& context);
@@ -74,12 +76,12 @@ private:
 
 /// Makes an Error from a negative errno value as returned by the kernel
 /// wrappers (-EACCES etc.).
-[[nodiscard]] Error errno_error(int negative_errno, const std::string& context);
+[[nodiscard]] SEED_API Error errno_error(int negative_errno, const std::string& context);
 
 /// Like errno_error(), for calls on an open device: -ENODEV becomes
 /// Errc::device_lost and -ETIME Errc::timeout; everything else keeps its
 /// errno in std::system_category().
-[[nodiscard]] Error device_error(int negative_errno, const std::string& context);
+[[nodiscard]] SEED_API Error device_error(int negative_errno, const std::string& context);
 
 /// Why a job failed: DRM_SEED_JOB_* of the kernel's JOB_STATUS report.
 enum class JobFailure : std::uint32_t {
@@ -97,11 +99,11 @@ enum class JobFailure : std::uint32_t {
 
 /// "mmu_fault", "invalid_packet", ...; "reason<n>" for a value libseed does
 /// not know.
-[[nodiscard]] std::string to_string(JobFailure reason);
+[[nodiscard]] SEED_API std::string to_string(JobFailure reason);
 
 /// Name of a device error code (SEED_ERR_* of hw/seed_hw.h): "bad_size",
 /// "mmu_fault", ...; "error<n>" for an unknown one, "none" for 0.
-[[nodiscard]] std::string hw_error_name(std::uint32_t hw_error);
+[[nodiscard]] SEED_API std::string hw_error_name(std::uint32_t hw_error);
 
 /// What the driver reported about a failed job (DRM_IOCTL_SEED_JOB_STATUS).
 struct JobStatus {
@@ -127,11 +129,11 @@ struct JobStatus {
 
 /// One-line description: "mmu_fault (hw mmu_fault) at 0x1000 write, packet 3
 /// opcode 0x02 level 1".
-[[nodiscard]] std::string describe(const JobStatus& status);
+[[nodiscard]] SEED_API std::string describe(const JobStatus& status);
 
 /// Thrown when waiting on (or polling) the fence of a job that failed. code()
 /// is Errc::job_failed, or Errc::device_lost if the device was lost.
-class JobError : public Error {
+class SEED_API JobError : public Error {
 public:
     JobError(const JobStatus& status, const std::string& context);
 

@@ -8,6 +8,8 @@
 // page-sized host buffers of the Device.
 #pragma once
 
+#include <seed/export.h>
+
 #include <seed/command_list.hpp>
 #include <seed/queue.hpp>
 
@@ -17,7 +19,7 @@
 
 namespace seed {
 
-class Event {
+class SEED_API Event {
 public:
     /// A fresh, unrecorded event of @p device.
     explicit Event(const Device& device);
@@ -41,6 +43,6 @@ private:
 
 /// end - start in device time. @throws seed::Error Errc::invalid_state if
 /// either event has not been written yet.
-[[nodiscard]] std::chrono::nanoseconds elapsed(const Event& start, const Event& end);
+[[nodiscard]] SEED_API std::chrono::nanoseconds elapsed(const Event& start, const Event& end);
 
 } // namespace seed

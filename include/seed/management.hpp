@@ -13,6 +13,8 @@
 // (docs/sysfs-attributes.md) and need no special rights.
 #pragma once
 
+#include <seed/export.h>
+
 #include <seed/device.hpp>
 
 #include <cstdint>
@@ -44,21 +46,21 @@ struct Telemetry {
 
 /// Reads a telemetry snapshot of @p device.
 /// @throws seed::Error (Errc::device_lost once the device is gone).
-[[nodiscard]] Telemetry read_telemetry(const Device& device);
+[[nodiscard]] SEED_API Telemetry read_telemetry(const Device& device);
 
 /// Utilisation of each engine between two snapshots, each in [0, 1]:
 /// Δbusy / Δdevice clock (host clock if the device clock did not move).
 /// Engines missing from either snapshot, or a counter that went backwards
 /// (a reset in between), give 0.
-[[nodiscard]] std::vector<double> engine_utilization(const Telemetry& before,
-                                                     const Telemetry& after);
+[[nodiscard]] SEED_API std::vector<double> engine_utilization(const Telemetry& before,
+                                                              const Telemetry& after);
 
 /// Resets the device (DRM_IOCTL_SEED_RESET) and returns once it works again.
 /// Jobs running on it fail with JobFailure::reset.
 /// @throws seed::Error: EPERM (permission_denied-like) without
 ///         CAP_SYS_ADMIN, with a message saying so; EIO if the device could
 ///         not be recovered; Errc::device_lost.
-void reset_device(const Device& device);
+SEED_API void reset_device(const Device& device);
 
 /// The DRM usage statistics of one open file (/proc/PID/fdinfo/FD).
 struct FdinfoRecord {
@@ -75,7 +77,7 @@ struct FdinfoRecord {
 /// Parses the text of /proc/PID/fdinfo/FD; std::nullopt if it is not a DRM
 /// file (no drm-driver or no drm-client-id key). Sizes accept the kernel's
 /// unit suffixes (KiB, MiB, GiB).
-[[nodiscard]] std::optional<FdinfoRecord> parse_fdinfo(std::string_view text);
+[[nodiscard]] SEED_API std::optional<FdinfoRecord> parse_fdinfo(std::string_view text);
 
 /// A process holding a SeedChip device open.
 struct DeviceProcess {
@@ -99,11 +101,11 @@ struct ProcessScan {
 /// Every SeedChip client (drm-driver "seed") of every process under
 /// @p proc_dir, deduplicated by (device, drm-client-id): a file shared by
 /// several processes or descriptors is listed once, under the lowest pid.
-[[nodiscard]] ProcessScan scan_processes(const std::string& proc_dir = "/proc");
+[[nodiscard]] SEED_API ProcessScan scan_processes(const std::string& proc_dir = "/proc");
 
 /// The entries of @p scan that use the device at @p pci_address.
-[[nodiscard]] std::vector<DeviceProcess> processes_of(const ProcessScan& scan,
-                                                      std::string_view pci_address);
+[[nodiscard]] SEED_API std::vector<DeviceProcess> processes_of(const ProcessScan& scan,
+                                                               std::string_view pci_address);
 
 /// Where a device sits in the machine.
 struct Topology {
@@ -115,7 +117,8 @@ struct Topology {
 };
 
 /// Topology of @p info's device, from sysfs under @p sys_dir.
-[[nodiscard]] Topology read_topology(const DeviceInfo& info, const std::string& sys_dir = "/sys");
+[[nodiscard]] SEED_API Topology read_topology(const DeviceInfo& info,
+                                              const std::string& sys_dir = "/sys");
 
 /// Driver counters of a device from sysfs (docs/sysfs-attributes.md); an
 /// attribute that cannot be read is std::nullopt.
@@ -129,7 +132,7 @@ struct SysfsCounters {
 };
 
 /// Reads the counters of @p info's device from sysfs under @p sys_dir.
-[[nodiscard]] SysfsCounters read_sysfs_counters(const DeviceInfo& info,
-                                                const std::string& sys_dir = "/sys");
+[[nodiscard]] SEED_API SysfsCounters read_sysfs_counters(const DeviceInfo& info,
+                                                         const std::string& sys_dir = "/sys");
 
 } // namespace seed

@@ -16,6 +16,8 @@
 // last job using it has finished.
 #pragma once
 
+#include <seed/export.h>
+
 #include <seed/device.hpp>
 
 #include <cstddef>
@@ -44,7 +46,7 @@ struct BufferOptions {
 };
 
 /// One buffer object. Copying a Buffer copies the handle, not the memory.
-class Buffer {
+class SEED_API Buffer {
 public:
     /// Creates a zero-filled buffer of at least @p size bytes; the driver
     /// rounds the size up to 4 KiB (size() reports the rounded size).

@@ -5,6 +5,8 @@
 // device; decimal function).
 #pragma once
 
+#include <seed/export.h>
+
 #include <compare>
 #include <cstdint>
 #include <optional>
@@ -23,11 +25,11 @@ struct PciAddress {
 };
 
 /// "dddd:bb:dd.f", lower-case hex.
-[[nodiscard]] std::string format_pci_address(const PciAddress& address);
+[[nodiscard]] SEED_API std::string format_pci_address(const PciAddress& address);
 
 /// Parses "dddd:bb:dd.f" (domain of 1 to 8 hex digits) or the short form
 /// "bb:dd.f" (domain 0). Case-insensitive. Returns std::nullopt if the text is
 /// malformed or a field is out of range.
-[[nodiscard]] std::optional<PciAddress> parse_pci_address(std::string_view text) noexcept;
+[[nodiscard]] SEED_API std::optional<PciAddress> parse_pci_address(std::string_view text) noexcept;
 
 } // namespace seed

@@ -18,6 +18,8 @@
 // chip via sync files).
 #pragma once
 
+#include <seed/export.h>
+
 #include <seed/command_list.hpp>
 #include <seed/device.hpp>
 #include <seed/error.hpp>
@@ -46,7 +48,7 @@ inline constexpr std::chrono::nanoseconds infinite_timeout = std::chrono::nanose
 
 /// The completion of one job, or an imported sync file. Cheap to copy. A
 /// default-constructed Fence is "already signalled".
-class Fence {
+class SEED_API Fence {
 public:
     Fence() noexcept = default;
 
@@ -96,14 +98,14 @@ private:
 /// false). Fences of one device are waited for with one kernel call.
 /// @throws seed::JobError for the first (in span order) failed job, once all
 ///         have finished.
-[[nodiscard]] bool wait_all(std::span<const Fence> fences,
-                            std::chrono::nanoseconds timeout = infinite_timeout);
+[[nodiscard]] SEED_API bool wait_all(std::span<const Fence> fences,
+                                     std::chrono::nanoseconds timeout = infinite_timeout);
 
 /// Waits until at least one fence has signalled. Returns the index of a
 /// signalled fence, std::nullopt on timeout. All fences must belong to the
 /// same Device (else Errc::invalid_state). An empty span returns nullopt.
 /// @throws seed::JobError if the fence it returns failed.
-[[nodiscard]] std::optional<std::size_t>
+[[nodiscard]] SEED_API std::optional<std::size_t>
 wait_any(std::span<const Fence> fences, std::chrono::nanoseconds timeout = infinite_timeout);
 
 class Queue;
@@ -119,7 +121,7 @@ struct Submission {
 /// and every Fence of it are gone. Destroying it then cancels jobs that have
 /// not finished (their fences fail with JobFailure::cancelled); call finish()
 /// first to let them run.
-class Queue {
+class SEED_API Queue {
 public:
     /// @throws seed::Error: EPERM (realtime without CAP_SYS_NICE), EBUSY
     ///         (every hardware queue taken), Errc::device_lost.
@@ -199,6 +201,6 @@ private:
 /// as possible: one io_uring submission when available, else one SUBMIT
 /// ioctl each. Returns one Fence per entry, in order. If an entry fails, the
 /// entries before it are submitted and the exception says which failed.
-std::vector<Fence> submit(std::span<const Submission> batch);
+SEED_API std::vector<Fence> submit(std::span<const Submission> batch);
 
 } // namespace seed

@@ -28,6 +28,30 @@ struct seed_fence {
     seed::Fence fence;
 };
 
+// The C names of the C++ enumerations' values.
+static_assert(SEED_ELEMENTWISE_COPY == static_cast<int>(seed::ElementwiseOp::copy));
+static_assert(SEED_ELEMENTWISE_RELU == static_cast<int>(seed::ElementwiseOp::relu));
+static_assert(SEED_ELEMENTWISE_GELU == static_cast<int>(seed::ElementwiseOp::gelu));
+static_assert(SEED_ELEMENTWISE_EXP == static_cast<int>(seed::ElementwiseOp::exp));
+static_assert(SEED_ELEMENTWISE_NEG == static_cast<int>(seed::ElementwiseOp::neg));
+static_assert(SEED_ELEMENTWISE_ABS == static_cast<int>(seed::ElementwiseOp::abs));
+static_assert(SEED_ELEMENTWISE_SQRT == static_cast<int>(seed::ElementwiseOp::sqrt));
+static_assert(SEED_ELEMENTWISE_ADD == static_cast<int>(seed::ElementwiseOp::add));
+static_assert(SEED_ELEMENTWISE_SUB == static_cast<int>(seed::ElementwiseOp::sub));
+static_assert(SEED_ELEMENTWISE_MUL == static_cast<int>(seed::ElementwiseOp::mul));
+static_assert(SEED_ELEMENTWISE_DIV == static_cast<int>(seed::ElementwiseOp::div));
+static_assert(SEED_ELEMENTWISE_MAX == static_cast<int>(seed::ElementwiseOp::max));
+static_assert(SEED_ELEMENTWISE_MIN == static_cast<int>(seed::ElementwiseOp::min));
+static_assert(SEED_JOB_MMU_FAULT == static_cast<int>(seed::JobFailure::mmu_fault));
+static_assert(SEED_JOB_INVALID_PACKET == static_cast<int>(seed::JobFailure::invalid_packet));
+static_assert(SEED_JOB_TIMEOUT == static_cast<int>(seed::JobFailure::timeout));
+static_assert(SEED_JOB_RESET == static_cast<int>(seed::JobFailure::reset));
+static_assert(SEED_JOB_CANCELLED == static_cast<int>(seed::JobFailure::cancelled));
+static_assert(SEED_JOB_ECC == static_cast<int>(seed::JobFailure::ecc));
+static_assert(SEED_JOB_DEVICE_LOST == static_cast<int>(seed::JobFailure::device_lost));
+static_assert(SEED_JOB_HW_ERROR == static_cast<int>(seed::JobFailure::hw_error));
+static_assert(SEED_JOB_UNKNOWN == static_cast<int>(seed::JobFailure::unknown));
+
 namespace {
 
 thread_local std::string last_message;

@@ -1,15 +1,27 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The SeedChip Authors
+//
+// The version this library was built as: the macros of the generated
+// seed/version.h, frozen into the binary.
+#include <seed/version.h>
 #include <seed/version.hpp>
-
-#ifndef SEED_LIBRARY_VERSION
-#error "SEED_LIBRARY_VERSION must be defined by the build"
-#endif
 
 namespace seed {
 
 std::string_view library_version() noexcept {
-    return SEED_LIBRARY_VERSION;
+    return SEED_VERSION_STRING;
+}
+
+Version library_version_numbers() noexcept {
+    return compiled_version;
 }
 
 } // namespace seed
+
+unsigned seed_version(void) {
+    return SEED_VERSION;
+}
+
+const char* seed_version_string(void) {
+    return SEED_VERSION_STRING;
+}

@@ -105,9 +105,9 @@ TEST_F(LibseedCApi, FailedJobReportsTheFault) {
     // Writing a device-read-only buffer is refused while recording...
     EXPECT_EQ(seed_cmdlist_copy(l, a, 0, b, 0, 64), SEED_ERROR_INVALID_ARGUMENT);
     // ...and an elementwise op reading past the end too.
-    EXPECT_EQ(seed_cmdlist_elementwise_f32(l, SEED_EW_ADD, 2048, b, b, b),
+    EXPECT_EQ(seed_cmdlist_elementwise_f32(l, SEED_ELEMENTWISE_ADD, 2048, b, b, b),
               SEED_ERROR_INVALID_ARGUMENT);
-    ASSERT_EQ(seed_cmdlist_elementwise_f32(l, SEED_EW_ADD, 16, b, b, b), SEED_SUCCESS);
+    ASSERT_EQ(seed_cmdlist_elementwise_f32(l, SEED_ELEMENTWISE_ADD, 16, b, b, b), SEED_SUCCESS);
     // The device refuses the write to the read-only buffer: an MMU fault.
     ASSERT_EQ(seed_cmdlist_copy_va(l, seed_buffer_device_va(a), seed_buffer_device_va(b), 64),
               SEED_SUCCESS);
@@ -118,7 +118,7 @@ TEST_F(LibseedCApi, FailedJobReportsTheFault) {
         << seed_last_error_message();
     seed_job_error je{};
     ASSERT_EQ(seed_last_job_error(&je), SEED_SUCCESS);
-    EXPECT_EQ(je.reason, 1u); // DRM_SEED_JOB_MMU_FAULT
+    EXPECT_EQ(je.reason, static_cast<uint32_t>(SEED_JOB_MMU_FAULT));
     EXPECT_EQ(je.hw_error, static_cast<std::uint32_t>(SEED_ERR_MMU_FAULT));
     EXPECT_GE(je.fault_address, seed_buffer_device_va(a));
     EXPECT_LT(je.fault_address, seed_buffer_device_va(a) + 64);
