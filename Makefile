@@ -19,7 +19,7 @@ ENV_FILE := $(SEED_CACHE)/env.sh
 KMAKE = . $(ENV_FILE) && $(MAKE) -C kernel KDIR=$${KDIR:-$$SEED_KHEADERS}
 
 .PHONY: all deps userspace kernel test unit-test vm-test demo bench check fuzz \
-	format clean distclean cache-clean help
+	deb format clean distclean cache-clean help
 
 all: userspace kernel
 
@@ -32,6 +32,7 @@ help:
 	@echo "make vm-test    VM integration tests only"
 	@echo "make check      kernel W=1 + sparse + checkpatch, clang-format check"
 	@echo "make fuzz       device-model libFuzzer targets, SEED_FUZZ_SECONDS each (30)"
+	@echo "make deb        Debian packages into $(BUILD_DIR)/deb, checked by lintian"
 	@echo "make clean      remove build outputs; make cache-clean drops $(SEED_CACHE)"
 
 # The build runs the installer only when its stamp (the env file) is missing
@@ -67,16 +68,22 @@ demo: all
 bench: all
 	@tools/seed-bench
 
-check: | $(ENV_FILE)
+check: $(BUILD_DIR)/build.ninja | $(ENV_FILE)
 	@tools/seed-deps --lint
 	@$(KMAKE) check
 	@tools/seed-format --check
 	@tests/abi/check-abi
+	@cmake --build $(BUILD_DIR) --target seed
+	@tests/abi/check-libseed-abi $(BUILD_DIR)
 
 # Separate clang ASan/UBSan build in build-fuzz/; replays kept crash inputs,
 # then fuzzes each target from its seed corpus for a bounded time.
 fuzz: | $(ENV_FILE)
 	@tests/fuzz/run-fuzzers
+
+# dpkg-buildpackage in a copy of the tree (debian/); see docs/packaging.md.
+deb: | $(ENV_FILE)
+	@tools/seed-deb $(BUILD_DIR)/deb
 
 format:
 	@tools/seed-format
