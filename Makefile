@@ -89,7 +89,7 @@ format:
 	@tools/seed-format
 
 clean:
-	rm -rf $(BUILD_DIR) build-fuzz
+	rm -rf $(BUILD_DIR) build-fuzz build-matrix
 	-@[ -f $(ENV_FILE) ] && $(KMAKE) clean
 
 cache-clean:
