@@ -145,6 +145,15 @@
 
 #define SEED_INDIRECT_MAX_DEPTH		2	/* ring = level 0; deepest level 2 */
 #define SEED_INDIRECT_MAX_PACKETS	(1u << 20)
+
+/*
+ * seed_pkt_indirect.context: an INDIRECT in the ring (level 0) may name the
+ * MMU context its buffer runs in (§10.10). In a buffer (level >= 1) the
+ * field must be 0, so a command buffer can never change its context.
+ */
+#define SEED_INDIRECT_CTX_VALID		(1u << 31)
+#define SEED_INDIRECT_CTX_ID_MASK	0xffu
+#define SEED_INDIRECT_CTX(c)		(SEED_INDIRECT_CTX_VALID | ((c) & SEED_INDIRECT_CTX_ID_MASK))
 #define SEED_COPY_MAX_WIDTH		(1ull << 32) /* bytes per row */
 #define SEED_COPY_MAX_HEIGHT		(1u << 20)   /* rows */
 #define SEED_FILL_MAX_SIZE		(1ull << 40) /* bytes */
@@ -295,6 +304,7 @@
 #define SEED_QREG_HEAD			0x2c /* RO: diagnostics only */
 #define SEED_QREG_TAIL			0x30 /* RO: diagnostics only */
 #define SEED_QREG_ERROR			0x34 /* RO: diagnostics only */
+#define SEED_QREG_RESET_INDEX		0x38 /* RW: ring index of a conditional reset */
 /* (RW*: writable only while the queue is disabled.) */
 
 #define SEED_REG_Q_RING_BASE_LO(q)	(SEED_REG_QUEUE(q) + SEED_QREG_RING_BASE_LO)
@@ -311,11 +321,13 @@
 #define SEED_REG_Q_HEAD(q)		(SEED_REG_QUEUE(q) + SEED_QREG_HEAD)
 #define SEED_REG_Q_TAIL(q)		(SEED_REG_QUEUE(q) + SEED_QREG_TAIL)
 #define SEED_REG_Q_ERROR(q)		(SEED_REG_QUEUE(q) + SEED_QREG_ERROR)
+#define SEED_REG_Q_RESET_INDEX(q)	(SEED_REG_QUEUE(q) + SEED_QREG_RESET_INDEX)
 
 /* SEED_QREG_CTRL bits. */
 #define   SEED_QUEUE_CTRL_ENABLE	(1u << 0) /* write 1: start a disabled queue */
 #define   SEED_QUEUE_CTRL_RESET		(1u << 1) /* write 1: reset; reads 1 until done */
 #define   SEED_QUEUE_CTRL_IRQ_EN	(1u << 2) /* queue may raise its MSI-X vector */
+#define   SEED_QUEUE_CTRL_RESET_IF	(1u << 3) /* with RESET: only if RESET_INDEX runs */
 
 /* SEED_QREG_STATUS: state in bits 3:0. */
 #define   SEED_QUEUE_STATUS_STATE(v)	((v) & 0xf)
@@ -502,7 +514,7 @@ struct seed_pkt_indirect {
 	struct seed_pkt_header hdr;
 	__u64 addr;			/* device VA of the first packet, 64 B aligned */
 	__u32 count;			/* packets, 1 .. SEED_INDIRECT_MAX_PACKETS */
-	__u32 reserved0;		/* must be 0 */
+	__u32 context;			/* SEED_INDIRECT_CTX(c) at level 0, or 0 */
 	__u64 reserved[4];		/* must be 0 */
 };
 
@@ -596,6 +608,7 @@ struct seed_reduce_desc {
 #define SEED_CPL_STATUS_ERROR		(1u << 0) /* queue stopped; error fields valid */
 #define SEED_CPL_STATUS_RESET_DONE	(1u << 1) /* written by a completed queue reset */
 #define SEED_CPL_STATUS_IDLE		(1u << 2) /* enabled and head == tail when written */
+#define SEED_CPL_STATUS_RESET_DECLINED	(1u << 3) /* a conditional reset did not apply */
 
 /*
  * struct seed_cpl_record: per-queue completion record (64 bytes)
@@ -714,6 +727,7 @@ SEED_HW_ASSERT(sizeof(struct seed_telemetry) == 256, "telemetry snapshot size");
 SEED_HW_ASSERT(SEED_HW_OFFSETOF(struct seed_pkt_copy, height) == 0x28, "COPY layout");
 SEED_HW_ASSERT(SEED_HW_OFFSETOF(struct seed_pkt_wait, timeout_us) == 0x20, "WAIT layout");
 SEED_HW_ASSERT(SEED_HW_OFFSETOF(struct seed_pkt_indirect, count) == 0x18, "INDIRECT layout");
+SEED_HW_ASSERT(SEED_HW_OFFSETOF(struct seed_pkt_indirect, context) == 0x1c, "INDIRECT layout");
 SEED_HW_ASSERT(SEED_HW_OFFSETOF(struct seed_gemm_desc, dtype) == 0x40, "GEMM layout");
 SEED_HW_ASSERT(SEED_HW_OFFSETOF(struct seed_ew_desc, op) == 0x34, "ELEMENTWISE layout");
 SEED_HW_ASSERT(SEED_HW_OFFSETOF(struct seed_reduce_desc, op) == 0x20, "REDUCE layout");

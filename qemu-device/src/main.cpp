@@ -181,6 +181,7 @@ int run(const Options& opt) {
     config.hbm_size = opt.hbm_size;
     config.queues = opt.queues;
     config.engines = opt.engines;
+    config.contexts = opt.contexts;
     config.uuid = opt.uuid;
     config.serial = opt.serial;
     auto chip = SeedChip::create(config);

@@ -130,7 +130,7 @@ ParseResult parse_options(std::span<const std::string_view> args) {
             name = name.substr(0, eq);
         }
         static constexpr std::string_view kWithValue[] = {
-            "socket", "hbm",      "queues",    "engines", "uuid",
+            "socket", "hbm",      "queues",    "engines", "contexts", "uuid",
             "serial", "ready-fd", "log-level", "control", "fault"};
         bool known = false;
         for (auto candidate : kWithValue)
@@ -173,6 +173,12 @@ ParseResult parse_options(std::span<const std::string_view> args) {
                 return fail(fmt::format("--engines: '{}' is not an integer in [{}, {}]", v,
                                         kEnginesMin, kEnginesMax));
             opt.engines = *n;
+        } else if (name == "contexts") {
+            auto n = parse_uint<unsigned>(v);
+            if (!n || *n < kContextsMin || *n > SEED_MAX_CONTEXTS)
+                return fail(fmt::format("--contexts: '{}' is not an integer in [{}, {}]", v,
+                                        kContextsMin, SEED_MAX_CONTEXTS));
+            opt.contexts = *n;
         } else if (name == "uuid") {
             uuid = Uuid::parse(v);
             if (!uuid)
@@ -234,6 +240,7 @@ SeedChip PCIe accelerator model: a vfio-user server for QEMU's vfio-user-pci.
                      backing; {1} to {2}, multiple of {11} (default: {3})
   --queues N         hardware queues, {4} to {5} (default: {6})
   --engines N        compute engines, {7} to {8} (default: {9})
+  --contexts N       MMU contexts, {12} to {13} (default: {13})
   --uuid UUID        device UUID, xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx
                      (default: random version 4)
   --serial STR       serial number, 1 to {10} printable ASCII characters
@@ -256,7 +263,7 @@ Exit status: 0 on a clean shutdown (SIGINT/SIGTERM), 1 on a runtime error,
 )",
         program, format_size(kHbmSizeMin), format_size(kHbmSizeMax), format_size(kHbmSizeDefault),
         kQueuesMin, SEED_MAX_QUEUES, kQueuesDefault, kEnginesMin, kEnginesMax, kEnginesDefault,
-        kSerialMaxLength, format_size(kHbmSizeAlign));
+        kSerialMaxLength, format_size(kHbmSizeAlign), kContextsMin, SEED_MAX_CONTEXTS);
 }
 
 std::string version_text() {

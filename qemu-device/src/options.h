@@ -33,6 +33,8 @@ inline constexpr unsigned kQueuesDefault = SEED_MAX_QUEUES;
 inline constexpr unsigned kEnginesMin = 1;
 inline constexpr unsigned kEnginesMax = SEED_MAX_ENGINES;
 inline constexpr unsigned kEnginesDefault = 4;
+inline constexpr unsigned kContextsMin = 2; // the kernel's context 0 and one more
+inline constexpr unsigned kContextsDefault = SEED_MAX_CONTEXTS;
 inline constexpr size_t kSerialMaxLength = SEED_SERIAL_BYTES - 1; // keeps a NUL
 
 struct Options {
@@ -40,6 +42,7 @@ struct Options {
     uint64_t hbm_size = kHbmSizeDefault;
     unsigned queues = kQueuesDefault;
     unsigned engines = kEnginesDefault;
+    unsigned contexts = kContextsDefault;
     Uuid uuid;
     std::string serial;
     int ready_fd = -1; ///< -1: not requested.

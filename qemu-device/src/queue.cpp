@@ -9,6 +9,7 @@
 #include "log.h"
 
 #include <cstddef>
+#include <optional>
 
 namespace seed::device {
 namespace {
@@ -37,7 +38,13 @@ public:
         : q_(q), memory_(q.deps_.mmu, q.deps_.dma, q.deps_.hbm, context, &q.abort_, &q.mmu_inject_,
                          &q.deps_.gate) {}
 
-    ContextAddressSpace& memory() override { return memory_; }
+    ContextAddressSpace& memory() override { return switched_ ? *switched_ : memory_; }
+    unsigned context_count() const override { return q_.deps_.mmu.context_count(); }
+    void enter_context(unsigned context) override {
+        switched_.emplace(q_.deps_.mmu, q_.deps_.dma, q_.deps_.hbm, context, &q_.abort_,
+                          &q_.mmu_inject_, &q_.deps_.gate);
+    }
+    void leave_context() override { switched_.reset(); }
     bool aborted() const override { return q_.abort_.load(); }
     bool acquire_engine() override {
         auto e = q_.deps_.engines.acquire(q_.index_, q_.priority_, q_.abort_);
@@ -105,6 +112,7 @@ public:
 private:
     Queue& q_;
     ContextAddressSpace memory_;
+    std::optional<ContextAddressSpace> switched_; ///< set by a level-0 INDIRECT
     uint16_t engine_ = kNoEngine;
     bool armed_ = false;
     Clock::time_point started_{};
@@ -174,8 +182,10 @@ uint32_t Queue::read_register(uint32_t qreg) {
         return tail_;
     case SEED_QREG_ERROR:
         return error_;
+    case SEED_QREG_RESET_INDEX:
+        return reset_index_;
     default:
-        return 0; // DOORBELL is write-only; 0x38-0x3f reserved
+        return 0; // DOORBELL is write-only; 0x3c-0x3f reserved
     }
 }
 
@@ -215,12 +225,31 @@ void Queue::write_register(uint32_t qreg, uint32_t value) {
     case SEED_QREG_DOORBELL:
         doorbell_locked(value);
         return;
+    case SEED_QREG_RESET_INDEX:
+        reset_index_ = value;
+        return;
     case SEED_QREG_CTRL:
         if (state_ == SEED_QUEUE_STATE_RESETTING) {
             log::guest_error("queue {}: CTRL written while resetting; ignored", index_);
             return;
         }
         irq_en_ = (value & SEED_QUEUE_CTRL_IRQ_EN) != 0;
+        if ((value & SEED_QUEUE_CTRL_RESET) != 0 && (value & SEED_QUEUE_CTRL_RESET_IF) != 0 &&
+            !reset_applies_locked()) {
+            // The packet the driver meant has retired, or has not started:
+            // whatever runs now is left alone (§14.2). The record says so
+            // at once, even while a packet runs.
+            if (!cpl_valid_)
+                return;
+            if (deps_.gate.open()) {
+                write_declined_locked();
+                return;
+            }
+            reset_declined_ = true; // written by the engine thread (§2.4)
+            guard.unlock();
+            cv_.notify_all();
+            return;
+        }
         if ((value & SEED_QUEUE_CTRL_RESET) != 0) {
             state_ = SEED_QUEUE_STATE_RESETTING;
             reset_requested_ = true;
@@ -239,6 +268,21 @@ void Queue::write_register(uint32_t qreg, uint32_t value) {
                          qreg);
         return;
     }
+}
+
+void Queue::write_declined_locked() {
+    const uint32_t idle = head_ == tail_ && enabled_locked() ? SEED_CPL_STATUS_IDLE : 0;
+    if (write_record_locked(idle | SEED_CPL_STATUS_RESET_DECLINED, 0, 0, nullptr))
+        raise_now_locked();
+}
+
+bool Queue::reset_applies_locked() const {
+    // A stopped queue runs nothing; an enabled one runs the packet at head
+    // while head != tail. Anything else would abort another packet, or none.
+    if (state_ == SEED_QUEUE_STATE_STOPPED)
+        return true;
+    return (state_ == SEED_QUEUE_STATE_RUNNING || state_ == SEED_QUEUE_STATE_WAITING) &&
+           head_ != tail_ && head_ == reset_index_;
 }
 
 void Queue::enable_locked() {
@@ -368,7 +412,7 @@ void Queue::stop_locked(uint32_t error, uint32_t index, const PacketFailure& fai
                                           : SEED_EVENT_QUEUE_ERROR;
     ev.error = error;
     ev.queue = static_cast<uint16_t>(index_);
-    ev.context = static_cast<uint16_t>(context_);
+    ev.context = static_cast<uint16_t>(fail.context != SEED_EVENT_NONE16 ? fail.context : context_);
     ev.engine = fail.engine;
     ev.level = static_cast<uint8_t>(fail.level);
     ev.opcode = fail.opcode;
@@ -446,6 +490,8 @@ void Queue::power_on_locked() {
     irq_en_ = false;
     state_ = SEED_QUEUE_STATE_DISABLED;
     head_ = tail_ = error_ = 0;
+    reset_index_ = 0;
+    reset_declined_ = false;
     fence_ = 0;
     resets_ = 0;
     cpl_valid_ = false;
@@ -559,6 +605,11 @@ void Queue::run() {
             // No fetch, record or interrupt while the device may not master
             // the bus (§2.4, §13.6); bus_changed() wakes us.
             cv_.wait(guard);
+            continue;
+        }
+        if (reset_declined_) {
+            reset_declined_ = false;
+            write_declined_locked();
             continue;
         }
         if (deferred_enable_) {

@@ -131,6 +131,10 @@ private:
     void raise_now_locked();
     void raise_moderated_locked();
     bool enabled_locked() const;
+    /// Whether a conditional reset (CTRL.RESET_IF) applies now (§14.2).
+    bool reset_applies_locked() const;
+    /// Record (and interrupt) of a declined conditional reset.
+    void write_declined_locked();
 
     const unsigned index_;
     QueueDeps deps_;
@@ -149,6 +153,7 @@ private:
     uint32_t head_ = 0;
     uint32_t tail_ = 0;
     uint32_t error_ = 0;
+    uint32_t reset_index_ = 0;
     // Record state.
     uint64_t fence_ = 0;
     uint32_t resets_ = 0;
@@ -158,6 +163,7 @@ private:
     std::optional<uint32_t> deferred_enable_; // the failed check, 0 if none
     // Requests to the engine thread.
     bool reset_requested_ = false;
+    bool reset_declined_ = false; // a conditional reset's record is owed
     bool device_reset_requested_ = false;
     bool fatal_requested_ = false;
     std::optional<uint32_t> bad_doorbell_;

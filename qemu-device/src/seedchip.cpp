@@ -90,8 +90,9 @@ std::unique_ptr<SeedChip> SeedChip::create(const SeedChipConfig& config) {
 }
 
 SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
-    : config_(config), hbm_(std::move(hbm)), msix_(SEED_MSIX_VECTORS), mmu_(dma_, config_.hbm_size),
-      event_log_(dma_, msix_), engines_(std::max(1u, config_.engines)), telemetry_(dma_, engines_),
+    : config_(config), hbm_(std::move(hbm)), msix_(SEED_MSIX_VECTORS),
+      mmu_(dma_, config_.hbm_size, config_.contexts), event_log_(dma_, msix_),
+      engines_(std::max(1u, config_.engines)), telemetry_(dma_, engines_),
       config_space_(make_config_space()) {
     for (size_t i = 0; i < uuid_regs_.size(); ++i)
         uuid_regs_[i] = load_le32(&config_.uuid.bytes[4 * i]);
@@ -301,7 +302,7 @@ uint32_t SeedChip::read_register_locked(uint32_t offset) const {
     case SEED_REG_PAGE_SIZES:
         return SEED_PAGE_SIZES_V1_0;
     case SEED_REG_MMU_INFO:
-        return SEED_MMU_INFO_V1_0;
+        return (SEED_MMU_INFO_V1_0 & ~0xffu) | (config_.contexts & 0xff);
     case SEED_REG_DEV_STATUS:
         return dev_status_;
     case SEED_REG_DEV_CTRL:

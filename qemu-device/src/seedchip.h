@@ -35,8 +35,9 @@ namespace seed::device {
 
 struct SeedChipConfig {
     uint64_t hbm_size = 0;
-    unsigned queues = 0;  ///< 1..SEED_MAX_QUEUES
-    unsigned engines = 0; ///< 1..255
+    unsigned queues = 0;                   ///< 1..SEED_MAX_QUEUES
+    unsigned engines = 0;                  ///< 1..255
+    unsigned contexts = SEED_MAX_CONTEXTS; ///< MMU contexts, 2..SEED_MAX_CONTEXTS
     Uuid uuid;
     std::string serial; ///< at most SEED_SERIAL_BYTES - 1 characters
 };

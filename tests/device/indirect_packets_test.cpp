@@ -105,6 +105,60 @@ TEST_F(IndirectTest, FenceForbiddenInBufferIrqAllowed) {
     wait_record(q_, [](const seed_cpl_record& rec) { return rec.fence == 77; });
 }
 
+seed_pkt_raw indirect_in(uint64_t addr, uint32_t count, uint32_t context_field) {
+    seed_pkt_raw p = indirect(addr, count);
+    p.payload[1] |= uint64_t{context_field} << 32; // seed_pkt_indirect.context
+    return p;
+}
+
+TEST_F(IndirectTest, RingIndirectRunsItsBufferInTheNamedContext) {
+    // Context 5 maps the same VA kHost to other memory than the queue's context 3.
+    PageTables& other = make_context(5);
+    const uint64_t other_host = map_host(other, kHost, 2 * SEED_PAGE_SIZE);
+    mem_->store(other_host, fill(kHost + 4096, 16, 0x5a, 1));
+    mem_->store(host_, fill(kHost + 4096, 16, 0x33, 1));
+    // Ring: a buffer in context 5, then one in the queue's own context.
+    run_ok({indirect_in(kHost, 1, SEED_INDIRECT_CTX(5)), indirect(kHost, 1)});
+    EXPECT_EQ(mem_->at(other_host)[4096], 0x5a) << "the switched buffer wrote context 5's page";
+    EXPECT_EQ(mem_->at(other_host)[4096 + 15], 0x5a);
+    EXPECT_EQ(mem_->at(host_)[4096], 0x33) << "the next packet is back in the queue's context";
+}
+
+TEST_F(IndirectTest, ContextFieldChecks) {
+    // A buffer may not switch: only the ring names contexts.
+    uint64_t inner = buffer(1024, {nop()});
+    uint64_t outer = buffer(0, {indirect_in(inner, 1, SEED_INDIRECT_CTX(3))});
+    seed_cpl_record r = run_error(indirect(outer, 1));
+    EXPECT_EQ(r.error, uint32_t{SEED_ERR_MALFORMED});
+    EXPECT_EQ(r.error_level, 1u);
+    EXPECT_EQ(r.error_opcode, SEED_OP_INDIRECT);
+    // Nor in a buffer that was itself switched into.
+    r = run_error(indirect_in(outer, 1, SEED_INDIRECT_CTX(3)));
+    EXPECT_EQ(r.error, uint32_t{SEED_ERR_MALFORMED});
+    EXPECT_EQ(r.error_level, 1u);
+    // Context beyond the device's count, bits outside the field, an id without VALID.
+    EXPECT_EQ(run_error(indirect_in(inner, 1, SEED_INDIRECT_CTX(SEED_MAX_CONTEXTS))).error,
+              uint32_t{SEED_ERR_MALFORMED});
+    EXPECT_EQ(run_error(indirect_in(inner, 1, SEED_INDIRECT_CTX(3) | 0x100)).error,
+              uint32_t{SEED_ERR_MALFORMED});
+    EXPECT_EQ(run_error(indirect_in(inner, 1, 3)).error, uint32_t{SEED_ERR_MALFORMED});
+}
+
+TEST_F(IndirectTest, FaultInSwitchedContextNamesThatContext) {
+    take_events();
+    make_context(6); // valid, maps nothing
+    TestQueue q = create_queue(2, 3);
+    submit(q, {indirect_in(kHost, 1, SEED_INDIRECT_CTX(6))});
+    seed_cpl_record r = wait_error(q);
+    EXPECT_EQ(r.error, uint32_t{SEED_ERR_MMU_FAULT});
+    EXPECT_EQ(r.fault_addr, kHost) << "the fetch of the buffer faults in context 6";
+    EXPECT_EQ(r.error_level, 0u);
+    auto events = take_events();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].context, 6u);
+    EXPECT_EQ(events[0].queue, 2u);
+}
+
 TEST_F(IndirectTest, ComputePacketChecks) {
     seed_cpl_record r = run_error(compute(SEED_OP_GEMM, kHost + 32));
     EXPECT_EQ(r.error, uint32_t{SEED_ERR_MISALIGNED});

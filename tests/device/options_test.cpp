@@ -28,6 +28,7 @@ TEST(Options, Defaults) {
     EXPECT_EQ(r.options.hbm_size, 1ull << 30);
     EXPECT_EQ(r.options.queues, 64u);
     EXPECT_EQ(r.options.engines, 4u);
+    EXPECT_EQ(r.options.contexts, 64u);
     EXPECT_EQ(r.options.ready_fd, -1);
     EXPECT_EQ(r.options.log_level, LogLevel::kWarn);
     // Random version 4, RFC 4122 variant.
@@ -59,8 +60,8 @@ TEST(Options, HelpAndVersion) {
     EXPECT_EQ(parse({"-h"}).action, ParseAction::kHelp);
     EXPECT_EQ(parse({"--version"}).action, ParseAction::kVersion);
     std::string usage = usage_text("seedchip-device");
-    for (const char* opt : {"--socket", "--hbm", "--queues", "--engines", "--uuid", "--serial",
-                            "--ready-fd", "--log-level", "--help", "--version"})
+    for (const char* opt : {"--socket", "--hbm", "--queues", "--engines", "--contexts", "--uuid",
+                            "--serial", "--ready-fd", "--log-level", "--help", "--version"})
         EXPECT_NE(usage.find(opt), std::string::npos) << opt;
     EXPECT_NE(usage.find("default: 1G"), std::string::npos);
 }
@@ -109,6 +110,10 @@ TEST(Options, QueueAndEngineCounts) {
     EXPECT_EQ(parse_with_socket({"--engines", "16"}).options.engines, 16u);
     EXPECT_EQ(parse_with_socket({"--engines", "0"}).action, ParseAction::kError);
     EXPECT_EQ(parse_with_socket({"--engines", "17"}).action, ParseAction::kError);
+    EXPECT_EQ(parse_with_socket({"--contexts", "2"}).options.contexts, 2u);
+    EXPECT_EQ(parse_with_socket({"--contexts", "64"}).options.contexts, 64u);
+    EXPECT_EQ(parse_with_socket({"--contexts", "1"}).action, ParseAction::kError);
+    EXPECT_EQ(parse_with_socket({"--contexts", "65"}).action, ParseAction::kError);
 }
 
 TEST(Options, Uuid) {

@@ -253,6 +253,60 @@ TEST_F(QueueTest, ResetMidWaitKeepsFenceAndCountsResets) {
     EXPECT_EQ(r.resets, 1u);
 }
 
+// A conditional reset (§14.2) applies only while the named packet runs:
+// a driver can stop one packet without touching the ones around it.
+TEST_F(QueueTest, ConditionalResetOnlyStopsTheNamedPacket) {
+    PageTables& pt = make_context(0);
+    const uint64_t sem = map_host(pt, 0x10000, 4096);
+    TestQueue q = create_queue(1, 0);
+    submit(q, {nop(SEED_PKT_F_FENCE, 1), wait(0x10000, 1, 0), nop(SEED_PKT_F_FENCE, 3)});
+    wait_head(q, 1);
+    for (int i = 0; i < 1000 && reg(SEED_REG_Q_STATUS(1)) != SEED_QUEUE_STATE_WAITING; ++i)
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+    ASSERT_EQ(reg(SEED_REG_Q_STATUS(1)), uint32_t{SEED_QUEUE_STATE_WAITING});
+
+    // Index 2 has not started and index 0 has retired: both are declined,
+    // with a record and an interrupt, and the WAIT goes on.
+    for (uint32_t index : {2u, 0u}) {
+        irqs(SEED_MSIX_VEC_QUEUE(1));
+        reg(SEED_REG_Q_RESET_INDEX(1), index);
+        EXPECT_EQ(reg(SEED_REG_Q_RESET_INDEX(1)), index);
+        reg(SEED_REG_Q_CTRL(1),
+            SEED_QUEUE_CTRL_RESET | SEED_QUEUE_CTRL_RESET_IF | SEED_QUEUE_CTRL_IRQ_EN);
+        seed_cpl_record r = wait_record(q, [](const seed_cpl_record& rec) {
+            return (rec.status & SEED_CPL_STATUS_RESET_DECLINED) != 0;
+        });
+        EXPECT_EQ(r.head, 1u) << index;
+        EXPECT_EQ(r.resets, 0u);
+        EXPECT_EQ(wait_irqs(SEED_MSIX_VEC_QUEUE(1), 1), 1u);
+        EXPECT_EQ(reg(SEED_REG_Q_STATUS(1)), uint32_t{SEED_QUEUE_STATE_WAITING});
+        mem_->store<seed_cpl_record>(q.cpl, seed_cpl_record{});
+    }
+
+    // Index 1 is the running WAIT: reset.
+    reg(SEED_REG_Q_RESET_INDEX(1), 1);
+    reg(SEED_REG_Q_CTRL(1),
+        SEED_QUEUE_CTRL_RESET | SEED_QUEUE_CTRL_RESET_IF | SEED_QUEUE_CTRL_IRQ_EN);
+    seed_cpl_record r = wait_record(
+        q, [](const seed_cpl_record& rec) { return rec.status == SEED_CPL_STATUS_RESET_DONE; });
+    EXPECT_EQ(r.fence, 1u);
+    EXPECT_EQ(r.resets, 1u);
+    EXPECT_EQ(reg(SEED_REG_Q_STATUS(1)), uint32_t{SEED_QUEUE_STATE_DISABLED});
+
+    // A stopped queue runs nothing: any index applies.
+    reg(SEED_REG_Q_CTRL(1), SEED_QUEUE_CTRL_ENABLE | SEED_QUEUE_CTRL_IRQ_EN);
+    q.tail = 0;
+    submit(q, {fill(0x900000, 8, 0, 1)});
+    wait_error(q);
+    reg(SEED_REG_Q_RESET_INDEX(1), 77);
+    reg(SEED_REG_Q_CTRL(1),
+        SEED_QUEUE_CTRL_RESET | SEED_QUEUE_CTRL_RESET_IF | SEED_QUEUE_CTRL_IRQ_EN);
+    r = wait_record(
+        q, [](const seed_cpl_record& rec) { return rec.status == SEED_CPL_STATUS_RESET_DONE; });
+    EXPECT_EQ(r.resets, 2u);
+    (void)sem;
+}
+
 TEST_F(QueueTest, ResetDuringLongFillCompletesQuickly) {
     PageTables& pt = make_context(0);
     constexpr uint64_t kBig = 48ull << 20;

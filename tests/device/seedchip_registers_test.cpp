@@ -55,6 +55,23 @@ TEST_F(SeedChipRegisters, IdentityBlock) {
         EXPECT_EQ(reg(SEED_REG_SERIAL(i)), 0u);
 }
 
+TEST_F(SeedChipRegisters, ContextCountIsConfigurable) {
+    SeedChipConfig config = test::test_chip_config();
+    config.contexts = 4;
+    auto chip = SeedChip::create(config);
+    ASSERT_NE(chip, nullptr);
+    const uint32_t info = chip->read_register(SEED_REG_MMU_INFO);
+    EXPECT_EQ(SEED_MMU_INFO_CONTEXTS(info), 4u);
+    EXPECT_EQ(SEED_MMU_INFO_VA_BITS(info), SEED_MMU_INFO_VA_BITS(SEED_MMU_INFO_V1_0));
+    EXPECT_EQ(SEED_MMU_INFO_LEVELS(info), SEED_MMU_INFO_LEVELS(SEED_MMU_INFO_V1_0));
+    // Check 3 of a queue enable (§9.8) follows the count.
+    chip->write_register(SEED_REG_Q_CONTEXT(0), 4);
+    chip->write_register(SEED_REG_Q_RING_SIZE(0), 16);
+    chip->write_register(SEED_REG_Q_CTRL(0), SEED_QUEUE_CTRL_ENABLE);
+    EXPECT_EQ(SEED_QUEUE_STATUS_STATE(chip->read_register(SEED_REG_Q_STATUS(0))),
+              uint32_t{SEED_QUEUE_STATE_STOPPED});
+}
+
 TEST_F(SeedChipRegisters, LargeHbmSizeSplitsIntoHalves) {
     SeedChipConfig config = test::test_chip_config();
     config.hbm_size = 96ull << 30;

@@ -14,6 +14,7 @@ uint32_t memory_failure(PacketEnv& env, uint32_t err, PacketFailure& fail) {
     if (err == kErrAborted || err == SEED_ERR_NONE)
         return err;
     const ContextAddressSpace& as = env.memory();
+    fail.context = static_cast<uint16_t>(as.context());
     fail.fault_addr = as.fault().address;
     fail.event_addr = as.fault().address;
     if (err == SEED_ERR_MMU_FAULT) {
@@ -130,6 +131,8 @@ uint32_t run_packet(PacketEnv& env, const seed_pkt_raw& pkt, unsigned level, uin
         fail.offset = offset;
         fail.opcode = pkt.hdr.opcode;
         fail.tag = pkt.hdr.tag;
+        if (fail.context == SEED_EVENT_NONE16)
+            fail.context = static_cast<uint16_t>(env.memory().context());
     }
     if (err == kErrAborted || env.aborted())
         return kErrAborted;

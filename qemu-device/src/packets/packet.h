@@ -30,7 +30,8 @@ struct PacketFailure {
     uint8_t opcode = 0;
     uint32_t tag = 0;
     uint16_t engine = kNoEngine;
-    bool located = false; ///< level/offset/opcode/tag are set
+    uint16_t context = SEED_EVENT_NONE16; ///< context of the failing access or packet
+    bool located = false;                 ///< level/offset/opcode/tag are set
 };
 
 /// What a running packet may use. Implemented by the queue engine.
@@ -38,8 +39,14 @@ class PacketEnv {
 public:
     virtual ~PacketEnv() = default;
 
-    /// The queue's context, translated by the MMU.
+    /// The context packets run in now, translated by the MMU: the queue's,
+    /// or the one a level-0 INDIRECT switched to.
     virtual ContextAddressSpace& memory() = 0;
+    /// Number of MMU contexts of the device.
+    virtual unsigned context_count() const = 0;
+    /// Runs the following packets in @p context until leave_context().
+    virtual void enter_context(unsigned context) = 0;
+    virtual void leave_context() = 0;
     /// True once the queue is being reset or stopped: stop at once.
     virtual bool aborted() const = 0;
     /// Waits for a compute engine; false if aborted meanwhile.
