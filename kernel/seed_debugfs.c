@@ -85,13 +85,13 @@ static int seed_debugfs_regs_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(seed_debugfs_regs);
 
-static void seed_debugfs_hwq(struct seq_file *m, const char *role, struct seed_hwq *hwq)
+static void seed_debugfs_hwq(struct seq_file *m, const char *role, struct seed_hwq *hwq,
+			     int nqueues)
 {
-	const struct seed_cpl_record *cpl = hwq->cpl;
 	unsigned long flags;
-	u32 tail, ninflight;
+	u64 seqno, cpl_fence = 0;
+	u32 tail, ninflight, cpl_head = 0, cpl_status = 0, cpl_error = 0;
 	bool stopped, dead;
-	u64 seqno;
 
 	spin_lock_irqsave(&hwq->lock, flags);
 	tail = hwq->tail;
@@ -99,28 +99,35 @@ static void seed_debugfs_hwq(struct seq_file *m, const char *role, struct seed_h
 	ninflight = hwq->ninflight;
 	stopped = hwq->stopped;
 	dead = hwq->dead;
+	/* Released with the hardware at teardown. */
+	if (hwq->cpl) {
+		cpl_fence = READ_ONCE(hwq->cpl->fence);
+		cpl_head = READ_ONCE(hwq->cpl->head);
+		cpl_status = READ_ONCE(hwq->cpl->status);
+		cpl_error = READ_ONCE(hwq->cpl->error);
+	}
 	spin_unlock_irqrestore(&hwq->lock, flags);
 
-	seq_printf(m, "%-6s %3u %3u %4u %10u %10llu %8u %-7s %10llu %10u 0x%x %u\n", role,
-		   hwq->id, hwq->ctx, hwq->priority, tail, seqno, ninflight,
-		   dead ? "dead" : stopped ? "stopped" : "running", READ_ONCE(cpl->fence),
-		   READ_ONCE(cpl->head), READ_ONCE(cpl->status), READ_ONCE(cpl->error));
+	seq_printf(m, "%-6s %3u %4u %7d %10u %10llu %8u %-7s %10llu %10u 0x%x %u\n", role,
+		   hwq->id, hwq->priority, nqueues, tail, seqno, ninflight,
+		   dead ? "dead" : stopped ? "stopped" : "running", cpl_fence, cpl_head,
+		   cpl_status, cpl_error);
 }
 
 static int seed_debugfs_queues_show(struct seq_file *m, void *unused)
 {
 	struct seed_device *sdev = m->private;
 	struct seed_exec *exec = &sdev->exec;
-	unsigned int q;
+	u32 i;
 
-	seq_puts(m, "role   hwq ctx prio       tail      seqno inflight state   cpl.fence   cpl.head status error\n");
-	mutex_lock(&exec->lock);
+	seq_puts(m, "role   hwq prio nqueues       tail      seqno inflight state   cpl.fence   cpl.head status error\n");
+	mutex_lock(&exec->reset_lock);
 	if (exec->kq)
-		seed_debugfs_hwq(m, "kernel", exec->kq);
-	for (q = 0; q < ARRAY_SIZE(exec->hwq); q++)
-		if (exec->hwq[q] && exec->hwq[q] != exec->kq)
-			seed_debugfs_hwq(m, "user", exec->hwq[q]);
-	mutex_unlock(&exec->lock);
+		seed_debugfs_hwq(m, "kernel", exec->kq, 0);
+	for (i = 0; i < exec->num_rings; i++)
+		seed_debugfs_hwq(m, "user", exec->rings[i].hwq,
+				 atomic_read(&exec->rings[i].nqueues));
+	mutex_unlock(&exec->reset_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(seed_debugfs_queues);
@@ -128,14 +135,23 @@ DEFINE_SHOW_ATTRIBUTE(seed_debugfs_queues);
 static int seed_debugfs_contexts_show(struct seq_file *m, void *unused)
 {
 	struct seed_device *sdev = m->private;
+	struct seed_mem *mem = &sdev->mem;
 	struct seed_ctx *ctx;
+	u32 id;
 
-	/* Only &seed_mem.lock: a context's own lock nests outside it. */
-	seq_puts(m, "ctx user\n");
-	mutex_lock(&sdev->mem.lock);
-	list_for_each_entry(ctx, &sdev->mem.contexts, link)
-		seq_printf(m, "%3u %4d\n", ctx->id, ctx->user);
-	mutex_unlock(&sdev->mem.lock);
+	/* Hardware ids and the tables bound to them, then the waiters. */
+	seq_puts(m, "id user pins state\n");
+	mutex_lock(&mem->bind_lock);
+	for (id = 0; id < sdev->hw.num_contexts; id++) {
+		ctx = mem->bound[id];
+		if (ctx)
+			seq_printf(m, "%2u %4d %4d bound\n", id, ctx->user,
+				   atomic_read(&ctx->pins));
+		else if (test_bit(id, mem->tainted))
+			seq_printf(m, "%2u    -    - tainted\n", id);
+	}
+	seq_printf(m, "waiting: %s\n", READ_ONCE(mem->waiter) ? "yes" : "no");
+	mutex_unlock(&mem->bind_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(seed_debugfs_contexts);
@@ -145,15 +161,16 @@ static int seed_debugfs_clients_show(struct seq_file *m, void *unused)
 	struct seed_device *sdev = m->private;
 	struct drm_file *file;
 
-	seq_puts(m, "client ctx  hbm_bytes host_bytes    busy_ns\n");
+	seq_puts(m, "client hwctx queues  hbm_bytes host_bytes    busy_ns\n");
 	mutex_lock(&sdev->drm.filelist_mutex);
 	list_for_each_entry(file, &sdev->drm.filelist, lhead) {
 		struct seed_file *sf = to_seed_file(file);
 
 		if (!sf)
 			continue;
-		seq_printf(m, "%6llu %3u %10lld %10lld %10lld\n", sf->client_id,
-			   sf->ctx ? seed_ctx_id(sf->ctx) : 0,
+		seq_printf(m, "%6llu %5u %6d %10lld %10lld %10lld\n", file->client_id,
+			   sf->ctx ? seed_ctx_hw_id(sf->ctx) : 0,
+			   atomic_read(&sf->exec.nqueues),
 			   (long long)atomic64_read(&sf->mem.hbm_bytes),
 			   (long long)atomic64_read(&sf->mem.host_bytes),
 			   (long long)atomic64_read(&sf->exec.busy_ns));

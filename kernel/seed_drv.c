@@ -9,6 +9,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/sched/mm.h>
 #include <linux/string.h>
 
 #include <drm/drm_accel.h>
@@ -103,7 +104,6 @@ static int seed_open(struct drm_device *drm, struct drm_file *file)
 	}
 	sf->sdev = sdev;
 	sf->file = file;
-	sf->client_id = atomic64_inc_return(&sdev->client_ids);
 	file->driver_priv = sf;
 
 	ret = seed_mem_file_open(sf);
@@ -128,6 +128,22 @@ out_exit:
 }
 
 /*
+ * The last close of the file, before the DRM core releases its GEM handles:
+ * the queues go first, so that no job of the client still runs when its
+ * buffers are unmapped (a killed process with jobs in flight would
+ * otherwise see each of them fault). With other references to the file
+ * (dup, fork, mmap, io_uring) the queues stay; postclose stops them.
+ */
+static int seed_flush(struct file *f, fl_owner_t id)
+{
+	struct drm_file *file = f->private_data;
+
+	if (file_count(f) == 1 && file->driver_priv)
+		seed_exec_file_close(to_seed_file(file));
+	return 0;
+}
+
+/*
  * Called after the DRM core released the file's GEM handles and syncobjs.
  * Queues go first (they stop every job of the client), then the address
  * space the jobs ran in.
@@ -144,6 +160,7 @@ static void seed_postclose(struct drm_device *drm, struct drm_file *file)
 static const struct file_operations seed_accel_fops = {
 	.owner = THIS_MODULE,
 	DRM_ACCEL_FOPS,
+	.flush = seed_flush,
 	.show_fdinfo = drm_show_fdinfo,
 	.uring_cmd = seed_uring_cmd,
 };
@@ -197,8 +214,6 @@ static int seed_pci_init(struct seed_device *sdev)
 		seed_err(sdev, "cannot set %d-bit DMA mask: %d\n", SEED_PA_BITS, ret);
 		return ret;
 	}
-
-	pci_set_master(pdev);
 	return 0;
 }
 
@@ -213,6 +228,35 @@ static void seed_dev_log_identity(struct seed_device *sdev)
 		  hw->num_queues, hw->num_engines);
 	seed_info(sdev, "serial %s, uuid %pUb, caps 0x%x, dtypes 0x%x, page sizes 0x%x\n",
 		  hw->serial, hw->uuid, hw->caps, hw->dtypes, hw->page_sizes);
+}
+
+/*
+ * Prime lockdep with what the fence signalling path may take: recovery,
+ * context binding and the queues' locks must never be held while memory is
+ * allocated (which may wait for fences through reclaim). Taking them under
+ * fs_reclaim once teaches lockdep to report any allocation made under them.
+ */
+static void seed_dev_lockdep_prime(struct seed_device *sdev)
+{
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+
+	fs_reclaim_acquire(GFP_KERNEL);
+	might_lock(&sdev->exec.reset_lock);
+	might_lock(&sdev->mem.bind_lock);
+	fs_reclaim_release(GFP_KERNEL);
+}
+
+/*
+ * Stops the device and frees what it could reach (docs/hardware.md §17.9),
+ * at remove and when probe fails after the event log was enabled. Clients'
+ * files may stay open: they keep only software state.
+ */
+static void seed_dev_teardown(struct seed_device *sdev)
+{
+	seed_exec_fini(sdev);
+	seed_exec_release_hw(sdev);
+	seed_mem_fini(sdev);
 }
 
 /*
@@ -231,10 +275,21 @@ static int seed_dev_init(struct seed_device *sdev)
 	if (ret)
 		return ret;
 
+	/* Before the event log: a FATAL event schedules a device reset. */
+	ret = seed_exec_early_init(sdev);
+	if (ret)
+		return ret;
+
+	/* The device is reset before it may master the bus (§2.4, §17.1). */
+	ret = seed_events_reset_at_probe(sdev);
+	if (ret)
+		return ret;
+	pci_set_master(sdev->pdev);
+
 	seed_events_early_init(sdev);
 	ret = seed_irq_init(sdev);
 	if (ret)
-		return ret;
+		goto err_master;
 
 	ret = seed_events_init(sdev);
 	if (ret)
@@ -250,24 +305,27 @@ static int seed_dev_init(struct seed_device *sdev)
 
 	ret = seed_exec_init(sdev);
 	if (ret)
-		goto err_mem;
+		goto err_teardown;
 
+	seed_dev_lockdep_prime(sdev);
 	return 0;
 
-err_mem:
-	seed_mem_fini(sdev);
+err_teardown:
+	seed_dev_teardown(sdev);
+	goto err_irq;
 err_events:
 	seed_events_fini(sdev);
 err_irq:
 	seed_irq_fini(sdev);
+err_master:
+	pci_clear_master(sdev->pdev);
+	complete_all(&sdev->quiesced);
 	return ret;
 }
 
 static void seed_dev_fini(struct seed_device *sdev)
 {
-	seed_exec_fini(sdev);
-	seed_mem_fini(sdev);
-	seed_events_fini(sdev);
+	seed_dev_teardown(sdev);
 	seed_irq_fini(sdev);
 }
 
@@ -281,6 +339,7 @@ static int seed_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return PTR_ERR(sdev);
 
 	sdev->pdev = pdev;
+	init_completion(&sdev->quiesced);
 	pci_set_drvdata(pdev, sdev);
 
 	ret = seed_dev_init(sdev);
@@ -300,19 +359,28 @@ static int seed_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		seed_warn(sdev, "no hwmon device: %d\n", ret);
 
+	seed_exec_start(sdev);
 	seed_dev_log_identity(sdev);
 	return 0;
 
 err_dev_fini:
+	/* Nobody could open the device: no drm_dev_enter() section to wait for. */
+	WRITE_ONCE(sdev->exec.unplugged, true);
 	seed_dev_fini(sdev);
 	return ret;
 }
 
+/*
+ * The device goes away, or the driver is unbound: new ioctls fail with
+ * -ENODEV, running ones finish, then the device is stopped and every
+ * resource it could reach, its clients' included, is freed before remove
+ * returns. Open files keep working on software state until they are
+ * closed.
+ */
 static void seed_remove(struct pci_dev *pdev)
 {
 	struct seed_device *sdev = pci_get_drvdata(pdev);
 
-	/* Refuses new drm_dev_enter() sections and waits for running ones. */
 	drm_dev_unplug(&sdev->drm);
 	seed_dev_fini(sdev);
 }

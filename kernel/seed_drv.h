@@ -11,6 +11,7 @@
 #include <drm/drm_file.h>
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/pci.h>
 #include <linux/types.h>
@@ -85,7 +86,8 @@ extern unsigned int seed_dbg_mask;
  * @exec: Hardware queues, jobs, schedulers and recovery (seed_exec.h).
  * @telem: Telemetry snapshot buffer (seed_telemetry.c).
  * @hwmon: hwmon device (temperature, power), or NULL.
- * @client_ids: Source of &seed_file.client_id.
+ * @quiesced: Completed at removal once the device can reach no memory
+ *	(reset, bus mastering off); waiters may then free what it could reach.
  *
  * Fields touching the hardware (@regs, @irq's vectors) are only valid
  * between probe and remove; callers outside those paths must hold
@@ -102,14 +104,14 @@ struct seed_device {
 	struct seed_exec exec;
 	struct seed_telem telem;
 	struct device *hwmon;
-	atomic64_t client_ids;
+	struct completion quiesced;
 };
 
 /**
  * struct seed_file - one open file of /dev/accel/accelN: a client
  * @sdev: Device.
- * @file: DRM file.
- * @client_id: Unique id of the client (drm-client-id in fdinfo).
+ * @file: DRM file; its client_id (drm-client-id in fdinfo) names the client
+ *	in logs, debugfs and scheduler traces.
  * @ctx: Device address space of the client, created at open (seed_mem.h).
  * @mem: Per-client memory accounting (seed_mem.h).
  * @exec: Per-client queues and accounting (seed_exec.h).
@@ -117,7 +119,6 @@ struct seed_device {
 struct seed_file {
 	struct seed_device *sdev;
 	struct drm_file *file;
-	u64 client_id;
 	struct seed_ctx *ctx;
 	struct seed_file_mem mem;
 	struct seed_file_exec exec;

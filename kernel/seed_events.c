@@ -135,6 +135,41 @@ void seed_events_disable(struct seed_device *sdev)
 	mutex_unlock(&ev->lock);
 }
 
+static void seed_events_retire_work(struct work_struct *work)
+{
+	struct seed_events *ev = container_of(work, struct seed_events, retire_work);
+	struct seed_device *sdev = container_of(ev, struct seed_device, events);
+	u64 addr;
+
+	spin_lock_irq(&ev->retire_lock);
+	while (ev->retire_count) {
+		addr = ev->retire_addr[--ev->retire_count];
+		spin_unlock_irq(&ev->retire_lock);
+		seed_mem_retire_hbm_page(sdev, addr);
+		spin_lock_irq(&ev->retire_lock);
+	}
+	spin_unlock_irq(&ev->retire_lock);
+}
+
+/* Hands a page to retire to the retire work; the event thread allocates nothing. */
+static void seed_events_retire_later(struct seed_device *sdev, u64 addr)
+{
+	struct seed_events *ev = &sdev->events;
+	bool queued = false;
+
+	spin_lock_irq(&ev->retire_lock);
+	if (ev->retire_count < SEED_EVENTS_RETIRE_MAX) {
+		ev->retire_addr[ev->retire_count++] = addr;
+		queued = true;
+	}
+	spin_unlock_irq(&ev->retire_lock);
+	if (queued)
+		schedule_work(&ev->retire_work);
+	else
+		/* A flood of errors: better late waiters than a page reused. */
+		seed_mem_retire_hbm_page(sdev, addr);
+}
+
 /**
  * seed_events_early_init() - initialise locks and wait queue
  * @sdev: device
@@ -149,14 +184,38 @@ void seed_events_early_init(struct seed_device *sdev)
 	mutex_init(&ev->lock);
 	mutex_init(&ev->tlb_lock);
 	init_waitqueue_head(&ev->wq);
+	spin_lock_init(&ev->retire_lock);
+	INIT_WORK(&ev->retire_work, seed_events_retire_work);
 }
 
 /**
- * seed_events_init() - bring-up steps 3, 5 and 6 of §17.1
- * @sdev: device with BAR0 mapped, bus mastering and MSI-X enabled
+ * seed_events_reset_at_probe() - bring-up step 3 of §17.1
+ * @sdev: device with BAR0 mapped, bus mastering still off
  *
- * Resets the device into a known state, then allocates and enables the
- * status block and the event log and arms the engine watchdog.
+ * A previous driver instance may have left queues running, or work frozen
+ * by a stop of bus mastering: the event log goes off and the device is
+ * reset before bus mastering is turned on, so that nothing from before can
+ * reach memory.
+ *
+ * Return: 0 or a negative error code.
+ */
+int seed_events_reset_at_probe(struct seed_device *sdev)
+{
+	int ret;
+
+	seed_wr32(sdev, SEED_REG_EVLOG_CTRL, 0);
+	ret = seed_hw_device_reset_poll(sdev, SEED_RESET_TIMEOUT_MS * SEED_EVENTS_SLACK);
+	if (ret)
+		seed_err(sdev, "device did not come out of reset: %d\n", ret);
+	return ret;
+}
+
+/**
+ * seed_events_init() - bring-up steps 5 and 6 of §17.1
+ * @sdev: device, reset, with bus mastering and MSI-X enabled
+ *
+ * Allocates and enables the status block and the event log and arms the
+ * engine watchdog.
  *
  * Return: 0 or a negative error code.
  */
@@ -170,14 +229,6 @@ int seed_events_init(struct seed_device *sdev)
 
 	/* The device also wants 16 .. 65536 records; it rejects other sizes. */
 	BUILD_BUG_ON(!is_power_of_2(SEED_EVLOG_ENTRIES));
-
-	/* A previous driver instance may have left the device running. */
-	seed_wr32(sdev, SEED_REG_EVLOG_CTRL, 0);
-	ret = seed_hw_device_reset_poll(sdev, SEED_RESET_TIMEOUT_MS * SEED_EVENTS_SLACK);
-	if (ret) {
-		seed_err(sdev, "device did not come out of reset: %d\n", ret);
-		return ret;
-	}
 
 	/* Coherent allocations are page aligned: both alignment rules hold. */
 	ev->status = dmam_alloc_coherent(dev, PAGE_SIZE, &ev->status_dma, GFP_KERNEL);
@@ -197,19 +248,21 @@ int seed_events_init(struct seed_device *sdev)
 
 /**
  * seed_events_fini() - teardown steps 2 and 3 of §17.9
- * @sdev: device; queues and contexts are already torn down
+ * @sdev: device whose queues are stopped
  *
- * Runs after drm_dev_unplug(), so it does not use drm_dev_enter(). If the
- * device is gone the register accesses are harmless.
+ * Resets the device, so that no queue or engine touches memory any more,
+ * then disables the event log and status block. Runs after
+ * drm_dev_unplug(), so it does not use drm_dev_enter(); if the device is
+ * gone the register accesses are harmless. A lost device gets no reset: its
+ * bus mastering is already off.
  */
 void seed_events_fini(struct seed_device *sdev)
 {
+	if (!READ_ONCE(sdev->exec.lost) &&
+	    seed_hw_device_reset_poll(sdev, SEED_RESET_TIMEOUT_MS * SEED_EVENTS_SLACK))
+		seed_warn(sdev, "device reset at teardown failed\n");
 	/* Nothing may touch host memory once the buffers are freed. */
 	seed_events_disable(sdev);
-	if (READ_ONCE(sdev->exec.lost))
-		return;
-	if (seed_hw_device_reset_poll(sdev, SEED_RESET_TIMEOUT_MS * SEED_EVENTS_SLACK))
-		seed_warn(sdev, "device reset at teardown failed\n");
 }
 
 static void seed_events_handle(struct seed_device *sdev, const struct seed_event *e)
@@ -243,7 +296,7 @@ static void seed_events_handle(struct seed_device *sdev, const struct seed_event
 		atomic64_inc(&ev->ecc_uncorrected);
 		seed_warn(sdev, "uncorrectable HBM error at 0x%llx, page retired%s\n",
 			  e->addr, injected ? " (injected)" : "");
-		seed_mem_retire_hbm_page(sdev, e->addr);
+		seed_events_retire_later(sdev, e->addr);
 		break;
 	case SEED_EVENT_RESET_DONE:
 		seed_dbg(sdev, EVENT, "device reset %llu done\n", e->data);
@@ -416,9 +469,10 @@ static bool seed_tlb_inv_flushed(struct seed_device *sdev, u32 seq, u32 resets)
  * the range any more, so the caller may reuse the unmapped memory and freed
  * page tables. May sleep.
  *
- * Return: 0; -ENODEV if the device is gone or lost (it makes no more
- * accesses then either); -ETIMEDOUT if the device did not answer: the caller must then
- * keep the memory away from reuse until a reset.
+ * Return: 0; -ENODEV if the device is lost or removed (it makes no more
+ * accesses then either: during removal this waits until teardown has
+ * stopped it); -ETIMEDOUT if the device did not answer: the caller must
+ * then keep the memory away from reuse until a reset.
  */
 int seed_hw_tlb_invalidate(struct seed_device *sdev, u32 ctx, u64 va, u64 size)
 {
@@ -428,8 +482,13 @@ int seed_hw_tlb_invalidate(struct seed_device *sdev, u32 ctx, u64 va, u64 size)
 	u32 seq, resets;
 
 	/* A lost device makes no more accesses: nothing to wait for. */
-	if (READ_ONCE(sdev->exec.lost) || !drm_dev_enter(&sdev->drm, &idx))
+	if (READ_ONCE(sdev->exec.lost))
 		return -ENODEV;
+	if (!drm_dev_enter(&sdev->drm, &idx)) {
+		/* Being removed: memory is safe once teardown stopped the device. */
+		wait_for_completion(&sdev->quiesced);
+		return -ENODEV;
+	}
 
 	mutex_lock(&ev->tlb_lock);
 	resets = seed_events_reset_count(sdev);

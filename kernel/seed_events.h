@@ -11,12 +11,17 @@
 
 #include <linux/atomic.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "seed_hw_reg.h"
 
 struct seed_device;
+
+/* Uncorrectable errors waiting for their pages to be retired. */
+#define SEED_EVENTS_RETIRE_MAX	64
 
 /**
  * struct seed_events - status block, event log and their counters
@@ -37,6 +42,12 @@ struct seed_device;
  * @ecc_uncorrected: ECC_UNCORRECTED events seen.
  * @fatal: DEVICE_FATAL events seen.
  * @dropped: Records the device dropped because the log was full.
+ * @retire_lock: Protects @retire_addr and @retire_count.
+ * @retire_addr: HBM addresses of uncorrectable errors not yet retired.
+ * @retire_count: Entries of @retire_addr.
+ * @retire_work: Retires them. Retirement allocates memory, and the event
+ *	thread must not: it wakes the waiters of device resets and TLB
+ *	invalidations, which the fence signalling path depends on.
  */
 struct seed_events {
 	struct seed_status_block *status;
@@ -56,9 +67,14 @@ struct seed_events {
 	atomic64_t ecc_uncorrected;
 	atomic64_t fatal;
 	atomic64_t dropped;
+	spinlock_t retire_lock; /* retire_addr, retire_count */
+	u64 retire_addr[SEED_EVENTS_RETIRE_MAX];
+	u32 retire_count;
+	struct work_struct retire_work;
 };
 
 void seed_events_early_init(struct seed_device *sdev);
+int seed_events_reset_at_probe(struct seed_device *sdev);
 int seed_events_init(struct seed_device *sdev);
 void seed_events_fini(struct seed_device *sdev);
 void seed_events_process(struct seed_device *sdev);

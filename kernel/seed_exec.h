@@ -2,9 +2,10 @@
 /*
  * Copyright (c) 2026 The SeedChip Authors
  *
- * Job execution: hardware queues (docs/hardware.md §9), one DRM scheduler
- * per queue, jobs and their status, timeouts and the recovery ladder (§17.7,
- * §17.8).
+ * Job execution: the hardware queues the driver runs (docs/hardware.md §9),
+ * one DRM scheduler per user ring with the user queues of any number of
+ * clients as its entities, jobs and their status, timeouts and the recovery
+ * ladder (§17.7, §17.8).
  */
 #ifndef __SEED_EXEC_H__
 #define __SEED_EXEC_H__
@@ -15,6 +16,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include <drm/gpu_scheduler.h>
+
 #include "seed_hw_reg.h"
 
 struct drm_device;
@@ -24,58 +27,113 @@ struct seed_device;
 struct seed_file;
 struct seed_hwq;
 
+/* Queue priorities, DRM_SEED_PRIORITY_LOW .. _REALTIME. */
+#define SEED_NUM_PRIORITIES	4
+
+/**
+ * struct seed_ring - a hardware queue that carries user jobs
+ * @hwq: The hardware queue. Its own packets run in context 0; every job is
+ *	an INDIRECT naming the context of its client (§10.10).
+ * @sched: Scheduler feeding @hwq; the user queues on this ring are its
+ *	entities.
+ * @priority: DRM_SEED_PRIORITY_* of the queues it carries, and its PRIORITY
+ *	register.
+ * @nqueues: User queues placed on the ring.
+ * @entity_lock: Serialises the teardown of the ring's entities, which runs
+ *	with @sched's submission stopped (see seed_queue_kill()).
+ */
+struct seed_ring {
+	struct seed_hwq *hwq;
+	struct drm_gpu_scheduler sched;
+	u32 priority;
+	atomic_t nqueues;
+	struct mutex entity_lock; /* entity teardown */
+};
+
 /**
  * struct seed_exec - execution state of a chip
- * @lock: Protects @hwq and @hwq_used. Modified only with @reset_lock also
- *	held, so holding @reset_lock is enough to walk @hwq.
- * @hwq: Hardware queues of user queues, by hardware queue number.
- * @hwq_used: Hardware queue numbers in use (including @kq's).
- * @num_hwq: Usable hardware queues: the device's, limited to the MSI-X
- *	vectors there are (one each); the last one is @kq.
- * @hwq_seqno: Last fence number used on each hardware queue number. The
- *	device keeps a queue's fence across queue resets, so the next user of
- *	the number continues from there. Protected by @reset_lock.
+ * @lock: Protects @reset_deferred and @running.
+ * @rings: User rings, @num_rings of them: @rings_per_prio per priority, ring
+ *	r carrying priority r / @rings_per_prio. Created at probe, their
+ *	hardware released at remove, the structures freed with the DRM device.
+ * @num_rings: Entries of @rings.
+ * @rings_per_prio: Rings per priority.
  * @kq: Kernel queue, runs in the kernel context (memory clearing).
  * @kq_lock: Serialises users of @kq.
- * @reset_lock: Serialises every recovery step (queue and device resets),
- *	queue creation and teardown; see seed_reset.c.
+ * @reset_lock: Serialises every recovery step (queue and device resets) and
+ *	teardown; see seed_reset.c. Never held while allocating memory or
+ *	waiting for a fence: recovery signals fences.
  * @reset_count: Device resets done by the driver since probe.
- * @lost: The device is gone or could not be recovered; no new work.
+ * @unplugged: The device is being removed: teardown owns the hardware.
+ * @lost: The device stopped working and cannot be recovered. Bus mastering
+ *	was turned off before this was set, so the device reaches no memory.
+ * @running: Probe finished; device resets may run.
+ * @reset_deferred: A device reset was requested before @running.
  * @wq: Ordered workqueue for error recovery, device resets and job
- *	timeouts. Lives until the DRM device is released.
+ *	timeouts.
  * @reset_work: Device reset requested by seed_exec_schedule_reset().
  * @reset_reason: Reason given to seed_exec_schedule_reset().
+ * @uevent_work: Reports device resets to userspace (allocates, so it is
+ *	kept out of the recovery path).
+ * @uevent_lock: Protects @uevent_reason.
+ * @uevent_reason: Reason of the last reset not reported yet, or "".
  */
 struct seed_exec {
-	struct mutex lock; /* the hwq table */
-	struct seed_hwq *hwq[SEED_MAX_QUEUES];
-	unsigned long hwq_used[BITS_TO_LONGS(SEED_MAX_QUEUES)];
-	u32 num_hwq;
-	u64 hwq_seqno[SEED_MAX_QUEUES];
+	struct mutex lock; /* see above */
+	struct seed_ring *rings;
+	u32 num_rings;
+	u32 rings_per_prio;
 	struct seed_hwq *kq;
 	struct mutex kq_lock; /* users of kq */
 	struct mutex reset_lock; /* all recovery, see seed_reset.c */
 	atomic_t reset_count;
+	bool unplugged;
 	bool lost;
+	bool running;
+	bool reset_deferred;
 	struct workqueue_struct *wq;
 	struct work_struct reset_work;
 	const char *reset_reason;
+	struct work_struct uevent_work;
+	spinlock_t uevent_lock; /* uevent_reason */
+	char uevent_reason[64];
 };
 
 /**
  * struct seed_file_exec - per-client queues and accounting
  * @queues: User queues by id.
  * @next_id: Last queue id handed out.
+ * @nqueues: Entries in @queues (and reserved ids).
  * @busy_ns: Device time used by this client's finished jobs.
  */
 struct seed_file_exec {
 	struct xarray queues;
 	u32 next_id;
+	atomic_t nqueues;
 	atomic64_t busy_ns;
 };
 
+/* The hardware queues the driver runs: the user rings, then the kernel queue. */
+#define SEED_EXEC_NUM_HWQ(exec)	((exec)->num_rings + 1)
+
+/**
+ * seed_exec_hwq() - hardware queue @i of SEED_EXEC_NUM_HWQ()
+ * @exec: execution state; the caller holds &seed_exec.reset_lock or runs
+ *	before the queues are published or after they are torn down
+ * @i: index
+ *
+ * Return: the queue, or NULL for a kernel queue not created (yet).
+ */
+static inline struct seed_hwq *seed_exec_hwq(struct seed_exec *exec, u32 i)
+{
+	return i < exec->num_rings ? exec->rings[i].hwq : exec->kq;
+}
+
+int seed_exec_early_init(struct seed_device *sdev);
 int seed_exec_init(struct seed_device *sdev);
+void seed_exec_start(struct seed_device *sdev);
 void seed_exec_fini(struct seed_device *sdev);
+void seed_exec_release_hw(struct seed_device *sdev);
 
 int seed_exec_file_open(struct seed_file *sf);
 void seed_exec_file_close(struct seed_file *sf);
@@ -84,7 +142,6 @@ int seed_kq_fill(struct seed_device *sdev, u64 va, u64 size, u64 pattern);
 
 int seed_exec_reset_device(struct seed_device *sdev, const char *reason);
 void seed_exec_schedule_reset(struct seed_device *sdev, const char *reason);
-void seed_exec_device_lost(struct seed_device *sdev);
 
 int seed_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
 
@@ -92,5 +149,7 @@ int seed_queue_create_ioctl(struct drm_device *drm, void *data, struct drm_file 
 int seed_queue_destroy_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int seed_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int seed_job_status_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
+
+extern const struct drm_sched_backend_ops seed_sched_ops;
 
 #endif /* __SEED_EXEC_H__ */

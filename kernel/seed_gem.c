@@ -48,6 +48,11 @@
 
 MODULE_IMPORT_NS(DMA_BUF);
 
+unsigned int seed_max_hbm_per_file_mb;
+module_param_named(max_hbm_per_file_mb, seed_max_hbm_per_file_mb, uint, 0644);
+MODULE_PARM_DESC(max_hbm_per_file_mb,
+		 "HBM one open file may hold in BOs it created, MiB (0 = no limit, the default)");
+
 /**
  * struct seed_bo_mapping - a BO mapped into one context
  * @link: In &seed_bo.mappings.
@@ -76,7 +81,9 @@ struct seed_bo_mapping {
  * @hbm_size: HBM allocated in @blocks (HBM BOs).
  * @blocks: gpu_buddy blocks (HBM BOs), in VA order.
  * @host_accounted: The BO is counted in &seed_mem.host_used.
- * @sgt: DMA-mapped pages (host BOs), owned by the shmem helpers.
+ * @sgt: DMA-mapped pages (host BOs), owned by the shmem helpers or the
+ *	import; NULL once teardown removed the DMA mapping.
+ * @host_link: In &seed_mem.host_bos while @sgt is mapped.
  */
 struct seed_bo {
 	struct drm_gem_shmem_object base;
@@ -91,6 +98,7 @@ struct seed_bo {
 	struct list_head blocks;
 	bool host_accounted;
 	struct sg_table *sgt;
+	struct list_head host_link;
 };
 
 /**
@@ -210,8 +218,9 @@ static int seed_bo_map_pages(struct seed_bo *bo, struct seed_ctx *ctx, u64 va, u
 		return 0;
 	}
 
+	/* Teardown removed the device's mapping: the device is gone. */
 	if (!bo->sgt)
-		return -EINVAL;
+		return -ENODEV;
 
 	for_each_sgtable_dma_sg(bo->sgt, sg, i) {
 		u64 len = sg_dma_len(sg);
@@ -272,14 +281,35 @@ static void seed_bo_unmap(struct seed_bo *bo, struct seed_bo_mapping *m)
 		seed_gem_quarantine(&bo->base.base);
 }
 
+static atomic64_t *seed_file_mem_counter(struct seed_file *sf, u32 placement)
+{
+	return placement == DRM_SEED_BO_HBM ? &sf->mem.hbm_bytes : &sf->mem.host_bytes;
+}
+
 static void seed_bo_account(struct seed_bo *bo, struct drm_file *file, bool add)
 {
-	struct seed_file_mem *fm = &to_seed_file(file)->mem;
 	s64 size = bo->base.base.size;
-	atomic64_t *counter;
 
-	counter = bo->placement == DRM_SEED_BO_HBM ? &fm->hbm_bytes : &fm->host_bytes;
-	atomic64_add(add ? size : -size, counter);
+	atomic64_add(add ? size : -size, seed_file_mem_counter(to_seed_file(file), bo->placement));
+}
+
+/*
+ * Counts @size bytes of a new BO against its creator, before the memory is
+ * allocated, so that concurrent creations cannot exceed the limit together.
+ */
+static int seed_file_mem_reserve(struct seed_file *sf, u32 placement, u64 size)
+{
+	atomic64_t *counter = seed_file_mem_counter(sf, placement);
+	u64 limit = (u64)seed_max_hbm_per_file_mb << 20;
+
+	if (atomic64_add_return(size, counter) > limit && limit &&
+	    placement == DRM_SEED_BO_HBM) {
+		atomic64_sub(size, counter);
+		seed_dbg(sf->sdev, IOCTL, "BO_CREATE: %#llx bytes over the HBM limit of the file\n",
+			 size);
+		return -EDQUOT;
+	}
+	return 0;
 }
 
 /* drm_gem_object_funcs.open: map the BO into the file's context. */
@@ -313,11 +343,6 @@ static int seed_bo_open(struct drm_gem_object *obj, struct drm_file *file)
 		goto out_unlock;
 	}
 	list_add_tail(&m->link, &bo->mappings);
-
-	if (file == bo->creator && !bo->counted) {
-		seed_bo_account(bo, file, true);
-		bo->counted = true;
-	}
 
 out_unlock:
 	mutex_unlock(&bo->lock);
@@ -369,7 +394,53 @@ static void seed_bo_init(struct seed_bo *bo, u32 placement)
 	mutex_init(&bo->lock);
 	INIT_LIST_HEAD(&bo->mappings);
 	INIT_LIST_HEAD(&bo->blocks);
+	INIT_LIST_HEAD(&bo->host_link);
 	bo->placement = placement;
+}
+
+/* The device may reach @bo's pages from now on: teardown must unmap them. */
+static void seed_host_bo_track(struct seed_bo *bo, struct sg_table *sgt)
+{
+	struct seed_mem *mem = &seed_bo_sdev(bo)->mem;
+
+	bo->sgt = sgt;
+	mutex_lock(&mem->lock);
+	list_add_tail(&bo->host_link, &mem->host_bos);
+	mutex_unlock(&mem->lock);
+}
+
+/**
+ * seed_gem_teardown() - remove the device's DMA mappings of host BOs
+ * @sdev: device that reaches no memory any more, being removed
+ *
+ * The BOs live on while files hold them (and mmap() of their pages keeps
+ * working); only the mappings for the device, which is going away, end.
+ */
+void seed_gem_teardown(struct seed_device *sdev)
+{
+	struct seed_mem *mem = &sdev->mem;
+	struct seed_bo *bo, *next;
+
+	mutex_lock(&mem->lock);
+	list_for_each_entry_safe(bo, next, &mem->host_bos, host_link) {
+		struct drm_gem_object *obj = &bo->base.base;
+
+		list_del_init(&bo->host_link);
+		if (obj->import_attach) {
+			dma_buf_unmap_attachment_unlocked(obj->import_attach, bo->sgt,
+							  DMA_BIDIRECTIONAL);
+		} else {
+			dma_resv_lock(obj->resv, NULL);
+			dma_unmap_sgtable(sdev->drm.dev, bo->sgt, DMA_BIDIRECTIONAL, 0);
+			sg_free_table(bo->sgt);
+			kfree(bo->sgt);
+			dma_resv_unlock(obj->resv);
+		}
+		/* The shmem helpers see no table and unmap nothing at free. */
+		bo->base.sgt = NULL;
+		bo->sgt = NULL;
+	}
+	mutex_unlock(&mem->lock);
 }
 
 static void seed_hbm_bo_free(struct drm_gem_object *obj)
@@ -408,14 +479,13 @@ static const struct drm_gem_object_funcs seed_hbm_bo_funcs = {
 static void seed_host_bo_free(struct drm_gem_object *obj)
 {
 	struct seed_bo *bo = to_seed_bo(obj);
+	struct seed_mem *mem = &seed_bo_sdev(bo)->mem;
 
-	if (bo->host_accounted) {
-		struct seed_mem *mem = &seed_bo_sdev(bo)->mem;
-
-		mutex_lock(&mem->lock);
+	mutex_lock(&mem->lock);
+	list_del_init(&bo->host_link);
+	if (bo->host_accounted)
 		mem->host_used -= obj->size;
-		mutex_unlock(&mem->lock);
-	}
+	mutex_unlock(&mem->lock);
 	mutex_destroy(&bo->lock);
 	/* Unmaps and frees the pages (or releases the import), frees @bo. */
 	drm_gem_shmem_free(&bo->base);
@@ -559,7 +629,7 @@ static struct drm_gem_object *seed_host_bo_create(struct seed_device *sdev, u64 
 		drm_gem_object_put(obj);
 		return ERR_CAST(sgt);
 	}
-	bo->sgt = sgt;
+	seed_host_bo_track(bo, sgt);
 
 	mutex_lock(&sdev->mem.lock);
 	sdev->mem.host_used += size;
@@ -591,7 +661,8 @@ static int seed_bo_va(struct drm_gem_object *obj, struct seed_ctx *ctx, u64 *va)
  * @file: caller
  *
  * Return: 0; -EINVAL for a bad field; -ENOSPC or -ENOMEM when HBM, host
- * memory or the caller's VA space is exhausted; -ENODEV once the device is
+ * memory or the caller's VA space is exhausted; -EDQUOT when the file would
+ * hold more HBM than max_hbm_per_file_mb allows; -ENODEV once the device is
  * gone; -ENOENT if another thread closed the new handle before its VA could
  * be reported; or the error of clearing HBM.
  */
@@ -620,20 +691,29 @@ int seed_bo_create_ioctl(struct drm_device *drm, void *data, struct drm_file *fi
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
+	ret = seed_file_mem_reserve(sf, args->placement, size);
+	if (ret)
+		goto out_exit;
+
 	if (args->placement == DRM_SEED_BO_HBM)
 		obj = seed_hbm_bo_create(sdev, size);
 	else
 		obj = seed_host_bo_create(sdev, size);
 	if (IS_ERR(obj)) {
 		ret = PTR_ERR(obj);
-		goto out_exit;
+		goto out_unreserve;
 	}
+	/* Counted already: closing the creator's last handle uncounts it. */
 	to_seed_bo(obj)->flags = args->flags;
 	to_seed_bo(obj)->creator = file;
+	to_seed_bo(obj)->counted = true;
 
 	ret = drm_gem_handle_create(file, obj, &handle);
-	if (!ret)
-		ret = seed_bo_va(obj, sf->ctx, &va);
+	if (ret) {
+		drm_gem_object_put(obj);
+		goto out_unreserve;
+	}
+	ret = seed_bo_va(obj, sf->ctx, &va);
 	drm_gem_object_put(obj);
 	if (ret)
 		goto out_exit;
@@ -643,7 +723,11 @@ int seed_bo_create_ioctl(struct drm_device *drm, void *data, struct drm_file *fi
 	args->device_va = va;
 	seed_dbg(sdev, IOCTL, "BO_CREATE: handle %u, %s, %#llx bytes at VA %#llx\n",
 		 handle, args->placement == DRM_SEED_BO_HBM ? "HBM" : "host", size, va);
+	drm_dev_exit(idx);
+	return 0;
 
+out_unreserve:
+	atomic64_sub(size, seed_file_mem_counter(sf, args->placement));
 out_exit:
 	drm_dev_exit(idx);
 	return ret;
@@ -779,7 +863,7 @@ static struct drm_gem_object *seed_gem_import_foreign(struct drm_device *drm,
 		drm_gem_object_put(obj);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	to_seed_bo(obj)->sgt = sgt;
+	seed_host_bo_track(to_seed_bo(obj), sgt);
 	return obj;
 
 err_unmap:

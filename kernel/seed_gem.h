@@ -10,5 +10,6 @@
 struct seed_device;
 
 void seed_gem_quarantine_release(struct seed_device *sdev);
+void seed_gem_teardown(struct seed_device *sdev);
 
 #endif /* __SEED_GEM_H__ */

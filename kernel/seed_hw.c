@@ -64,6 +64,12 @@ static int seed_hw_check_identity(struct seed_device *sdev)
 			 hw->num_queues, SEED_MAX_QUEUES);
 		return -ENODEV;
 	}
+	/* Context 0 is the kernel's; users need at least one more. */
+	if (hw->num_contexts < 2 || hw->num_contexts > SEED_MAX_CONTEXTS) {
+		seed_err(sdev, "device reports %u MMU contexts (supported: 2..%u)\n",
+			 hw->num_contexts, SEED_MAX_CONTEXTS);
+		return -ENODEV;
+	}
 	if (!hw->num_engines) {
 		seed_err(sdev, "device reports no compute engine\n");
 		return -ENODEV;
@@ -106,6 +112,7 @@ int seed_hw_init(struct seed_device *sdev)
 	queue_info = seed_rd32(sdev, SEED_REG_QUEUE_INFO);
 	hw->num_queues = SEED_QUEUE_INFO_QUEUES(queue_info);
 	hw->num_engines = SEED_QUEUE_INFO_ENGINES(queue_info);
+	hw->num_contexts = SEED_MMU_INFO_CONTEXTS(seed_rd32(sdev, SEED_REG_MMU_INFO));
 	seed_hw_read_bytes(sdev, SEED_REG_UUID(0), "SEED_REG_UUID", hw->uuid, sizeof(hw->uuid));
 	seed_hw_read_serial(sdev);
 

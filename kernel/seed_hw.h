@@ -24,6 +24,7 @@ struct seed_device;
  * @page_sizes: &SEED_REG_PAGE_SIZES, bit n set for 2^n byte pages.
  * @num_queues: Hardware queues, 1 to &SEED_MAX_QUEUES.
  * @num_engines: Compute engines, at least 1.
+ * @num_contexts: MMU contexts, 2 to &SEED_MAX_CONTEXTS.
  * @uuid: Device UUID, bytes in register memory order (RFC 4122 order).
  * @serial: Serial number, printable ASCII, NUL terminated and NUL padded.
  */
@@ -36,6 +37,7 @@ struct seed_hw_info {
 	u32 page_sizes;
 	u32 num_queues;
 	u32 num_engines;
+	u32 num_contexts;
 	u8 uuid[SEED_UUID_BYTES];
 	char serial[SEED_SERIAL_BYTES];
 };

@@ -81,12 +81,18 @@ static void seed_hwq_emit_locked(struct seed_hwq *hwq, struct seed_hw_fence *hf)
 	hwq->tail++;
 }
 
+/* When the packet started: it was written, or the one before it retired. */
+static u64 seed_hw_fence_start_locked(struct seed_hwq *hwq, struct seed_hw_fence *hf)
+{
+	return max(hf->emit_ns, hwq->last_done_ns);
+}
+
 static void seed_hwq_account_locked(struct seed_hwq *hwq, struct seed_hw_fence *hf, u64 now)
 {
-	u64 start = max(hf->emit_ns, hwq->last_done_ns);
+	u64 start = seed_hw_fence_start_locked(hwq, hf);
 
-	if (hwq->busy_ns && hf->emitted && now > start)
-		atomic64_add(now - start, hwq->busy_ns);
+	if (hf->busy_ns && hf->emitted && now > start)
+		atomic64_add(now - start, hf->busy_ns);
 	hwq->last_done_ns = now;
 }
 
@@ -133,6 +139,20 @@ static u32 seed_hwq_process_locked(struct seed_hwq *hwq)
 	return status;
 }
 
+static struct seed_hw_fence *seed_hwq_cancelled_head_locked(struct seed_hwq *hwq);
+
+/* Queues the recovery work, once, if the queue needs it. */
+static void seed_hwq_kick_locked(struct seed_hwq *hwq)
+{
+	lockdep_assert_held(&hwq->lock);
+	if (hwq->dead || hwq->error_pending)
+		return;
+	if (!seed_hwq_cancelled_head_locked(hwq))
+		return;
+	hwq->error_pending = true;
+	queue_work(hwq->sdev->exec.wq, &hwq->error_work);
+}
+
 static irqreturn_t seed_hwq_irq(int irq, void *arg)
 {
 	struct seed_hwq *hwq = arg;
@@ -148,6 +168,9 @@ static irqreturn_t seed_hwq_irq(int irq, void *arg)
 		hwq->stopped = true;
 		hwq->error_pending = true;
 		queue_work(sdev->exec.wq, &hwq->error_work);
+	} else {
+		/* The packet running now belongs to a client that went away. */
+		seed_hwq_kick_locked(hwq);
 	}
 	spin_unlock(&hwq->lock);
 
@@ -159,7 +182,7 @@ static void seed_hwq_error_work(struct work_struct *work)
 {
 	struct seed_hwq *hwq = container_of(work, struct seed_hwq, error_work);
 
-	seed_exec_recover_hwq(hwq, NULL, "queue error");
+	seed_exec_recover_hwq(hwq, NULL, "queue reset failed");
 }
 
 /*
@@ -194,8 +217,9 @@ static void seed_hwq_enable_locked(struct seed_hwq *hwq)
  * @ctx: MMU context the queue runs in
  * @priority: PRIORITY register value, 0 .. SEED_PRIORITY_MAX
  *
- * The queue must be DISABLED (true after probe and after its last user
- * reset it). Caller holds &seed_exec.reset_lock.
+ * The queue must be DISABLED (true after the device reset of probe). Not
+ * visible to recovery until the caller publishes it under
+ * &seed_exec.reset_lock.
  *
  * Return: the queue or an ERR_PTR().
  */
@@ -204,8 +228,6 @@ struct seed_hwq *seed_hwq_create(struct seed_device *sdev, u32 id, u32 ctx, u32 
 	struct device *dev = sdev->drm.dev;
 	struct seed_hwq *hwq;
 	int ret;
-
-	lockdep_assert_held(&sdev->exec.reset_lock);
 
 	hwq = kzalloc(sizeof(*hwq), GFP_KERNEL);
 	if (!hwq)
@@ -217,11 +239,11 @@ struct seed_hwq *seed_hwq_create(struct seed_device *sdev, u32 id, u32 ctx, u32 
 	hwq->priority = priority;
 	hwq->irq = -1;
 	hwq->fence_ctx = dma_fence_context_alloc(1);
-	hwq->seqno = sdev->exec.hwq_seqno[id];
 	spin_lock_init(&hwq->lock);
 	INIT_LIST_HEAD(&hwq->inflight);
 	init_waitqueue_head(&hwq->wq);
 	INIT_WORK(&hwq->error_work, seed_hwq_error_work);
+	INIT_DELAYED_WORK(&hwq->watchdog, seed_hwq_watchdog_work);
 	snprintf(hwq->name, sizeof(hwq->name), "%s-q%u@%s", DRIVER_NAME, id,
 		 pci_name(sdev->pdev));
 
@@ -266,12 +288,12 @@ err_free:
 
 /**
  * seed_hwq_kill() - stop using a hardware queue for good
- * @hwq: queue, already reset (or on a device that is gone)
+ * @hwq: queue, already reset (or on a device that reaches no memory)
  * @err: error for the fences still in flight
  * @job_error: DRM_SEED_JOB_* for them
  *
- * Fails every packet in flight, then frees the interrupt. No register of the
- * queue is written afterwards. Caller holds &seed_exec.reset_lock.
+ * Fails every packet in flight and every one pushed later. No register of
+ * the queue is written afterwards. Caller holds &seed_exec.reset_lock.
  */
 void seed_hwq_kill(struct seed_hwq *hwq, int err, u32 job_error)
 {
@@ -280,31 +302,51 @@ void seed_hwq_kill(struct seed_hwq *hwq, int err, u32 job_error)
 	spin_lock_irq(&hwq->lock);
 	hwq->dead = true;
 	hwq->stopped = true;
-	hwq->sdev->exec.hwq_seqno[hwq->id] = hwq->seqno;
 	spin_unlock_irq(&hwq->lock);
 
 	seed_hwq_fail_all(hwq, err, job_error);
+	/* Pending error work finds the queue dead and returns. */
+}
+
+/**
+ * seed_hwq_release_hw() - free what the device could reach
+ * @hwq: queue, killed by seed_hwq_kill() on a device that no longer runs it
+ *	(reset, or bus mastering off)
+ *
+ * Frees the interrupt, the ring and the completion record. The structure
+ * stays until seed_hwq_destroy(): users may still push packets, which fail.
+ * Must not be called with &seed_exec.reset_lock held: waits for the queue's
+ * recovery work, which takes it.
+ */
+void seed_hwq_release_hw(struct seed_hwq *hwq)
+{
+	struct device *dev = hwq->sdev->drm.dev;
 
 	if (hwq->irq >= 0) {
 		free_irq(hwq->irq, hwq);
 		hwq->irq = -1;
 	}
-	/* Pending error work finds the queue dead and returns. */
+	cancel_work_sync(&hwq->error_work);
+	cancel_delayed_work_sync(&hwq->watchdog);
+	if (hwq->cpl)
+		dma_free_coherent(dev, sizeof(*hwq->cpl), hwq->cpl, hwq->cpl_dma);
+	if (hwq->ring)
+		dma_free_coherent(dev, SEED_HWQ_RING_ENTRIES * SEED_PKT_SIZE, hwq->ring,
+				  hwq->ring_dma);
+	hwq->cpl = NULL;
+	hwq->ring = NULL;
 }
 
 /**
  * seed_hwq_destroy() - free a hardware queue
  * @hwq: queue, killed by seed_hwq_kill()
  *
- * Must not be called from the queue's own error work; waits for it.
+ * Must not be called with &seed_exec.reset_lock held (see
+ * seed_hwq_release_hw()).
  */
 void seed_hwq_destroy(struct seed_hwq *hwq)
 {
-	struct device *dev = hwq->sdev->drm.dev;
-
-	cancel_work_sync(&hwq->error_work);
-	dma_free_coherent(dev, sizeof(*hwq->cpl), hwq->cpl, hwq->cpl_dma);
-	dma_free_coherent(dev, SEED_HWQ_RING_ENTRIES * SEED_PKT_SIZE, hwq->ring, hwq->ring_dma);
+	seed_hwq_release_hw(hwq);
 	kfree(hwq);
 }
 
@@ -314,6 +356,7 @@ void seed_hwq_destroy(struct seed_hwq *hwq)
  * @hf: fence from seed_hw_fence_alloc(); on error the caller still owns it
  * @pkt: packet; its header gets FENCE | IRQ and the fence number
  * @outcome: filled in if the packet fails, may be NULL
+ * @busy_ns: client busy time to add the packet's run time to, may be NULL
  *
  * Never sleeps and allocates nothing. If the queue is stopped, the packet
  * waits and is written when the queue restarts.
@@ -324,7 +367,7 @@ void seed_hwq_destroy(struct seed_hwq *hwq)
  */
 struct dma_fence *seed_hwq_push(struct seed_hwq *hwq, struct seed_hw_fence *hf,
 				const struct seed_pkt_raw *pkt,
-				struct seed_job_outcome *outcome)
+				struct seed_job_outcome *outcome, atomic64_t *busy_ns)
 {
 	unsigned long flags;
 
@@ -344,11 +387,13 @@ struct dma_fence *seed_hwq_push(struct seed_hwq *hwq, struct seed_hw_fence *hf,
 	hf->pkt.hdr.flags |= SEED_PKT_F_FENCE | SEED_PKT_F_IRQ;
 	hf->pkt.hdr.fence = hwq->seqno;
 	hf->outcome = outcome;
+	hf->busy_ns = busy_ns;
 
 	/* One reference for the list, one for the caller. */
 	dma_fence_get(&hf->base);
 	list_add_tail(&hf->link, &hwq->inflight);
-	hwq->ninflight++;
+	if (!hwq->ninflight++)
+		seed_hwq_watch(hwq);
 
 	if (!hwq->stopped) {
 		seed_hwq_emit_locked(hwq, hf);
@@ -422,6 +467,41 @@ void seed_hwq_fail_all(struct seed_hwq *hwq, int err, u32 job_error)
 }
 
 /**
+ * seed_hwq_overdue() - the packet running longer than allowed, if any
+ * @hwq: queue
+ * @timeout_ns: longest run time of one packet
+ * @wait_ns: out: when nothing is overdue but a packet runs, the time until
+ *	it would be; else 0
+ *
+ * A packet runs from when it was written, or from when the one before it
+ * retired, whichever is later: the queue runs its packets one at a time.
+ * A stopped queue is being recovered; nothing of it is overdue.
+ *
+ * Return: a reference to the overdue packet's fence, or NULL.
+ */
+struct dma_fence *seed_hwq_overdue(struct seed_hwq *hwq, u64 timeout_ns, u64 *wait_ns)
+{
+	struct seed_hw_fence *hf;
+	struct dma_fence *fence = NULL;
+	unsigned long flags;
+	u64 now, start;
+
+	*wait_ns = 0;
+	spin_lock_irqsave(&hwq->lock, flags);
+	hf = list_first_entry_or_null(&hwq->inflight, struct seed_hw_fence, link);
+	if (hf && hf->emitted && !hwq->stopped && !hwq->dead) {
+		now = ktime_get_ns();
+		start = seed_hw_fence_start_locked(hwq, hf);
+		if (now >= start + timeout_ns)
+			fence = dma_fence_get(&hf->base);
+		else
+			*wait_ns = start + timeout_ns - now;
+	}
+	spin_unlock_irqrestore(&hwq->lock, flags);
+	return fence;
+}
+
+/**
  * seed_hwq_stop() - stop writing packets to a queue
  * @hwq: queue
  *
@@ -435,9 +515,64 @@ void seed_hwq_stop(struct seed_hwq *hwq)
 	spin_unlock_irq(&hwq->lock);
 }
 
-static bool seed_hwq_reset_done(struct seed_hwq *hwq)
+static bool seed_hwq_reset_done(struct seed_hwq *hwq, struct seed_hw_fence *target)
 {
-	return READ_ONCE(hwq->cpl->status) & SEED_CPL_STATUS_RESET_DONE;
+	u32 status = READ_ONCE(hwq->cpl->status);
+
+	if (status & SEED_CPL_STATUS_RESET_DONE)
+		return true;
+	/*
+	 * A declined conditional reset: its record may be overwritten at once
+	 * by the next packet's, but the target packet retired, which the
+	 * record's fence shows for good.
+	 */
+	return target && ((status & SEED_CPL_STATUS_RESET_DECLINED) ||
+			  READ_ONCE(hwq->cpl->fence) >= target->base.seqno);
+}
+
+/*
+ * Writes a queue reset, conditional on @target's ring index if @target is
+ * given (§14.2), and waits for its outcome. Caller holds
+ * &seed_exec.reset_lock.
+ */
+static int seed_hwq_reset_write(struct seed_hwq *hwq, struct seed_hw_fence *target)
+{
+	struct seed_device *sdev = hwq->sdev;
+	u32 ctrl = SEED_QUEUE_CTRL_RESET | SEED_QUEUE_CTRL_IRQ_EN;
+	long left;
+
+	lockdep_assert_held(&sdev->exec.reset_lock);
+
+	/*
+	 * §17.7 waits for resets = r + 1, but r is unreliable when the enable
+	 * record of a young queue has not landed yet. Clearing the status
+	 * instead makes any RESET_DONE seen afterwards this reset's: only a
+	 * reset writes that bit, and the record was snapshotted by the caller.
+	 */
+	spin_lock_irq(&hwq->lock);
+	WRITE_ONCE(hwq->cpl->status, 0);
+	spin_unlock_irq(&hwq->lock);
+	if (target) {
+		seed_wr32(sdev, SEED_REG_Q_RESET_INDEX(hwq->id), target->ring_index);
+		ctrl |= SEED_QUEUE_CTRL_RESET_IF;
+	}
+	seed_wr32(sdev, SEED_REG_Q_CTRL(hwq->id), ctrl);
+
+	left = wait_event_timeout(hwq->wq, seed_hwq_reset_done(hwq, target),
+				  msecs_to_jiffies(SEED_HWQ_RESET_TIMEOUT_MS));
+	if (!left && !seed_hwq_reset_done(hwq, target)) {
+		seed_err(sdev, "queue %u reset did not complete in %u ms\n",
+			 hwq->id, SEED_HWQ_RESET_TIMEOUT_MS);
+		return -ETIMEDOUT;
+	}
+	if (!(READ_ONCE(hwq->cpl->status) & SEED_CPL_STATUS_RESET_DONE)) {
+		seed_dbg(sdev, RESET, "queue %u: packet %llu retired, reset declined\n",
+			 hwq->id, target->base.seqno);
+		return -EAGAIN;
+	}
+	seed_dbg(sdev, RESET, "queue %u reset done (%u resets)\n", hwq->id,
+		 READ_ONCE(hwq->cpl->resets));
+	return 0;
 }
 
 /**
@@ -452,32 +587,19 @@ static bool seed_hwq_reset_done(struct seed_hwq *hwq)
  */
 int seed_hwq_reset(struct seed_hwq *hwq)
 {
-	struct seed_device *sdev = hwq->sdev;
-	long left;
+	return seed_hwq_reset_write(hwq, NULL);
+}
 
-	lockdep_assert_held(&sdev->exec.reset_lock);
+/* Fails every cancelled packet: their clients are gone. */
+static void seed_hwq_drop_cancelled_locked(struct seed_hwq *hwq)
+{
+	struct seed_job_outcome o = { .error = DRM_SEED_JOB_CANCELLED };
+	struct seed_hw_fence *hf, *tmp;
 
-	/*
-	 * §17.7 waits for resets = r + 1, but r is unreliable when the enable
-	 * record of a young queue has not landed yet. Clearing the status
-	 * instead makes any RESET_DONE seen afterwards this reset's: only a
-	 * reset writes that bit, and the record was snapshotted by the caller.
-	 */
-	spin_lock_irq(&hwq->lock);
-	WRITE_ONCE(hwq->cpl->status, 0);
-	spin_unlock_irq(&hwq->lock);
-	seed_wr32(sdev, SEED_REG_Q_CTRL(hwq->id), SEED_QUEUE_CTRL_RESET | SEED_QUEUE_CTRL_IRQ_EN);
-
-	left = wait_event_timeout(hwq->wq, seed_hwq_reset_done(hwq),
-				  msecs_to_jiffies(SEED_HWQ_RESET_TIMEOUT_MS));
-	if (!left && !seed_hwq_reset_done(hwq)) {
-		seed_err(sdev, "queue %u reset did not complete in %u ms\n",
-			 hwq->id, SEED_HWQ_RESET_TIMEOUT_MS);
-		return -ETIMEDOUT;
+	list_for_each_entry_safe(hf, tmp, &hwq->inflight, link) {
+		if (hf->cancelled)
+			seed_hwq_fail_locked(hwq, hf, &o, -ECANCELED);
 	}
-	seed_dbg(sdev, RESET, "queue %u reset done (%u resets)\n", hwq->id,
-		 READ_ONCE(hwq->cpl->resets));
-	return 0;
 }
 
 /**
@@ -486,15 +608,19 @@ int seed_hwq_reset(struct seed_hwq *hwq)
  * @snap: completion record from before a queue reset (whose RESET_DONE record
  *	no longer holds the error), or NULL to use the current record (a device
  *	reset writes none)
+ * @aborted: the packet a conditional reset stopped, or NULL
  *
  * The guilty packet is the one at the record's error_index if the queue
- * stopped on an error; otherwise the first packet that was in the ring, which
- * the reset aborted: it fails with a timeout if it is &seed_hwq.guilty (set by
- * the job timeout handler), else with DRM_SEED_JOB_RESET. Packets after it
- * had not started; they are written again and run normally. Caller holds
- * &seed_exec.reset_lock.
+ * stopped on an error; else @aborted, which fails as cancelled if its client
+ * went away and with a timeout otherwise; else (a device reset) the first
+ * packet that was in the ring, which the reset aborted: it fails with a
+ * timeout if it is &seed_hwq.guilty (set by the timeout handler before it
+ * escalated), else with DRM_SEED_JOB_RESET. Cancelled packets fail too.
+ * Packets after the guilty one had not started; they are written again and
+ * run normally. Caller holds &seed_exec.reset_lock.
  */
-void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap)
+void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap,
+		      struct seed_hw_fence *aborted)
 {
 	struct seed_cpl_record rec;
 	struct seed_hw_fence *hf, *guilty = NULL;
@@ -525,12 +651,18 @@ void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap)
 	}
 	if (!guilty) {
 		hf = list_first_entry_or_null(&hwq->inflight, struct seed_hw_fence, link);
-		if (hf && hf->emitted) {
+		if (hf && hf->emitted && (!aborted || hf == aborted)) {
 			guilty = hf;
-			if (hf == hwq->guilty) {
-				memset(&o, 0, sizeof(o));
+			memset(&o, 0, sizeof(o));
+			if (hf->cancelled) {
+				o.error = DRM_SEED_JOB_CANCELLED;
+				err = -ECANCELED;
+			} else if (hf == hwq->guilty || hf == aborted) {
 				o.error = DRM_SEED_JOB_TIMEOUT;
 				err = -ETIMEDOUT;
+			} else {
+				o.error = DRM_SEED_JOB_RESET;
+				err = -EIO;
 			}
 		}
 	}
@@ -540,6 +672,7 @@ void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap)
 		seed_hwq_fail_locked(hwq, guilty, &o, err);
 	}
 	hwq->guilty = NULL;
+	seed_hwq_drop_cancelled_locked(hwq);
 
 	seed_hwq_enable_locked(hwq);
 	list_for_each_entry(hf, &hwq->inflight, link) {
@@ -548,24 +681,95 @@ void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap)
 	}
 	hwq->stopped = false;
 	hwq->error_pending = false;
-	if (hwq->tail)
+	if (hwq->tail) {
 		seed_hwq_doorbell_locked(hwq);
+		seed_hwq_watch(hwq);
+	}
 	spin_unlock_irq(&hwq->lock);
 }
 
+/*
+ * Stops the packet of @target if it is the one running, with a conditional
+ * reset: a packet of another client that runs meanwhile is never aborted.
+ */
+static int seed_hwq_abort(struct seed_hwq *hwq, struct seed_hw_fence *target)
+{
+	struct seed_hw_fence *head;
+	int ret;
+
+	spin_lock_irq(&hwq->lock);
+	seed_hwq_process_locked(hwq);
+	head = list_first_entry_or_null(&hwq->inflight, struct seed_hw_fence, link);
+	if (hwq->dead || hwq->stopped || head != target || !head->emitted) {
+		/* Retired, or not running yet: nothing to stop now. */
+		spin_unlock_irq(&hwq->lock);
+		return 0;
+	}
+	hwq->guilty = target;
+	spin_unlock_irq(&hwq->lock);
+
+	ret = seed_hwq_reset_write(hwq, target);
+	if (ret == -EAGAIN) {
+		spin_lock_irq(&hwq->lock);
+		hwq->guilty = NULL;
+		spin_unlock_irq(&hwq->lock);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	seed_hwq_restart(hwq, NULL, target);
+	return 0;
+}
+
+/* The packet running now is cancelled; NULL if none is. */
+static struct seed_hw_fence *seed_hwq_cancelled_head_locked(struct seed_hwq *hwq)
+{
+	struct seed_hw_fence *head;
+
+	head = list_first_entry_or_null(&hwq->inflight, struct seed_hw_fence, link);
+	return head && head->cancelled && head->emitted && !hwq->stopped ? head : NULL;
+}
+
 /**
- * seed_hwq_recover() - recover a queue after an error or a timeout
+ * seed_hwq_cancel() - the client of a packet went away
  * @hwq: queue
- * @hint: fence of a job that timed out, or NULL after an ERROR record
+ * @fence: hardware fence of the packet (from seed_hwq_push())
  *
- * Does nothing if the queue has no error and @hint has signalled. Caller
- * holds &seed_exec.reset_lock.
+ * The packet fails with DRM_SEED_JOB_CANCELLED as soon as it runs, or at
+ * once if the queue restarts first; packets of other clients around it are
+ * not touched. Any context.
+ */
+void seed_hwq_cancel(struct seed_hwq *hwq, struct dma_fence *fence)
+{
+	unsigned long flags;
+
+	struct seed_hw_fence *hf = to_seed_hw_fence(fence);
+
+	spin_lock_irqsave(&hwq->lock, flags);
+	/* Off the list once signalled. */
+	if (!list_empty(&hf->link) && !hwq->dead) {
+		hf->cancelled = true;
+		seed_hwq_kick_locked(hwq);
+	}
+	spin_unlock_irqrestore(&hwq->lock, flags);
+}
+
+/**
+ * seed_hwq_recover() - recover a queue
+ * @hwq: queue
+ * @hint: fence of a packet that timed out, or NULL
  *
- * Return: 0, or -ETIMEDOUT if the queue reset did not complete: the caller
+ * After an ERROR record the queue is reset and restarted. Otherwise the
+ * packet of @hint, if it still runs, and then any cancelled packet that
+ * runs, are stopped with a conditional reset. Does nothing if there is
+ * nothing to do. Caller holds &seed_exec.reset_lock.
+ *
+ * Return: 0, or -ETIMEDOUT if a queue reset did not complete: the caller
  * escalates to a device reset, which restarts the queue.
  */
 int seed_hwq_recover(struct seed_hwq *hwq, struct dma_fence *hint)
 {
+	struct seed_hw_fence *head;
 	struct seed_cpl_record snap;
 	u32 status;
 	int ret;
@@ -574,25 +778,45 @@ int seed_hwq_recover(struct seed_hwq *hwq, struct dma_fence *hint)
 
 	spin_lock_irq(&hwq->lock);
 	status = seed_hwq_process_locked(hwq);
-	if (hwq->dead ||
-	    (!(status & SEED_CPL_STATUS_ERROR) && (!hint || dma_fence_is_signaled(hint)))) {
-		hwq->error_pending = false;
+	hwq->error_pending = false;
+	if (hwq->dead) {
 		spin_unlock_irq(&hwq->lock);
 		return 0;
 	}
-	hwq->stopped = true;
-	hwq->guilty = hint ? to_seed_hw_fence(hint) : NULL;
-	memcpy(&snap, hwq->cpl, sizeof(snap));
-	spin_unlock_irq(&hwq->lock);
+	if (status & SEED_CPL_STATUS_ERROR) {
+		hwq->stopped = true;
+		memcpy(&snap, hwq->cpl, sizeof(snap));
+		spin_unlock_irq(&hwq->lock);
 
-	if (status & SEED_CPL_STATUS_ERROR)
 		seed_dbg(hwq->sdev, RESET, "queue %u error %u at index %u\n",
 			 hwq->id, snap.error, snap.error_index);
+		ret = seed_hwq_reset(hwq);
+		if (ret)
+			return ret;
+		seed_hwq_restart(hwq, &snap, NULL);
+		return 0;
+	}
+	spin_unlock_irq(&hwq->lock);
 
-	ret = seed_hwq_reset(hwq);
-	if (ret)
-		return ret;
+	if (hint) {
+		ret = seed_hwq_abort(hwq, to_seed_hw_fence(hint));
+		if (ret)
+			return ret;
+	}
 
-	seed_hwq_restart(hwq, &snap);
-	return 0;
+	/* Each round stops one cancelled packet that runs; declines retry. */
+	for (;;) {
+		spin_lock_irq(&hwq->lock);
+		seed_hwq_process_locked(hwq);
+		head = hwq->dead ? NULL : seed_hwq_cancelled_head_locked(hwq);
+		if (head)
+			dma_fence_get(&head->base);
+		spin_unlock_irq(&hwq->lock);
+		if (!head)
+			return 0;
+		ret = seed_hwq_abort(hwq, head);
+		dma_fence_put(&head->base);
+		if (ret)
+			return ret;
+	}
 }

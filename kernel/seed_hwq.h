@@ -18,7 +18,6 @@
 
 #include "seed_hw_reg.h"
 
-struct drm_gpu_scheduler;
 struct seed_device;
 
 /* Ring slots of every hardware queue. */
@@ -62,6 +61,9 @@ struct seed_job_outcome {
  * @emitted: The packet is in the ring since the last enable.
  * @emit_ns: When the packet was last written (ktime, for busy time).
  * @outcome: Filled in before @base is signalled with an error, if not NULL.
+ * @busy_ns: Busy time counter of the client the packet runs for, or NULL.
+ * @cancelled: The packet's client went away: it fails instead of running,
+ *	or is stopped if it runs (seed_hwq_cancel()). Under &seed_hwq.lock.
  */
 struct seed_hw_fence {
 	struct dma_fence base;
@@ -72,24 +74,23 @@ struct seed_hw_fence {
 	bool emitted;
 	u64 emit_ns;
 	struct seed_job_outcome *outcome;
+	atomic64_t *busy_ns;
+	bool cancelled;
 };
 
 /**
  * struct seed_hwq - a hardware queue
  * @sdev: Device.
  * @id: Hardware queue number.
- * @ctx: MMU context the queue runs in (CONTEXT register).
+ * @ctx: MMU context of the ring's own packets (CONTEXT register).
  * @priority: PRIORITY register, 0 .. SEED_PRIORITY_MAX.
  * @irq: Linux IRQ of vector 1 + @id, or -1 once freed.
- * @ring: Ring of &SEED_HWQ_RING_ENTRIES slots (coherent DMA).
+ * @ring: Ring of &SEED_HWQ_RING_ENTRIES slots (coherent DMA), NULL once
+ *	released at teardown.
  * @ring_dma: DMA address of @ring.
- * @cpl: Completion record (coherent DMA), written by the device.
+ * @cpl: Completion record (coherent DMA), written by the device; NULL once
+ *	released.
  * @cpl_dma: DMA address of @cpl.
- * @sched: Scheduler feeding this queue, NULL for the kernel queue.
- * @busy_ns: Client busy time counter, or NULL (kernel queue).
- * @sched_held: The job timeout handler stopped @sched with drm_sched_stop()
- *	and restarts it; device resets leave @sched alone. Protected by
- *	&seed_exec.reset_lock.
  * @name: Name of the interrupt.
  * @lock: Protects every field below, the ring and the doorbell. Taken in
  *	hard interrupt context.
@@ -103,11 +104,15 @@ struct seed_hw_fence {
  *	packets are queued on @inflight but not written to the ring.
  * @dead: The hardware queue is no longer usable (device lost, queue torn
  *	down); new packets fail.
- * @error_pending: @error_work was queued for an ERROR record.
+ * @error_pending: @error_work was queued (an ERROR record, or a cancelled
+ *	packet at the head of the ring).
  * @guilty: Fence to fail with a timeout if the queue is reset without an
- *	ERROR record (set by the timeout handler before escalating).
+ *	ERROR record (set before a conditional reset, should it escalate).
  * @wq: Woken by every interrupt of the queue (queue reset completion).
- * @error_work: Recovers the queue after an ERROR record.
+ * @error_work: Recovers the queue after an ERROR record, or stops a
+ *	cancelled packet that runs.
+ * @watchdog: Fails the packet at the head of the ring once it has run for
+ *	longer than the job timeout (seed_reset.c).
  */
 struct seed_hwq {
 	struct seed_device *sdev;
@@ -119,9 +124,6 @@ struct seed_hwq {
 	dma_addr_t ring_dma;
 	struct seed_cpl_record *cpl;
 	dma_addr_t cpl_dma;
-	struct drm_gpu_scheduler *sched;
-	atomic64_t *busy_ns;
-	bool sched_held;
 	char name[32];
 
 	spinlock_t lock; /* the fields below, ring, doorbell */
@@ -138,20 +140,25 @@ struct seed_hwq {
 
 	wait_queue_head_t wq;
 	struct work_struct error_work;
+	struct delayed_work watchdog;
 };
 
 struct seed_hwq *seed_hwq_create(struct seed_device *sdev, u32 id, u32 ctx, u32 priority);
+void seed_hwq_release_hw(struct seed_hwq *hwq);
 void seed_hwq_destroy(struct seed_hwq *hwq);
 
 struct seed_hw_fence *seed_hw_fence_alloc(void);
 struct dma_fence *seed_hwq_push(struct seed_hwq *hwq, struct seed_hw_fence *hf,
 				const struct seed_pkt_raw *pkt,
-				struct seed_job_outcome *outcome);
+				struct seed_job_outcome *outcome, atomic64_t *busy_ns);
+struct dma_fence *seed_hwq_overdue(struct seed_hwq *hwq, u64 timeout_ns, u64 *wait_ns);
 
 int seed_hwq_recover(struct seed_hwq *hwq, struct dma_fence *hint);
+void seed_hwq_cancel(struct seed_hwq *hwq, struct dma_fence *fence);
 void seed_hwq_stop(struct seed_hwq *hwq);
 int seed_hwq_reset(struct seed_hwq *hwq);
-void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap);
+void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap,
+		      struct seed_hw_fence *aborted);
 void seed_hwq_fail_all(struct seed_hwq *hwq, int err, u32 job_error);
 void seed_hwq_kill(struct seed_hwq *hwq, int err, u32 job_error);
 

@@ -142,4 +142,6 @@ void seed_irq_fini(struct seed_device *sdev)
 	free_irq(irq->event_irq, sdev);
 	pci_free_irq_vectors(sdev->pdev);
 	irq->event_irq = -ENXIO;
+	/* No event handler runs any more: finish what it handed over. */
+	flush_work(&sdev->events.retire_work);
 }

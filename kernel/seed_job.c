@@ -5,38 +5,49 @@
  * User queues and jobs: QUEUE_CREATE, QUEUE_DESTROY, SUBMIT (ioctl and
  * io_uring command) and JOB_STATUS.
  *
- * A user queue owns one hardware queue, running in the MMU context of the
- * file that created it, fed by its own DRM scheduler with one entity. A job
- * is one INDIRECT packet pointing at the user's command buffer. Its
- * scheduler "finished" fence is point seq of the queue's timeline syncobj.
+ * Scheduling model (docs/driver.md): a user queue is a DRM scheduler entity
+ * on one of the rings of its priority (seed_exec.c), the least used one when
+ * it is created. Any number of queues of any number of files share a ring.
+ * A job is one INDIRECT packet pointing at the user's command buffer and
+ * naming the hardware context its file is bound to; the context is bound
+ * (seed_ctx_pin()) in the scheduler's prepare_job, when the job is next on
+ * its queue, and stays pinned until the job's finished fence signals. The
+ * job's finished fence is point seq of the queue's timeline syncobj.
+ *
+ * Fairness: at most queue_depth jobs of one queue are on the hardware at
+ * once (prepare_job makes job seq wait for the hardware fence of job
+ * seq - queue_depth). The scheduler picks among ready queues by the age of
+ * their next job, so a queue flooding its ring gets at most queue_depth
+ * jobs ahead of a job another queue submits later, and the ring alternates
+ * between the two from then on. Priorities are separate rings, with the
+ * device's strict PRIORITY order between them (§9.1).
  *
  * Job outcomes live in &seed_queue.jobs, keyed by seq: an entry exists from
  * submission until the job succeeds; failed jobs keep theirs (the most recent
  * &SEED_QUEUE_FAILED_KEEP), so JOB_STATUS can report why they failed.
  *
- * Failures: the hardware queue recovers on its own (seed_hwq.c): the guilty
- * job fails and the jobs behind it, which had not started, run again. Job
- * timeouts reset the hardware queue (seed_reset.c). Destroying a queue (or
- * closing its file) resets its hardware queue, so the device no longer
- * touches the client's memory, then cancels every unfinished job: jobs that
- * reached the device end with -ECANCELED, jobs still waiting in the
- * scheduler's entity with -ESRCH (the scheduler's own code); JOB_STATUS
- * cannot be asked about either, as the queue id is gone.
+ * Failures: a hardware queue recovers on its own (seed_hwq.c, seed_reset.c):
+ * the guilty packet fails and the ones behind it, of any client, run again.
+ * Destroying a queue (or closing its file) cancels every unfinished job:
+ * those that have not reached the hardware with -ESRCH (the scheduler's own
+ * code), those on a ring with -ECANCELED, stopped as soon as they run by a
+ * conditional reset that never aborts another client's packet. Then the
+ * device no longer touches the client's memory for the queue.
  *
  * Locking, outermost first:
  * - &seed_queue.submit_lock: seq numbering, arming and pushing jobs, the
  *   timeline, &seed_queue.dead.
- * - &seed_exec.reset_lock (seed_reset.c) for queue creation and teardown.
  * - The xa_lock of &seed_queue.jobs (interrupt safe): job records,
  *   &seed_queue.done_seq, &seed_queue.pruned_seq, &seed_queue.nfailed.
  *   Taken from fence callbacks, in hard interrupt context.
+ * - &seed_queue.hw_lock: &seed_queue.hw_fences.
  */
 
 #include <linux/capability.h>
-#include <linux/delay.h>
 #include <linux/dma-fence-chain.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/kref.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -55,18 +66,27 @@
 /* Failed-job outcomes kept per queue (the UAPI promises at least 256). */
 #define SEED_QUEUE_FAILED_KEEP		1024
 
-/* How long queue teardown waits for the scheduler to free its jobs. */
-#define SEED_QUEUE_DRAIN_TIMEOUT_MS	10000
+/* How often a queue being destroyed reports jobs that do not finish. */
+#define SEED_QUEUE_DRAIN_REPORT_MS	10000
+
+#define SEED_QUEUE_DEPTH_MAX		256
+
+static unsigned int seed_queue_depth = 16;
+module_param_named(queue_depth, seed_queue_depth, uint, 0444);
+MODULE_PARM_DESC(queue_depth,
+		 "Jobs of one queue on the hardware at once (1 .. 256, default 16)");
+
+static unsigned int seed_max_queues_per_file = 4096;
+module_param_named(max_queues_per_file, seed_max_queues_per_file, uint, 0644);
+MODULE_PARM_DESC(max_queues_per_file, "Queues one open file may create (default 4096)");
 
 /**
  * struct seed_queue - a user queue
  * @ref: Held by the file's queue table and by every job.
  * @sdev: Device.
- * @hwq: Hardware queue, owned until teardown.
- * @name: Scheduler name.
- * @sched: Scheduler of @hwq.
- * @entity: The one entity of @sched.
- * @has_entity: @entity is initialised.
+ * @sf: File that created the queue; outlives it.
+ * @ring: Ring the queue's jobs run on.
+ * @entity: The queue's entity on @ring's scheduler.
  * @timeline: Timeline syncobj; point seq = job seq.
  * @submit_lock: See the locking rules above.
  * @last_seq: Last seq handed out.
@@ -75,15 +95,18 @@
  * @done_seq: Highest seq whose job finished.
  * @pruned_seq: Highest seq whose failure record was dropped.
  * @nfailed: Failure records in @jobs.
+ * @live_jobs: Jobs submitted and not yet freed.
+ * @idle_wq: Woken when @live_jobs drops to 0.
+ * @depth: Entries of @hw_fences: queue_depth when the queue was created.
+ * @hw_lock: Protects @hw_fences.
+ * @hw_fences: Hardware fence of job seq at seq % @depth, once it ran.
  */
 struct seed_queue {
 	struct kref ref;
 	struct seed_device *sdev;
-	struct seed_hwq *hwq;
-	char name[32];
-	struct drm_gpu_scheduler sched;
+	struct seed_file *sf;
+	struct seed_ring *ring;
 	struct drm_sched_entity entity;
-	bool has_entity;
 	struct drm_syncobj *timeline;
 	struct mutex submit_lock; /* see the locking rules above */
 	u64 last_seq;
@@ -92,6 +115,11 @@ struct seed_queue {
 	u64 done_seq;
 	u64 pruned_seq;
 	u32 nfailed;
+	atomic_t live_jobs;
+	wait_queue_head_t idle_wq;
+	u32 depth;
+	spinlock_t hw_lock; /* hw_fences */
+	struct dma_fence *hw_fences[] __counted_by(depth);
 };
 
 /**
@@ -119,6 +147,11 @@ struct seed_job_rec {
  * @hf: Preallocated hardware fence, until run_job uses it.
  * @hw_fence: Hardware fence (a reference) once run_job ran.
  * @done_cb: On the finished fence: updates @rec.
+ * @unpin_cb: On the finished fence: unpins the context.
+ * @waiter: Preallocated fence for waiting for a hardware context.
+ * @pinned: The context is pinned for this job; @hw_ctx is its id.
+ * @hw_ctx: Hardware context id the job runs in.
+ * @bind_err: Why the context could not be bound; the job fails with it.
  * @deps: The input fences (references), checked for errors before the job
  *	runs: a job whose dependency failed does not run (CANCELLED).
  * @ndeps: Entries in @deps.
@@ -134,6 +167,11 @@ struct seed_job {
 	struct seed_hw_fence *hf;
 	struct dma_fence *hw_fence;
 	struct dma_fence_cb done_cb;
+	struct dma_fence_cb unpin_cb;
+	struct seed_ctx_waiter *waiter;
+	bool pinned;
+	u32 hw_ctx;
+	int bind_err;
 	struct dma_fence *deps[DRM_SEED_MAX_SYNCS];
 	u32 ndeps;
 };
@@ -172,12 +210,15 @@ static void seed_queue_release(struct kref *ref)
 	struct seed_queue *q = container_of(ref, struct seed_queue, ref);
 	struct seed_job_rec *rec;
 	unsigned long seq;
+	u32 i;
 
 	xa_for_each(&q->jobs, seq, rec) {
 		dma_fence_put(rec->finished);
 		kfree(rec);
 	}
 	xa_destroy(&q->jobs);
+	for (i = 0; i < q->depth; i++)
+		dma_fence_put(q->hw_fences[i]);
 	mutex_destroy(&q->submit_lock);
 	kfree(q);
 }
@@ -265,6 +306,68 @@ static void seed_job_done_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 	dma_fence_put(f);
 }
 
+/* Finished fence callback: the job no longer needs its hardware context. */
+static void seed_job_unpin_cb(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct seed_job *job = container_of(cb, struct seed_job, unpin_cb);
+
+	seed_ctx_unpin(job->q->sf->ctx);
+}
+
+/*
+ * Called by the scheduler, repeatedly, until it returns NULL, before the job
+ * runs: first the queue's depth limit, then the binding of its context.
+ */
+static struct dma_fence *seed_job_prepare(struct drm_sched_job *sched_job,
+					  struct drm_sched_entity *entity)
+{
+	struct seed_job *job = to_seed_job(sched_job);
+	struct seed_queue *q = job->q;
+	struct dma_fence *fence;
+	unsigned long flags;
+
+	if (job->pinned || job->bind_err)
+		return NULL;
+
+	/* Job seq - depth shares the slot; it ran before this one. */
+	spin_lock_irqsave(&q->hw_lock, flags);
+	fence = q->hw_fences[job->seq % q->depth];
+	if (fence && !dma_fence_is_signaled(fence))
+		dma_fence_get(fence);
+	else
+		fence = NULL;
+	spin_unlock_irqrestore(&q->hw_lock, flags);
+	if (fence)
+		return fence;
+
+	/* A failed job does not run: it needs no context. */
+	if (sched_job->s_fence->finished.error || READ_ONCE(q->dead))
+		return NULL;
+
+	fence = seed_ctx_pin(q->sf->ctx, &job->waiter, &job->hw_ctx, &job->bind_err);
+	if (fence || job->bind_err)
+		return fence;
+
+	job->pinned = true;
+	/* Not signalled yet: the job has not run. */
+	if (dma_fence_add_callback(&sched_job->s_fence->finished, &job->unpin_cb,
+				   seed_job_unpin_cb))
+		seed_job_unpin_cb(&sched_job->s_fence->finished, &job->unpin_cb);
+	return NULL;
+}
+
+static void seed_queue_set_hw_fence(struct seed_queue *q, u64 seq, struct dma_fence *fence)
+{
+	struct dma_fence *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->hw_lock, flags);
+	old = q->hw_fences[seq % q->depth];
+	q->hw_fences[seq % q->depth] = fence ? dma_fence_get(fence) : NULL;
+	spin_unlock_irqrestore(&q->hw_lock, flags);
+	dma_fence_put(old);
+}
+
 static struct dma_fence *seed_job_run(struct drm_sched_job *sched_job)
 {
 	struct seed_job *job = to_seed_job(sched_job);
@@ -276,6 +379,8 @@ static struct dma_fence *seed_job_run(struct drm_sched_job *sched_job)
 
 	BUILD_BUG_ON(sizeof(*ind) != sizeof(raw));
 
+	seed_queue_set_hw_fence(q, job->seq, NULL);
+
 	err = sched_job->s_fence->finished.error;
 	if (err)
 		return ERR_PTR(err);
@@ -286,213 +391,158 @@ static struct dma_fence *seed_job_run(struct drm_sched_job *sched_job)
 		seed_dbg(q->sdev, JOB, "job %llu: a dependency failed, cancelled\n", job->seq);
 		return ERR_PTR(err);
 	}
+	if (job->bind_err)
+		return ERR_PTR(job->bind_err);
 
 	ind->hdr.opcode = SEED_OP_INDIRECT;
 	ind->hdr.tag = lower_32_bits(job->seq);
 	ind->addr = job->va;
 	ind->count = job->count;
+	ind->context = SEED_INDIRECT_CTX(job->hw_ctx);
 
 	/* rec is alive until the finished fence, so after the hw fence. */
-	fence = seed_hwq_push(q->hwq, job->hf, &raw, &job->rec->outcome);
+	fence = seed_hwq_push(q->ring->hwq, job->hf, &raw, &job->rec->outcome,
+			      &q->sf->exec.busy_ns);
 	if (IS_ERR(fence))
-		return READ_ONCE(q->dead) ? ERR_PTR(-ECANCELED) : fence;
+		return fence;
 
 	job->hf = NULL;
 	job->hw_fence = dma_fence_get(fence);
+	seed_queue_set_hw_fence(q, job->seq, fence);
 	return fence;
-}
-
-/*
- * The scheduler took the job off its pending list. drm_sched_stop() puts it
- * back and detaches every job from its hardware fence; after recovery the
- * hardware fences (re-run or failed by now) are attached again, and
- * drm_sched_start() completes the jobs whose fences have signalled.
- */
-static enum drm_gpu_sched_stat seed_job_timedout(struct drm_sched_job *sched_job)
-{
-	struct seed_job *job = to_seed_job(sched_job);
-	struct seed_queue *q = job->q;
-	struct seed_device *sdev = q->sdev;
-	struct seed_hwq *hwq = q->hwq;
-	struct drm_sched_job *s_job;
-	enum drm_gpu_sched_stat stat = DRM_GPU_SCHED_STAT_NOMINAL;
-
-	mutex_lock(&sdev->exec.reset_lock);
-	hwq->sched_held = true;
-	drm_sched_stop(&q->sched, sched_job);
-
-	if (job->hw_fence && !dma_fence_is_signaled(job->hw_fence) && !hwq->dead) {
-		seed_dbg(sdev, RESET, "queue %u: job %llu timed out\n", hwq->id, job->seq);
-		if (seed_hwq_recover(hwq, job->hw_fence))
-			seed_exec_reset_device_locked(sdev, "queue reset timed out");
-	}
-	if (hwq->dead)
-		stat = DRM_GPU_SCHED_STAT_ENODEV;
-
-	list_for_each_entry(s_job, &q->sched.pending_list, list) {
-		struct seed_job *j = to_seed_job(s_job);
-
-		if (!s_job->s_fence->parent && j->hw_fence)
-			s_job->s_fence->parent = dma_fence_get(j->hw_fence);
-	}
-	drm_sched_start(&q->sched);
-	hwq->sched_held = false;
-	mutex_unlock(&sdev->exec.reset_lock);
-	return stat;
 }
 
 static void seed_job_free(struct drm_sched_job *sched_job)
 {
 	struct seed_job *job = to_seed_job(sched_job);
+	struct seed_queue *q = job->q;
 
 	drm_sched_job_cleanup(sched_job);
 	seed_job_put_deps(job);
+	seed_ctx_waiter_free(job->waiter);
 	kfree(job->hf);
 	dma_fence_put(job->hw_fence);
 	drm_gem_object_put(job->cmd_bo);
-	seed_queue_put(job->q);
 	kfree(job);
+	if (atomic_dec_and_test(&q->live_jobs))
+		wake_up_all(&q->idle_wq);
+	seed_queue_put(q);
 }
 
-static const struct drm_sched_backend_ops seed_sched_ops = {
+const struct drm_sched_backend_ops seed_sched_ops = {
+	.prepare_job = seed_job_prepare,
 	.run_job = seed_job_run,
-	.timedout_job = seed_job_timedout,
 	.free_job = seed_job_free,
 };
 
 /*
- * Stops the queue for good: no new jobs, the hardware queue reset (so the
- * device is done with the client's memory), every job finished and freed.
+ * Stops the queue for good: no new jobs, jobs cancelled wherever they are,
+ * every job freed. The device then runs nothing of the queue's.
  */
 static void seed_queue_kill(struct seed_queue *q)
 {
-	struct seed_device *sdev = q->sdev;
-	struct seed_exec *exec = &sdev->exec;
-	struct seed_hwq *hwq = q->hwq;
-	unsigned long timeout;
-	bool empty;
+	struct dma_fence *fence;
+	unsigned long flags;
+	long left;
+	u32 i;
 
 	mutex_lock(&q->submit_lock);
 	WRITE_ONCE(q->dead, true);
 	mutex_unlock(&q->submit_lock);
 
-	mutex_lock(&exec->reset_lock);
-	drm_sched_wqueue_stop(&q->sched);
-	mutex_lock(&exec->lock);
-	exec->hwq[hwq->id] = NULL;
-	mutex_unlock(&exec->lock);
-	if (!hwq->dead && !exec->lost) {
-		seed_hwq_stop(hwq);
-		if (seed_hwq_reset(hwq))
-			seed_exec_reset_device_locked(sdev, "queue teardown");
-	}
-	seed_hwq_kill(hwq, -ECANCELED, DRM_SEED_JOB_CANCELLED);
-	mutex_unlock(&exec->reset_lock);
-
 	/*
-	 * Jobs still waiting in the entity are cancelled while the scheduler
-	 * is stopped: its run-job work must not pop from the entity while
-	 * drm_sched_entity_fini() drains it. Then the scheduler runs again to
-	 * free the jobs it had handed to the hardware.
+	 * Cancels what the entity holds; the scheduler no longer uses it, so
+	 * every job that reached the ring has its fence in hw_fences. The
+	 * ring's submission is stopped meanwhile: drm_sched_entity_kill() in
+	 * this kernel races with a pop of the same entity, which may put the
+	 * entity back into the run queue's tree after the kill took it out.
 	 */
-	if (q->has_entity)
-		drm_sched_entity_fini(&q->entity);
-	drm_sched_wqueue_start(&q->sched);
+	mutex_lock(&q->ring->entity_lock);
+	drm_sched_wqueue_stop(&q->ring->sched);
+	drm_sched_entity_fini(&q->entity);
+	drm_sched_wqueue_start(&q->ring->sched);
+	mutex_unlock(&q->ring->entity_lock);
 
-	timeout = jiffies + msecs_to_jiffies(SEED_QUEUE_DRAIN_TIMEOUT_MS);
-	for (;;) {
-		spin_lock(&q->sched.job_list_lock);
-		empty = list_empty(&q->sched.pending_list);
-		spin_unlock(&q->sched.job_list_lock);
-		if (empty || time_after(jiffies, timeout))
-			break;
-		usleep_range(500, 1000);
+	/* Jobs on the ring: stopped when they run, without touching others. */
+	for (i = 0; i < q->depth; i++) {
+		spin_lock_irqsave(&q->hw_lock, flags);
+		fence = dma_fence_get(q->hw_fences[i]);
+		spin_unlock_irqrestore(&q->hw_lock, flags);
+		if (fence) {
+			seed_hwq_cancel(q->ring->hwq, fence);
+			dma_fence_put(fence);
+		}
 	}
-	if (!empty)
-		seed_err(sdev, "queue on hw queue %u: jobs not freed\n", hwq->id);
 
-	drm_sched_fini(&q->sched);
-	seed_hwq_destroy(hwq);
-	q->hwq = NULL;
+	for (;;) {
+		left = wait_event_timeout(q->idle_wq, !atomic_read(&q->live_jobs),
+					  msecs_to_jiffies(SEED_QUEUE_DRAIN_REPORT_MS));
+		if (left)
+			break;
+		seed_warn(q->sdev, "queue on ring %u: %d jobs still running\n",
+			  q->ring->hwq->id, atomic_read(&q->live_jobs));
+	}
 
-	mutex_lock(&exec->lock);
-	clear_bit(hwq->id, exec->hwq_used);
-	mutex_unlock(&exec->lock);
-
-	if (q->timeline)
-		drm_syncobj_put(q->timeline);
+	atomic_dec(&q->ring->nqueues);
+	atomic_dec(&q->sf->exec.nqueues);
+	drm_syncobj_put(q->timeline);
 	q->timeline = NULL;
 }
 
-/*
- * Takes a free hardware queue (not the kernel queue, the last one) and
- * creates its scheduler. Caller holds reset_lock.
- */
-static int seed_queue_init_hw(struct seed_queue *q, struct seed_file *sf, u32 priority)
+/* The least used ring of @priority. */
+static struct seed_ring *seed_queue_pick_ring(struct seed_exec *exec, u32 priority)
 {
-	struct seed_device *sdev = q->sdev;
-	struct seed_exec *exec = &sdev->exec;
-	struct drm_sched_init_args args = {
-		.ops = &seed_sched_ops,
-		.timeout_wq = exec->wq,
-		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		.credit_limit = SEED_HWQ_RING_ENTRIES,
-		.timeout = msecs_to_jiffies(seed_job_timeout_ms),
-		.name = q->name,
-		.dev = sdev->drm.dev,
-	};
-	struct seed_hwq *hwq;
-	unsigned long id;
+	struct seed_ring *best = NULL, *ring;
+	u32 i;
+
+	for (i = priority * exec->rings_per_prio; i < (priority + 1) * exec->rings_per_prio;
+	     i++) {
+		ring = &exec->rings[i];
+		if (!best || atomic_read(&ring->nqueues) < atomic_read(&best->nqueues))
+			best = ring;
+	}
+	return best;
+}
+
+static struct seed_queue *seed_queue_alloc(struct seed_file *sf, u32 priority)
+{
+	struct seed_device *sdev = sf->sdev;
+	struct drm_gpu_scheduler *sched;
+	struct seed_queue *q;
+	u32 depth = clamp_t(u32, seed_queue_depth, 1, SEED_QUEUE_DEPTH_MAX);
 	int ret;
 
-	lockdep_assert_held(&exec->reset_lock);
+	q = kzalloc(struct_size(q, hw_fences, depth), GFP_KERNEL);
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	q->depth = depth;
+	kref_init(&q->ref);
+	q->sdev = sdev;
+	q->sf = sf;
+	mutex_init(&q->submit_lock);
+	spin_lock_init(&q->hw_lock);
+	xa_init_flags(&q->jobs, XA_FLAGS_LOCK_IRQ);
+	atomic_set(&q->live_jobs, 0);
+	init_waitqueue_head(&q->idle_wq);
 
-	if (exec->lost)
-		return -ENODEV;
-	if (exec->num_hwq < 2)
-		return -EBUSY;
+	ret = drm_syncobj_create(&q->timeline, 0, NULL);
+	if (ret)
+		goto err_free;
 
-	mutex_lock(&exec->lock);
-	id = find_first_zero_bit(exec->hwq_used, exec->num_hwq - 1);
-	if (id < exec->num_hwq - 1)
-		set_bit(id, exec->hwq_used);
-	mutex_unlock(&exec->lock);
-	if (id >= exec->num_hwq - 1)
-		return -EBUSY;
+	q->ring = seed_queue_pick_ring(&sdev->exec, priority);
+	sched = &q->ring->sched;
+	ret = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
+	if (ret)
+		goto err_syncobj;
+	atomic_inc(&q->ring->nqueues);
+	return q;
 
-	snprintf(q->name, sizeof(q->name), "seed-q%lu", id);
-	hwq = seed_hwq_create(sdev, id, seed_ctx_id(sf->ctx), priority);
-	if (IS_ERR(hwq)) {
-		ret = PTR_ERR(hwq);
-		goto err_clear;
-	}
-
-	ret = drm_sched_init(&q->sched, &args);
-	if (ret) {
-		seed_err(sdev, "cannot create scheduler: %d\n", ret);
-		goto err_hwq;
-	}
-
-	hwq->sched = &q->sched;
-	hwq->busy_ns = &sf->exec.busy_ns;
-	q->hwq = hwq;
-	mutex_lock(&exec->lock);
-	exec->hwq[id] = hwq;
-	mutex_unlock(&exec->lock);
-	return 0;
-
-err_hwq:
-	/* Put it back to DISABLED for the next user. */
-	seed_hwq_stop(hwq);
-	if (seed_hwq_reset(hwq))
-		seed_exec_reset_device_locked(sdev, "queue teardown");
-	seed_hwq_kill(hwq, -ECANCELED, DRM_SEED_JOB_CANCELLED);
-	seed_hwq_destroy(hwq);
-err_clear:
-	mutex_lock(&exec->lock);
-	clear_bit(id, exec->hwq_used);
-	mutex_unlock(&exec->lock);
-	return ret;
+err_syncobj:
+	drm_syncobj_put(q->timeline);
+err_free:
+	mutex_destroy(&q->submit_lock);
+	kfree(q);
+	return ERR_PTR(ret);
 }
 
 /**
@@ -501,6 +551,10 @@ err_clear:
  * @data: &struct drm_seed_queue_create
  * @file: DRM file
  *
+ * The queue becomes visible to other threads (its id in the file's table)
+ * only once it is complete: the id is reserved first, the syncobj handle
+ * created, and the queue stored last.
+ *
  * Return: 0 or a negative error code.
  */
 int seed_queue_create_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
@@ -508,7 +562,6 @@ int seed_queue_create_ioctl(struct drm_device *drm, void *data, struct drm_file 
 	struct seed_device *sdev = to_seed_device(drm);
 	struct seed_file *sf = to_seed_file(file);
 	struct drm_seed_queue_create *args = data;
-	struct drm_gpu_scheduler *sched;
 	struct seed_queue *q;
 	u32 id, handle;
 	int ret, idx;
@@ -524,57 +577,65 @@ int seed_queue_create_ioctl(struct drm_device *drm, void *data, struct drm_file 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	q = kzalloc(sizeof(*q), GFP_KERNEL);
-	if (!q) {
-		ret = -ENOMEM;
-		goto out_exit;
+	if (atomic_inc_return(&sf->exec.nqueues) > seed_max_queues_per_file) {
+		seed_dbg(sdev, IOCTL, "QUEUE_CREATE: the file has %u queues already\n",
+			 seed_max_queues_per_file);
+		ret = -EDQUOT;
+		goto err_count;
 	}
-	kref_init(&q->ref);
-	q->sdev = sdev;
-	mutex_init(&q->submit_lock);
-	xa_init_flags(&q->jobs, XA_FLAGS_LOCK_IRQ);
 
-	mutex_lock(&sdev->exec.reset_lock);
-	ret = seed_queue_init_hw(q, sf, args->priority);
-	mutex_unlock(&sdev->exec.reset_lock);
-	if (ret)
-		goto err_free;
+	q = seed_queue_alloc(sf, args->priority);
+	if (IS_ERR(q)) {
+		ret = PTR_ERR(q);
+		goto err_count;
+	}
 
-	sched = &q->sched;
-	ret = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
-	if (ret)
-		goto err_kill;
-	q->has_entity = true;
-
-	ret = drm_syncobj_create(&q->timeline, 0, NULL);
-	if (ret)
-		goto err_kill;
-
-	ret = xa_alloc_cyclic(&sf->exec.queues, &id, q, XA_LIMIT(1, U32_MAX),
+	/* Reserve the id: a racing QUEUE_DESTROY of it finds nothing. */
+	ret = xa_alloc_cyclic(&sf->exec.queues, &id, NULL, XA_LIMIT(1, U32_MAX),
 			      &sf->exec.next_id, GFP_KERNEL);
 	if (ret < 0)
-		goto err_kill;
+		goto err_queue;
 
 	ret = drm_syncobj_get_handle(file, q->timeline, &handle);
-	if (ret) {
-		xa_erase(&sf->exec.queues, id);
-		goto err_kill;
-	}
+	if (ret)
+		goto err_id;
+
+	/* Publish: the slot is reserved, so storing cannot fail. */
+	xa_store(&sf->exec.queues, id, q, GFP_KERNEL);
 
 	args->queue_id = id;
 	args->syncobj = handle;
-	seed_dbg(sdev, IOCTL, "client %llu: queue %u on hw queue %u, priority %u\n",
-		 sf->client_id, id, q->hwq->id, args->priority);
+	seed_dbg(sdev, IOCTL, "client %llu: queue %u on ring %u, priority %u\n",
+		 file->client_id, id, q->ring->hwq->id, args->priority);
 	drm_dev_exit(idx);
 	return 0;
 
-err_kill:
-	seed_queue_kill(q);
-err_free:
+err_id:
+	xa_release(&sf->exec.queues, id);
+err_queue:
+	/* Never visible: nothing was submitted to it. */
+	drm_sched_entity_fini(&q->entity);
+	atomic_dec(&q->ring->nqueues);
+	drm_syncobj_put(q->timeline);
+	q->timeline = NULL;
 	seed_queue_put(q);
-out_exit:
+err_count:
+	atomic_dec(&sf->exec.nqueues);
 	drm_dev_exit(idx);
 	return ret;
+}
+
+/* Takes queue @id out of the file's table; reserved ids are left alone. */
+static struct seed_queue *seed_queue_unpublish(struct seed_file *sf, u32 id)
+{
+	struct seed_queue *q;
+
+	xa_lock(&sf->exec.queues);
+	q = xa_load(&sf->exec.queues, id);
+	if (q)
+		__xa_erase(&sf->exec.queues, id);
+	xa_unlock(&sf->exec.queues);
+	return q;
 }
 
 /**
@@ -590,14 +651,19 @@ int seed_queue_destroy_ioctl(struct drm_device *drm, void *data, struct drm_file
 	struct seed_file *sf = to_seed_file(file);
 	struct drm_seed_queue_destroy *args = data;
 	struct seed_queue *q;
+	int idx;
 
 	if (args->pad)
 		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 
-	q = xa_erase(&sf->exec.queues, args->queue_id);
+	q = seed_queue_unpublish(sf, args->queue_id);
+	drm_dev_exit(idx);
 	if (!q)
 		return -ENOENT;
 
+	/* Outside drm_dev_enter(): draining may wait for removal to end jobs. */
 	seed_queue_kill(q);
 	seed_queue_put(q);
 	return 0;
@@ -723,6 +789,7 @@ static void seed_submit_commit(struct seed_queue *q, struct seed_job *job,
 		}
 	}
 
+	atomic_inc(&q->live_jobs);
 	drm_sched_entity_push_job(&job->base);
 }
 
@@ -783,7 +850,8 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 	}
 	job->rec = kzalloc(sizeof(*job->rec), GFP_KERNEL);
 	job->hf = seed_hw_fence_alloc();
-	if (!job->rec || !job->hf) {
+	job->waiter = seed_ctx_waiter_alloc();
+	if (!job->rec || !job->hf || !job->waiter) {
 		ret = -ENOMEM;
 		goto out_free_job;
 	}
@@ -793,7 +861,7 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 	if (ret)
 		goto out_free_job;
 
-	ret = drm_sched_job_init(&job->base, &q->entity, 1, q, sf->client_id);
+	ret = drm_sched_job_init(&job->base, &q->entity, 1, q, file->client_id);
 	if (ret)
 		goto out_free_job;
 	job_inited = true;
@@ -830,6 +898,7 @@ out_free_job:
 	seed_job_put_deps(job);
 	if (job->cmd_bo)
 		drm_gem_object_put(job->cmd_bo);
+	seed_ctx_waiter_free(job->waiter);
 	kfree(job->hf);
 	kfree(job->rec);
 	kfree(job);
@@ -923,14 +992,18 @@ int seed_job_status_ioctl(struct drm_device *drm, void *data, struct drm_file *f
 	struct seed_queue *q;
 	unsigned long flags;
 	u32 state = DRM_SEED_JOB_DONE;
-	int ret = 0;
+	int ret = 0, idx;
 
 	if (args->flags)
 		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 
 	q = seed_queue_get(sf, args->queue_id);
-	if (!q)
-		return -ENOENT;
+	if (!q) {
+		ret = -ENOENT;
+		goto out_exit;
+	}
 
 	mutex_lock(&q->submit_lock);
 	if (!args->seq || args->seq > q->last_seq)
@@ -972,6 +1045,8 @@ int seed_job_status_ioctl(struct drm_device *drm, void *data, struct drm_file *f
 	args->pad = 0;
 out_put:
 	seed_queue_put(q);
+out_exit:
+	drm_dev_exit(idx);
 	return ret;
 }
 
@@ -985,16 +1060,18 @@ int seed_exec_file_open(struct seed_file *sf)
 {
 	xa_init_flags(&sf->exec.queues, XA_FLAGS_ALLOC1);
 	sf->exec.next_id = 0;
+	atomic_set(&sf->exec.nqueues, 0);
 	atomic64_set(&sf->exec.busy_ns, 0);
 	return 0;
 }
 
 /**
- * seed_exec_file_close() - destroy every queue of a closing client
- * @sf: client
+ * seed_exec_file_close() - destroy every queue of a client
+ * @sf: client, with no ioctl running and none to come
  *
  * On return the device no longer runs anything for the client, so its
- * address space can go.
+ * address space can go. Called at the last close of the file, before its
+ * buffers are unmapped (seed_flush()), and again when it is freed.
  */
 void seed_exec_file_close(struct seed_file *sf)
 {

@@ -7,13 +7,24 @@
  * programming (§17.2) and restoring after a device reset (§17.8).
  *
  * Context 0 is the kernel context: all of HBM at VA = HBM address. Every
- * open file gets a user context with its own VA allocator. Page-table pages
- * are only freed with their context, after it was invalidated: unmapping
- * clears leaves and leaves the (now possibly empty) tables in place, where
- * later mappings reuse them.
+ * open file gets a user context with its own VA allocator and page tables,
+ * however many files there are. Page-table pages are only freed with their
+ * context, after it was invalidated: unmapping clears leaves and leaves the
+ * (now possibly empty) tables in place, where later mappings reuse them.
+ *
+ * Binding (docs/hardware.md §17.10): the device has only a few hardware
+ * contexts. A user context is bound to one, its root written into that
+ * id's registers, when a job of its file is about to run (seed_ctx_pin(),
+ * from the scheduler's prepare_job), and stays bound until another context
+ * needs the id and this one has no job in flight (least recently pinned
+ * first). Binding an id that was used before invalidates it whole, so no
+ * translation of its previous owner survives; unbinding writes nothing.
+ * When every id is pinned, the job waits on a fence signalled when a
+ * context is unpinned. Jobs name the bound id in their INDIRECT packet.
  */
 
 #include <linux/bitmap.h>
+#include <linux/dma-fence.h>
 #include <linux/dma-mapping.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
@@ -171,6 +182,8 @@ int seed_mmu_map_locked(struct seed_ctx *ctx, u64 va, u64 addr, u64 size, u64 pr
 
 	lockdep_assert_held(&ctx->lock);
 
+	if (!ctx->root)
+		return -ENODEV;
 	if (!size)
 		return 0;
 	if (!IS_ALIGNED(va | addr | size, SEED_PAGE_SIZE) ||
@@ -214,8 +227,9 @@ static void seed_pt_clear(struct seed_pt *pt, int level, u64 va, u64 end)
  * @size: bytes, a multiple of 4 KiB
  *
  * Clears the leaves covering the range, which must not partially cover a
- * larger page, then invalidates the range in the device's TLB and waits
- * for it (§17.3).
+ * larger page, then, if the context is bound to a hardware id, invalidates
+ * the range in the device's TLB and waits for it (§17.3). An unbound
+ * context has no translation cached: its next binding invalidates the id.
  *
  * Return: 0 when the memory that was mapped can be reused, which includes
  * the case of a device that is gone; a negative error code if the
@@ -224,36 +238,38 @@ static void seed_pt_clear(struct seed_pt *pt, int level, u64 va, u64 end)
 int seed_mmu_unmap_locked(struct seed_ctx *ctx, u64 va, u64 size)
 {
 	struct seed_device *sdev = ctx->sdev;
-	int ret = 0, idx;
+	struct seed_mem *mem = &sdev->mem;
+	int ret = 0;
 
 	lockdep_assert_held(&ctx->lock);
 
-	if (!size)
+	if (!size || !ctx->root)
 		return 0;
 
 	seed_pt_clear(ctx->root, SEED_PT_LEVELS - 1, va, va + size);
 
-	if (drm_dev_enter(&sdev->drm, &idx)) {
-		ret = seed_hw_tlb_invalidate(sdev, ctx->id, va, size);
-		drm_dev_exit(idx);
-	}
-	/* A device that is gone makes no more accesses. */
+	mutex_lock(&mem->bind_lock);
+	if (ctx->hw_id || !ctx->user)
+		ret = seed_hw_tlb_invalidate(sdev, ctx->hw_id, va, size);
+	mutex_unlock(&mem->bind_lock);
+
+	/* A device that is gone or stopped makes no more accesses. */
 	if (ret == -ENODEV)
 		ret = 0;
 	if (ret)
 		seed_err_ratelimited(sdev, "context %u: TLB invalidation of %#llx+%#llx failed: %d\n",
-				     ctx->id, va, size, ret);
+				     ctx->hw_id, va, size, ret);
 	return ret;
 }
 
-/* Writes the root of @ctx and VALID into its context registers (§17.2). */
-static void seed_ctx_program(struct seed_ctx *ctx)
+/* Writes the root of @ctx and VALID into the registers of hardware id @id (§17.2). */
+static void seed_ctx_program(struct seed_ctx *ctx, u32 id)
 {
 	struct seed_device *sdev = ctx->sdev;
 
-	seed_wr32(sdev, SEED_REG_CTX_ROOT_LO(ctx->id), lower_32_bits(ctx->root->dma));
-	seed_wr32(sdev, SEED_REG_CTX_ROOT_HI(ctx->id), upper_32_bits(ctx->root->dma));
-	seed_wr32(sdev, SEED_REG_CTX_CFG(ctx->id), SEED_CTX_CFG_VALID);
+	seed_wr32(sdev, SEED_REG_CTX_ROOT_LO(id), lower_32_bits(ctx->root->dma));
+	seed_wr32(sdev, SEED_REG_CTX_ROOT_HI(id), upper_32_bits(ctx->root->dma));
+	seed_wr32(sdev, SEED_REG_CTX_CFG(id), SEED_CTX_CFG_VALID);
 }
 
 static struct seed_ctx *seed_ctx_alloc(struct seed_device *sdev, bool user)
@@ -273,6 +289,8 @@ static struct seed_ctx *seed_ctx_alloc(struct seed_device *sdev, bool user)
 	ctx->user = user;
 	mutex_init(&ctx->lock);
 	INIT_LIST_HEAD(&ctx->link);
+	INIT_LIST_HEAD(&ctx->lru);
+	atomic_set(&ctx->pins, 0);
 	if (user)
 		drm_mm_init(&ctx->va, SEED_USER_VA_START, SEED_USER_VA_END - SEED_USER_VA_START);
 	return ctx;
@@ -289,112 +307,319 @@ static void seed_ctx_free(struct seed_ctx *ctx)
 
 /**
  * seed_ctx_create() - create a user context
- * @sdev: device; the caller holds drm_dev_enter()
+ * @sdev: device
  *
- * Return: the context, or ERR_PTR(-ENOSPC) when all hardware contexts are
- * in use, ERR_PTR(-ENOMEM), or the error of the invalidation of a reused
- * context id.
+ * The context gets page tables but no hardware id: opening the device never
+ * fails for lack of hardware contexts.
+ *
+ * Return: the context, or ERR_PTR(-ENOMEM), or ERR_PTR(-ENODEV) once the
+ * device is gone.
  */
 struct seed_ctx *seed_ctx_create(struct seed_device *sdev)
 {
 	struct seed_mem *mem = &sdev->mem;
 	struct seed_ctx *ctx;
-	unsigned int id;
-	bool reused;
-	int ret;
 
 	ctx = seed_ctx_alloc(sdev, true);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 
-	mutex_lock(&mem->lock);
-	id = find_next_zero_bit(mem->ctx_ids, SEED_MAX_CONTEXTS, 1);
-	if (id >= SEED_MAX_CONTEXTS) {
-		mutex_unlock(&mem->lock);
+	mutex_lock(&mem->ctx_list_lock);
+	if (mem->torn_down) {
+		mutex_unlock(&mem->ctx_list_lock);
 		seed_ctx_free(ctx);
-		return ERR_PTR(-ENOSPC);
+		return ERR_PTR(-ENODEV);
 	}
-	__set_bit(id, mem->ctx_ids);
-	reused = __test_and_set_bit(id, mem->ctx_used);
-	ctx->id = id;
-	seed_ctx_program(ctx);
 	list_add_tail(&ctx->link, &mem->contexts);
-	mutex_unlock(&mem->lock);
+	mutex_unlock(&mem->ctx_list_lock);
 
-	if (reused) {
-		ret = seed_hw_tlb_invalidate(sdev, id, 0, 0);
-		if (ret) {
-			seed_err(sdev, "context %u: invalidation failed: %d\n", id, ret);
-			seed_ctx_destroy(ctx);
-			return ERR_PTR(ret);
+	seed_dbg(sdev, MMU, "context created, root %pad\n", &ctx->root->dma);
+	return ctx;
+}
+
+/* -- Binding ------------------------------------------------------------- */
+
+/**
+ * struct seed_ctx_waiter - a fence for jobs waiting for a hardware context
+ * @base: Signalled once a context was unpinned after the fence was made.
+ * @lock: Lock of @base.
+ */
+struct seed_ctx_waiter {
+	struct dma_fence base;
+	spinlock_t lock; /* of base */
+};
+
+static const char *seed_ctx_waiter_driver_name(struct dma_fence *f)
+{
+	return DRIVER_NAME;
+}
+
+static const char *seed_ctx_waiter_timeline_name(struct dma_fence *f)
+{
+	return "seed-ctx-bind";
+}
+
+static const struct dma_fence_ops seed_ctx_waiter_ops = {
+	.get_driver_name = seed_ctx_waiter_driver_name,
+	.get_timeline_name = seed_ctx_waiter_timeline_name,
+};
+
+/**
+ * seed_ctx_waiter_alloc() - allocate a waiter fence ahead of time
+ *
+ * seed_ctx_pin() runs where it must not allocate; each job brings one.
+ *
+ * Return: the (uninitialised) waiter, or NULL.
+ */
+struct seed_ctx_waiter *seed_ctx_waiter_alloc(void)
+{
+	return kzalloc(sizeof(struct seed_ctx_waiter), GFP_KERNEL);
+}
+
+/**
+ * seed_ctx_waiter_free() - free a waiter seed_ctx_pin() did not use
+ * @w: waiter, or NULL
+ */
+void seed_ctx_waiter_free(struct seed_ctx_waiter *w)
+{
+	kfree(w);
+}
+
+/* Signals the waiters, if any; any context. */
+static void seed_ctx_wake_waiters(struct seed_mem *mem)
+{
+	struct seed_ctx_waiter *w;
+	unsigned long flags;
+
+	spin_lock_irqsave(&mem->waiter_lock, flags);
+	w = mem->waiter;
+	mem->waiter = NULL;
+	spin_unlock_irqrestore(&mem->waiter_lock, flags);
+	if (w) {
+		dma_fence_signal(&w->base);
+		dma_fence_put(&w->base);
+	}
+}
+
+/*
+ * A free hardware id, else the id of the least recently pinned context with
+ * nothing in flight (returned in @victim), else 0. Pins only rise under
+ * bind_lock, which the caller holds, so a victim stays unpinned.
+ */
+static u32 seed_ctx_find_id(struct seed_device *sdev, struct seed_ctx **victim)
+{
+	struct seed_mem *mem = &sdev->mem;
+	struct seed_ctx *ctx;
+	u32 id;
+
+	lockdep_assert_held(&mem->bind_lock);
+
+	*victim = NULL;
+	for (id = 1; id < sdev->hw.num_contexts; id++)
+		if (!mem->bound[id] && !test_bit(id, mem->tainted))
+			return id;
+	list_for_each_entry(ctx, &mem->bound_lru, lru) {
+		if (!atomic_read(&ctx->pins)) {
+			*victim = ctx;
+			return ctx->hw_id;
 		}
 	}
+	return 0;
+}
 
-	seed_dbg(sdev, MMU, "context %u created, root %pad\n", id, &ctx->root->dma);
-	return ctx;
+/* Gives id @id to @ctx: program its root and drop what the id cached. */
+static int seed_ctx_bind_locked(struct seed_ctx *ctx, u32 id, struct seed_ctx *victim)
+{
+	struct seed_device *sdev = ctx->sdev;
+	struct seed_mem *mem = &sdev->mem;
+	int ret = 0, idx;
+
+	lockdep_assert_held(&mem->bind_lock);
+
+	if (victim) {
+		victim->hw_id = 0;
+		list_del_init(&victim->lru);
+		mem->bound[id] = NULL;
+	}
+	if (READ_ONCE(sdev->exec.lost) || !drm_dev_enter(&sdev->drm, &idx))
+		return -ENODEV;
+
+	seed_ctx_program(ctx, id);
+	if (__test_and_set_bit(id, mem->ctx_used))
+		ret = seed_hw_tlb_invalidate(sdev, id, 0, 0);
+	drm_dev_exit(idx);
+	if (ret) {
+		/* The id may still hold translations of its previous owner. */
+		__set_bit(id, mem->tainted);
+		seed_err_ratelimited(sdev, "context id %u: invalidation failed (%d), id unusable until reset\n",
+				     id, ret);
+		return ret == -ENODEV ? ret : -EIO;
+	}
+	mem->bound[id] = ctx;
+	ctx->hw_id = id;
+	seed_dbg(sdev, MMU, "context %pad bound to id %u%s\n", &ctx->root->dma, id,
+		 victim ? " (evicted another)" : "");
+	return 0;
+}
+
+/**
+ * seed_ctx_pin() - bind a user context for a job about to run
+ * @ctx: user context
+ * @spare: a waiter from seed_ctx_waiter_alloc(); taken (set to NULL) if it
+ *	is needed, else left to the caller
+ * @hw_id: out: the hardware id, when pinned
+ * @err: out: 0 when pinned, or why the job cannot run (-ENODEV: the device
+ *	is gone; -EIO: the invalidation of the id failed)
+ *
+ * Never allocates memory; may sleep (register writes and a TLB invalidation
+ * when the context was not bound). On success the caller must call
+ * seed_ctx_unpin() once its job has finished.
+ *
+ * Return: NULL when done (see @err), or a fence to wait for before calling
+ * again: every hardware id is pinned by jobs in flight.
+ */
+struct dma_fence *seed_ctx_pin(struct seed_ctx *ctx, struct seed_ctx_waiter **spare,
+			       u32 *hw_id, int *err)
+{
+	struct seed_device *sdev = ctx->sdev;
+	struct seed_mem *mem = &sdev->mem;
+	struct dma_fence *fence = NULL;
+	struct seed_ctx *victim;
+	u32 id;
+
+	*err = 0;
+	mutex_lock(&mem->bind_lock);
+	if (ctx->hw_id)
+		goto pinned;
+	if (!ctx->root) {
+		*err = -ENODEV;
+		goto out_unlock;
+	}
+
+	/*
+	 * Looked for under waiter_lock: a context unpinned after the search
+	 * finds the waiter installed and signals it.
+	 */
+	spin_lock_irq(&mem->waiter_lock);
+	id = seed_ctx_find_id(sdev, &victim);
+	if (!id) {
+		if (!mem->waiter) {
+			mem->waiter = *spare;
+			*spare = NULL;
+			spin_lock_init(&mem->waiter->lock);
+			dma_fence_init(&mem->waiter->base, &seed_ctx_waiter_ops,
+				       &mem->waiter->lock, mem->waiter_fence_ctx,
+				       ++mem->waiter_seqno);
+		}
+		fence = dma_fence_get(&mem->waiter->base);
+	}
+	spin_unlock_irq(&mem->waiter_lock);
+	if (fence)
+		goto out_unlock;
+
+	*err = seed_ctx_bind_locked(ctx, id, victim);
+	if (*err)
+		goto out_unlock;
+
+pinned:
+	atomic_inc(&ctx->pins);
+	list_move_tail(&ctx->lru, &mem->bound_lru);
+	*hw_id = ctx->hw_id;
+out_unlock:
+	mutex_unlock(&mem->bind_lock);
+	return fence;
+}
+
+/**
+ * seed_ctx_unpin() - a job that pinned @ctx has finished
+ * @ctx: context
+ *
+ * Any context, including hard interrupts.
+ */
+void seed_ctx_unpin(struct seed_ctx *ctx)
+{
+	struct seed_mem *mem = &ctx->sdev->mem;
+
+	if (atomic_dec_and_test(&ctx->pins)) {
+		seed_ctx_wake_waiters(mem);
+		wake_up_all(&mem->unpin_wq);
+	}
+}
+
+/**
+ * seed_ctx_hw_id() - hardware id a context is bound to
+ * @ctx: context
+ *
+ * Return: the id, 0 if not bound (user contexts; 0 is the kernel's).
+ */
+u32 seed_ctx_hw_id(struct seed_ctx *ctx)
+{
+	return READ_ONCE(ctx->hw_id);
 }
 
 /**
  * seed_ctx_destroy() - destroy a user context
- * @ctx: context without any mapping left and without queues using it
+ * @ctx: context without any mapping left and without jobs
  *
- * Clears VALID, invalidates the context and frees its tables (§17.3). If
- * the invalidation fails the tables and the id are kept until the next
- * device reset or teardown.
+ * If the context is bound: clears VALID of its id and invalidates it, then
+ * frees its tables (§17.3). If the invalidation fails the tables are kept
+ * until the next device reset or teardown, and the id is not used again
+ * before then.
  */
 void seed_ctx_destroy(struct seed_ctx *ctx)
 {
 	struct seed_device *sdev = ctx->sdev;
 	struct seed_mem *mem = &sdev->mem;
-	bool entered;
+	bool zombie = false;
 	int ret = 0, idx;
+	u32 id;
 
-	entered = drm_dev_enter(&sdev->drm, &idx);
+	/* Jobs unpin when their fence signals; queues are gone by now. */
+	wait_event(mem->unpin_wq, !atomic_read(&ctx->pins));
 
-	mutex_lock(&mem->lock);
+	mutex_lock(&mem->ctx_list_lock);
 	list_del_init(&ctx->link);
-	if (entered)
-		seed_wr32(sdev, SEED_REG_CTX_CFG(ctx->id), 0);
-	mutex_unlock(&mem->lock);
+	mutex_unlock(&mem->ctx_list_lock);
 
-	if (entered) {
-		ret = seed_hw_tlb_invalidate(sdev, ctx->id, 0, 0);
-		drm_dev_exit(idx);
-		if (ret == -ENODEV)
-			ret = 0;
+	mutex_lock(&mem->bind_lock);
+	id = ctx->hw_id;
+	if (id) {
+		mem->bound[id] = NULL;
+		list_del_init(&ctx->lru);
+		ctx->hw_id = 0;
+		if (!READ_ONCE(sdev->exec.lost) && drm_dev_enter(&sdev->drm, &idx)) {
+			seed_wr32(sdev, SEED_REG_CTX_CFG(id), 0);
+			ret = seed_hw_tlb_invalidate(sdev, id, 0, 0);
+			drm_dev_exit(idx);
+		}
+		if (ret && ret != -ENODEV) {
+			__set_bit(id, mem->tainted);
+			list_add_tail(&ctx->link, &mem->zombies);
+			zombie = true;
+		}
 	}
+	mutex_unlock(&mem->bind_lock);
 
-	mutex_lock(&mem->lock);
-	if (ret)
-		list_add_tail(&ctx->link, &mem->zombies);
-	else
-		__clear_bit(ctx->id, mem->ctx_ids);
-	mutex_unlock(&mem->lock);
+	/* A freed id may be what a waiting job needs. */
+	if (id)
+		seed_ctx_wake_waiters(mem);
 
-	if (ret) {
-		seed_err(sdev, "context %u: invalidation failed (%d), tables kept\n",
-			 ctx->id, ret);
+	if (zombie) {
+		seed_err(sdev, "context id %u: invalidation failed (%d), tables kept\n", id, ret);
 		return;
 	}
-
-	seed_dbg(sdev, MMU, "context %u destroyed\n", ctx->id);
 	seed_ctx_free(ctx);
 }
 
 /* Frees the contexts whose tables the device can no longer reach. */
-static void seed_mmu_free_zombies(struct seed_device *sdev)
+static void seed_mmu_free_zombies_locked(struct seed_device *sdev)
 {
 	struct seed_mem *mem = &sdev->mem;
 	struct seed_ctx *ctx, *next;
-	LIST_HEAD(zombies);
 
-	mutex_lock(&mem->lock);
-	list_splice_init(&mem->zombies, &zombies);
-	list_for_each_entry(ctx, &zombies, link)
-		__clear_bit(ctx->id, mem->ctx_ids);
-	mutex_unlock(&mem->lock);
+	lockdep_assert_held(&mem->bind_lock);
 
-	list_for_each_entry_safe(ctx, next, &zombies, link) {
+	list_for_each_entry_safe(ctx, next, &mem->zombies, link) {
 		list_del(&ctx->link);
 		seed_ctx_free(ctx);
 	}
@@ -429,51 +654,114 @@ int seed_mmu_init(struct seed_device *sdev)
 		return ret;
 	}
 
-	mutex_lock(&mem->lock);
-	kctx->id = 0;
-	__set_bit(0, mem->ctx_ids);
+	mutex_lock(&mem->bind_lock);
+	kctx->hw_id = 0;
+	mem->bound[0] = kctx;
 	__set_bit(0, mem->ctx_used);
-	seed_ctx_program(kctx);
-	list_add_tail(&kctx->link, &mem->contexts);
+	seed_ctx_program(kctx, 0);
 	mem->kctx = kctx;
-	mutex_unlock(&mem->lock);
+	mutex_unlock(&mem->bind_lock);
 	return 0;
 }
 
 /**
- * seed_mmu_fini() - destroy the kernel context at teardown
- * @sdev: device, reset (or gone) so that nothing walks page tables anymore
+ * seed_mmu_teardown() - free every page table, at remove
+ * @sdev: device that reaches no memory any more (reset, bus mastering off)
+ *
+ * Frees the tables of the kernel context, of every user context (whose
+ * files may stay open: their contexts keep only their VA allocators) and of
+ * the zombies. Later map and unmap calls find no tables, and jobs cannot
+ * bind a context any more.
  */
-void seed_mmu_fini(struct seed_device *sdev)
+void seed_mmu_teardown(struct seed_device *sdev)
 {
 	struct seed_mem *mem = &sdev->mem;
-	struct seed_ctx *kctx;
+	struct seed_ctx *kctx, *ctx, *next;
 
-	mutex_lock(&mem->lock);
+	mutex_lock(&mem->bind_lock);
 	kctx = mem->kctx;
 	mem->kctx = NULL;
-	if (kctx) {
-		list_del_init(&kctx->link);
-		seed_wr32(sdev, SEED_REG_CTX_CFG(0), 0);
-		__clear_bit(0, mem->ctx_ids);
+	list_for_each_entry_safe(ctx, next, &mem->bound_lru, lru) {
+		ctx->hw_id = 0;
+		list_del_init(&ctx->lru);
 	}
-	mutex_unlock(&mem->lock);
+	memset(mem->bound, 0, sizeof(mem->bound));
+	seed_mmu_free_zombies_locked(sdev);
+	mutex_unlock(&mem->bind_lock);
 
 	if (kctx)
 		seed_ctx_free(kctx);
-	seed_mmu_free_zombies(sdev);
+
+	mutex_lock(&mem->ctx_list_lock);
+	mem->torn_down = true;
+	list_for_each_entry(ctx, &mem->contexts, link) {
+		mutex_lock(&ctx->lock);
+		seed_pt_free(sdev, ctx->root);
+		ctx->root = NULL;
+		mutex_unlock(&ctx->lock);
+	}
+	mutex_unlock(&mem->ctx_list_lock);
+
+	/* Jobs waiting for an id find no tables to bind and fail. */
+	seed_ctx_wake_waiters(mem);
+}
+
+/**
+ * seed_mem_restore() - reprogram the bound contexts after a device reset
+ * @sdev: device; the device is READY
+ *
+ * A device reset makes every context invalid with root 0 and flushes the
+ * TLB (§14.1): the roots of the bound contexts are written again and no
+ * invalidation is needed (§17.8); every id starts clean. Contexts kept
+ * after a failed invalidation are freed now. Runs on the recovery path:
+ * takes only &seed_mem.bind_lock.
+ */
+void seed_mem_restore(struct seed_device *sdev)
+{
+	struct seed_mem *mem = &sdev->mem;
+	struct seed_ctx *ctx;
+	u32 id;
+
+	mutex_lock(&mem->bind_lock);
+	bitmap_zero(mem->tainted, SEED_MAX_CONTEXTS);
+	bitmap_zero(mem->ctx_used, SEED_MAX_CONTEXTS);
+	for (id = 0; id < SEED_MAX_CONTEXTS; id++) {
+		ctx = mem->bound[id];
+		if (ctx && ctx->root) {
+			seed_ctx_program(ctx, id);
+			__set_bit(id, mem->ctx_used);
+		}
+	}
+	seed_mmu_free_zombies_locked(sdev);
+	mutex_unlock(&mem->bind_lock);
+
+	/* Ids freed from zombies may be what waiting jobs need. */
+	seed_ctx_wake_waiters(mem);
+	queue_work(system_wq, &mem->quarantine_work);
+}
+
+static void seed_mem_quarantine_work(struct work_struct *work)
+{
+	struct seed_device *sdev = container_of(work, struct seed_device, mem.quarantine_work);
+
+	seed_gem_quarantine_release(sdev);
 }
 
 /*
  * Runs when the DRM device is released, before the HBM allocator goes: frees
- * what a failed invalidation racing with seed_mem_fini() may have kept.
+ * what a failed invalidation racing with teardown may have kept.
  */
 static void seed_mem_release(struct drm_device *drm, void *data)
 {
 	struct seed_device *sdev = data;
+	struct seed_mem *mem = &sdev->mem;
 
+	cancel_work_sync(&mem->quarantine_work);
 	seed_gem_quarantine_release(sdev);
-	seed_mmu_free_zombies(sdev);
+	mutex_lock(&mem->bind_lock);
+	seed_mmu_free_zombies_locked(sdev);
+	mutex_unlock(&mem->bind_lock);
+	seed_ctx_wake_waiters(mem);
 }
 
 /**
@@ -490,10 +778,22 @@ int seed_mem_init(struct seed_device *sdev)
 	ret = drmm_mutex_init(&sdev->drm, &mem->lock);
 	if (ret)
 		return ret;
+	ret = drmm_mutex_init(&sdev->drm, &mem->bind_lock);
+	if (ret)
+		return ret;
+	ret = drmm_mutex_init(&sdev->drm, &mem->ctx_list_lock);
+	if (ret)
+		return ret;
 
 	INIT_LIST_HEAD(&mem->contexts);
 	INIT_LIST_HEAD(&mem->zombies);
 	INIT_LIST_HEAD(&mem->quarantine);
+	INIT_LIST_HEAD(&mem->host_bos);
+	INIT_LIST_HEAD(&mem->bound_lru);
+	INIT_WORK(&mem->quarantine_work, seed_mem_quarantine_work);
+	spin_lock_init(&mem->waiter_lock);
+	init_waitqueue_head(&mem->unpin_wq);
+	mem->waiter_fence_ctx = dma_fence_context_alloc(1);
 
 	ret = seed_hbm_init(sdev);
 	if (ret)
@@ -508,47 +808,27 @@ int seed_mem_init(struct seed_device *sdev)
 }
 
 /**
- * seed_mem_fini() - tear down what the hardware uses, at remove
- * @sdev: device, reset or gone: nothing reaches memory anymore
+ * seed_mem_fini() - free what the device could reach, at remove
+ * @sdev: device, reset or gone, bus mastering off: nothing reaches memory
  *
- * User contexts and BOs may live on while files are open; they are freed
- * when their last user goes away. The HBM allocator lives until the DRM
- * device is released.
+ * Page tables of every context, DMA mappings of host BOs and the BOs kept
+ * after failed invalidations go now; contexts and BOs themselves live on
+ * while files are open, and are freed when their last user goes away. The
+ * HBM allocator lives until the DRM device is released.
  */
 void seed_mem_fini(struct seed_device *sdev)
 {
-	seed_mmu_fini(sdev);
+	seed_mmu_teardown(sdev);
+	seed_gem_teardown(sdev);
+	cancel_work_sync(&sdev->mem.quarantine_work);
 	seed_gem_quarantine_release(sdev);
 }
 
 /**
- * seed_mem_restore() - reprogram every context after a device reset
- * @sdev: device; the caller holds drm_dev_enter() and the device is READY
- *
- * A device reset makes every context invalid with root 0 and flushes the
- * TLB (§14.1): the roots are written again, no invalidation is needed
- * (§17.8). Contexts kept after a failed invalidation are freed now. Must
- * not be called with &seed_mem.lock held.
- */
-void seed_mem_restore(struct seed_device *sdev)
-{
-	struct seed_mem *mem = &sdev->mem;
-	struct seed_ctx *ctx;
-
-	mutex_lock(&mem->lock);
-	list_for_each_entry(ctx, &mem->contexts, link)
-		seed_ctx_program(ctx);
-	mutex_unlock(&mem->lock);
-
-	seed_mmu_free_zombies(sdev);
-}
-
-/**
  * seed_mem_file_open() - create the address space of a new client
- * @sf: client; the caller holds drm_dev_enter()
+ * @sf: client
  *
- * Return: 0, -ENOSPC when every hardware context is taken, or another
- * negative error code.
+ * Return: 0, or a negative error code (never for lack of hardware contexts).
  */
 int seed_mem_file_open(struct seed_file *sf)
 {
@@ -573,15 +853,4 @@ void seed_mem_file_close(struct seed_file *sf)
 
 	seed_ctx_destroy(sf->ctx);
 	sf->ctx = NULL;
-}
-
-/**
- * seed_ctx_id() - hardware id of a context
- * @ctx: context
- *
- * Return: the id to program into a queue's CONTEXT register.
- */
-u32 seed_ctx_id(const struct seed_ctx *ctx)
-{
-	return ctx->id;
 }

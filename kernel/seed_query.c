@@ -120,15 +120,20 @@ int seed_reset_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	struct seed_device *sdev = to_seed_device(drm);
 	struct drm_seed_reset *args = data;
 	char reason[48];
+	int ret, idx;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (args->type != DRM_SEED_RESET_DEVICE || args->flags)
 		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 
 	snprintf(reason, sizeof(reason), "requested by %s[%d]", current->comm,
 		 task_pid_nr(current));
-	return seed_exec_reset_device(sdev, reason);
+	ret = seed_exec_reset_device(sdev, reason);
+	drm_dev_exit(idx);
+	return ret;
 }
 
 /**

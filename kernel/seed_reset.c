@@ -6,26 +6,38 @@
  * queue reset, then device reset, then bus reset, then device lost.
  *
  * Every step runs under &seed_exec.reset_lock, which serialises the error
- * work of the hardware queues, job timeouts (their scheduler handlers run on
- * the ordered &seed_exec.wq), device resets from any source, and queue
- * creation and teardown. Holding it also guarantees that the set of hardware
- * queues in &seed_exec.hwq does not change.
+ * work and the watchdog of the hardware queues, device resets from any
+ * source, and teardown. Recovery signals fences (the failed packet's, and
+ * with it its job's), so it runs inside dma_fence_begin_signalling() and
+ * must not allocate memory or wait for fences: the uevent of a reset is
+ * sent from a work item of its own.
  *
- * A device reset stops the submission work of every scheduler, resets the
- * chip, lets the memory code re-program the contexts, and restarts every
- * hardware queue: per queue, the job that was running fails (with
- * DRM_SEED_JOB_RESET, or its own error if the queue had stopped on one, or
- * DRM_SEED_JOB_TIMEOUT if its timeout caused the reset) and the jobs behind
- * it run again from the start, so innocent queues lose at most their running
- * job. Each device reset sends a KOBJ_CHANGE uevent with SEED_EVENT=RESET on
- * the PCI device.
+ * Job timeouts are the driver's own (no drm_sched timeout): each hardware
+ * queue has a watchdog that fails the packet at the head of its ring once it
+ * has run for job_timeout_ms. Hardware fences survive queue and device
+ * resets, so the schedulers never need to be stopped: a packet pushed while
+ * its queue recovers waits on the queue and is written when it restarts.
+ *
+ * A device reset resets the chip, lets the memory code re-program the bound
+ * contexts, and restarts every hardware queue: per queue, the packet that
+ * was running fails (with DRM_SEED_JOB_RESET, or its own error if the queue
+ * had stopped on one, or DRM_SEED_JOB_TIMEOUT if its timeout caused the
+ * reset) and the packets behind it run again from the start, so innocent
+ * jobs lose at most the running one. Each device reset sends a KOBJ_CHANGE
+ * uevent with SEED_EVENT=RESET on the PCI device.
+ *
+ * "Being removed" is not "lost": while the device is unplugged, recovery
+ * stops and teardown (seed_exec_fini()) takes over the hardware. A device
+ * is only declared lost when it does not come back; bus mastering is then
+ * turned off first, so that work it had frozen can never resume and write
+ * memory the driver frees afterwards.
  */
 
+#include <linux/delay.h>
+#include <linux/dma-fence.h>
 #include <linux/kobject.h>
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
-
-#include <drm/gpu_scheduler.h>
 
 #include <uapi/drm/seed_accel.h>
 
@@ -34,114 +46,133 @@
 #include "seed_hwq.h"
 #include "seed_reset.h"
 
+/* Longest job timeout accepted: one hour. */
+#define SEED_JOB_TIMEOUT_MAX_MS		3600000u
+
+/* Attempts at a bus reset while the PCI core holds the device. */
+#define SEED_BUS_RESET_TRIES		5
+
 unsigned int seed_job_timeout_ms = 10000;
-module_param_named(job_timeout_ms, seed_job_timeout_ms, uint, 0444);
+
+static int seed_job_timeout_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(val, 0, &ms);
+	if (ret)
+		return ret;
+	if (!ms || ms > SEED_JOB_TIMEOUT_MAX_MS)
+		return -EINVAL;
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops seed_job_timeout_ops = {
+	.set = seed_job_timeout_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(job_timeout_ms, &seed_job_timeout_ops, &seed_job_timeout_ms, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
-		 "Time a job may run before its queue is reset (ms, default 10000)");
+		 "Time a job may run before it is stopped (ms, 1 .. 3600000, default 10000)");
 
 /* Device resets take at most SEED_RESET_TIMEOUT_MS; allow for emulation. */
 #define SEED_DEVICE_RESET_TIMEOUT_MS	(10 * SEED_RESET_TIMEOUT_MS)
 
-/* Hardware queues in use: 0 .. SEED_MAX_QUEUES - 1, then the kernel queue. */
-static struct seed_hwq *seed_exec_hwq_at(struct seed_exec *exec, int i)
+/**
+ * seed_hwq_watch() - make sure the watchdog of a queue runs
+ * @hwq: queue that has packets in flight
+ *
+ * Safe from any context.
+ */
+void seed_hwq_watch(struct seed_hwq *hwq)
 {
-	lockdep_assert_held(&exec->reset_lock);
-	return i < SEED_MAX_QUEUES ? exec->hwq[i] : exec->kq;
-}
-
-#define SEED_EXEC_NR_HWQ	(SEED_MAX_QUEUES + 1)
-
-static void seed_exec_stop_scheds(struct seed_exec *exec)
-{
-	struct seed_hwq *hwq;
-	int i;
-
-	for (i = 0; i < SEED_EXEC_NR_HWQ; i++) {
-		hwq = seed_exec_hwq_at(exec, i);
-		if (!hwq)
-			continue;
-		if (hwq->sched && !hwq->sched_held)
-			drm_sched_wqueue_stop(hwq->sched);
-		seed_hwq_stop(hwq);
-	}
-}
-
-static void seed_exec_start_scheds(struct seed_exec *exec)
-{
-	struct seed_hwq *hwq;
-	int i;
-
-	for (i = 0; i < SEED_EXEC_NR_HWQ; i++) {
-		hwq = seed_exec_hwq_at(exec, i);
-		if (hwq && hwq->sched && !hwq->sched_held)
-			drm_sched_wqueue_start(hwq->sched);
-	}
+	queue_delayed_work(hwq->sdev->exec.wq, &hwq->watchdog,
+			   msecs_to_jiffies(seed_job_timeout_ms));
 }
 
 /**
- * seed_exec_device_lost_locked() - give up on the device
- * @sdev: device
- *
- * Every job in flight fails with DRM_SEED_JOB_DEVICE_LOST (-ENODEV), later
- * ones fail when their scheduler runs them, and new submissions fail with
- * -ENODEV. No register is written afterwards. Caller holds
- * &seed_exec.reset_lock.
+ * seed_hwq_watchdog_work() - fail the packet that ran too long
+ * @work: &seed_hwq.watchdog
  */
-void seed_exec_device_lost_locked(struct seed_device *sdev)
+void seed_hwq_watchdog_work(struct work_struct *work)
+{
+	struct seed_hwq *hwq = container_of(to_delayed_work(work), struct seed_hwq, watchdog);
+	struct dma_fence *fence;
+	u64 wait_ns;
+
+	fence = seed_hwq_overdue(hwq, (u64)seed_job_timeout_ms * NSEC_PER_MSEC, &wait_ns);
+	if (fence) {
+		seed_dbg(hwq->sdev, RESET, "queue %u: packet %llu ran %u ms, stopping it\n",
+			 hwq->id, fence->seqno, seed_job_timeout_ms);
+		seed_exec_recover_hwq(hwq, fence, "job timeout");
+		dma_fence_put(fence);
+		/* The queue restarted: watch what runs next. */
+		seed_hwq_watch(hwq);
+	} else if (wait_ns) {
+		queue_delayed_work(hwq->sdev->exec.wq, &hwq->watchdog,
+				   nsecs_to_jiffies(wait_ns) + 1);
+	}
+}
+
+/*
+ * The device is gone for good. Bus mastering goes off first: a device that
+ * stopped responding may resume frozen work later (§13.6), and must find
+ * no way into memory. Then every packet in flight fails, later ones fail
+ * when pushed, and new submissions fail with -ENODEV.
+ */
+static void seed_exec_device_lost_locked(struct seed_device *sdev)
 {
 	struct seed_exec *exec = &sdev->exec;
 	struct seed_hwq *hwq;
-	int i;
+	u32 i;
 
 	lockdep_assert_held(&exec->reset_lock);
 
 	if (!exec->lost)
 		seed_err(sdev, "device lost, failing all work\n");
+	pci_clear_master(sdev->pdev);
 	WRITE_ONCE(exec->lost, true);
-	for (i = 0; i < SEED_EXEC_NR_HWQ; i++) {
-		hwq = seed_exec_hwq_at(exec, i);
+	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+		hwq = seed_exec_hwq(exec, i);
 		if (hwq)
 			seed_hwq_kill(hwq, -ENODEV, DRM_SEED_JOB_DEVICE_LOST);
 	}
 }
 
-/**
- * seed_exec_device_lost() - the device is gone: fail everything
- * @sdev: device
- */
-void seed_exec_device_lost(struct seed_device *sdev)
-{
-	mutex_lock(&sdev->exec.reset_lock);
-	seed_exec_device_lost_locked(sdev);
-	mutex_unlock(&sdev->exec.reset_lock);
-}
-
 /*
  * §17.8 step 4: the device did not come back from a DEV_CTRL reset. A
  * device that is still there (not responding, or stuck resetting) gets a
- * bus reset. The trylock variant fails instead of deadlocking if the PCI
- * core holds the device lock (remove in progress).
+ * bus reset. The trylock variant fails with -EAGAIN while the PCI core
+ * holds the device (probe, remove, a reset through sysfs): that is retried
+ * a few times unless the device is being removed.
  */
 static int seed_exec_bus_reset(struct seed_device *sdev)
 {
 	u32 status;
-	int ret;
+	int ret, tries = 0;
 
 	if (!pci_device_is_present(sdev->pdev))
 		return -ENODEV;
 
 	seed_warn(sdev, "device reset failed, trying a bus reset\n");
-	ret = pci_try_reset_function(sdev->pdev);
-	/*
-	 * -EAGAIN: the PCI core holds the device (remove in progress). Any
-	 * other error may come from the port (e.g. a virtual root port that
-	 * never reports its link active again) after the reset was delivered
-	 * and the configuration restored: the device itself has the last word.
-	 */
+	for (;;) {
+		ret = pci_try_reset_function(sdev->pdev);
+		if (ret != -EAGAIN || READ_ONCE(sdev->exec.unplugged) ||
+		    ++tries >= SEED_BUS_RESET_TRIES)
+			break;
+		msleep(100);
+	}
 	if (ret == -EAGAIN) {
 		seed_err(sdev, "bus reset not possible now: %d\n", ret);
 		return ret;
 	}
+	/*
+	 * Any other error may come from the port (e.g. a virtual root port
+	 * that never reports its link active again) after the reset was
+	 * delivered and the configuration restored: the device itself has the
+	 * last word.
+	 */
 	if (ret)
 		seed_warn(sdev, "bus reset reported %d, checking the device\n", ret);
 
@@ -157,17 +188,33 @@ static int seed_exec_bus_reset(struct seed_device *sdev)
 	return ret;
 }
 
-static void seed_exec_uevent(struct seed_device *sdev, const char *reason)
+static void seed_exec_uevent_work(struct work_struct *work)
 {
+	struct seed_device *sdev = container_of(work, struct seed_device, exec.uevent_work);
+	struct seed_exec *exec = &sdev->exec;
 	char event_env[] = "SEED_EVENT=RESET";
-	char reason_env[64];
+	char reason_env[96];
 	char *envp[3];
 
-	snprintf(reason_env, sizeof(reason_env), "SEED_RESET_REASON=%s", reason);
+	spin_lock_irq(&exec->uevent_lock);
+	snprintf(reason_env, sizeof(reason_env), "SEED_RESET_REASON=%s", exec->uevent_reason);
+	exec->uevent_reason[0] = '\0';
+	spin_unlock_irq(&exec->uevent_lock);
+
 	envp[0] = event_env;
 	envp[1] = reason_env;
 	envp[2] = NULL;
 	kobject_uevent_env(&sdev->drm.dev->kobj, KOBJ_CHANGE, envp);
+}
+
+static void seed_exec_report_reset(struct seed_device *sdev, const char *reason)
+{
+	struct seed_exec *exec = &sdev->exec;
+
+	spin_lock_irq(&exec->uevent_lock);
+	strscpy(exec->uevent_reason, reason, sizeof(exec->uevent_reason));
+	spin_unlock_irq(&exec->uevent_lock);
+	queue_work(system_wq, &exec->uevent_work);
 }
 
 /**
@@ -177,41 +224,52 @@ static void seed_exec_uevent(struct seed_device *sdev, const char *reason)
  *
  * Caller holds &seed_exec.reset_lock.
  *
- * Return: 0 once the device works again; -ENODEV if it is (now) lost.
+ * Return: 0 once the device works again; -ENODEV if it is (now) lost or
+ * being removed; -EAGAIN if a bus reset was needed but not possible now.
  */
 int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
 {
 	struct seed_exec *exec = &sdev->exec;
 	struct seed_hwq *hwq;
-	int ret, i;
+	int ret;
+	u32 i;
 
 	lockdep_assert_held(&exec->reset_lock);
 
-	if (exec->lost)
+	if (exec->lost || exec->unplugged)
 		return -ENODEV;
 
 	seed_warn(sdev, "resetting the device: %s\n", reason);
-	seed_exec_stop_scheds(exec);
+	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+		hwq = seed_exec_hwq(exec, i);
+		if (hwq)
+			seed_hwq_stop(hwq);
+	}
 
 	ret = seed_hw_device_reset(sdev, SEED_DEVICE_RESET_TIMEOUT_MS);
-	if (ret && ret != -ENODEV)
+	if (ret == -ETIMEDOUT && !READ_ONCE(exec->unplugged))
 		ret = seed_exec_bus_reset(sdev);
+	if (ret && READ_ONCE(exec->unplugged))
+		return -ENODEV;	/* teardown ends the packets the queues hold */
+	if (ret == -EAGAIN) {
+		/* The stopped queues hold their packets until a reset succeeds. */
+		seed_exec_schedule_reset(sdev, "bus reset postponed");
+		return ret;
+	}
 	if (ret) {
 		seed_exec_device_lost_locked(sdev);
-		seed_exec_start_scheds(exec);
 		return -ENODEV;
 	}
 
 	seed_mem_restore(sdev);
-	for (i = 0; i < SEED_EXEC_NR_HWQ; i++) {
-		hwq = seed_exec_hwq_at(exec, i);
+	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+		hwq = seed_exec_hwq(exec, i);
 		if (hwq)
-			seed_hwq_restart(hwq, NULL);
+			seed_hwq_restart(hwq, NULL, NULL);
 	}
-	seed_exec_start_scheds(exec);
 
 	atomic_inc(&exec->reset_count);
-	seed_exec_uevent(sdev, reason);
+	seed_exec_report_reset(sdev, reason);
 	seed_info(sdev, "device reset done (%s)\n", reason);
 	return 0;
 }
@@ -224,14 +282,18 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
  * Jobs running on the device fail with DRM_SEED_JOB_RESET; queued jobs run
  * afterwards.
  *
- * Return: 0 once the device works again, -ENODEV if the device is lost.
+ * Return: 0 once the device works again, -ENODEV if the device is lost or
+ * being removed, -EAGAIN if it needs a bus reset that cannot run now.
  */
 int seed_exec_reset_device(struct seed_device *sdev, const char *reason)
 {
+	bool cookie;
 	int ret;
 
 	mutex_lock(&sdev->exec.reset_lock);
+	cookie = dma_fence_begin_signalling();
 	ret = seed_exec_reset_device_locked(sdev, reason);
+	dma_fence_end_signalling(cookie);
 	mutex_unlock(&sdev->exec.reset_lock);
 	return ret;
 }
@@ -239,8 +301,19 @@ int seed_exec_reset_device(struct seed_device *sdev, const char *reason)
 static void seed_exec_reset_work(struct work_struct *work)
 {
 	struct seed_device *sdev = container_of(work, struct seed_device, exec.reset_work);
+	struct seed_exec *exec = &sdev->exec;
+	bool defer;
 
-	seed_exec_reset_device(sdev, READ_ONCE(sdev->exec.reset_reason) ?: "requested");
+	/* Requests made while probing (a FATAL event) run once probe is done. */
+	mutex_lock(&exec->lock);
+	defer = !exec->running;
+	if (defer)
+		exec->reset_deferred = true;
+	mutex_unlock(&exec->lock);
+	if (defer)
+		return;
+
+	seed_exec_reset_device(sdev, READ_ONCE(exec->reset_reason) ?: "requested");
 }
 
 /**
@@ -248,7 +321,9 @@ static void seed_exec_reset_work(struct work_struct *work)
  * @sdev: device
  * @reason: why; a string that outlives the reset (a literal)
  *
- * Safe from any context. Requests made before the reset starts are merged.
+ * Safe from any context, from seed_exec_early_init() on. Requests made
+ * before the reset starts are merged; requests made during probe run at
+ * its end.
  */
 void seed_exec_schedule_reset(struct seed_device *sdev, const char *reason)
 {
@@ -258,8 +333,8 @@ void seed_exec_schedule_reset(struct seed_device *sdev, const char *reason)
 
 /**
  * seed_exec_recover_hwq() - queue reset, escalating to a device reset
- * @hwq: queue that stopped on an error or holds a job that timed out
- * @hint: fence of the job that timed out, or NULL
+ * @hwq: queue that stopped on an error or holds a packet that timed out
+ * @hint: fence of the packet that timed out, or NULL
  * @reason: why, should the device be reset
  *
  * Return: 0, or -ENODEV if the device was lost on the way.
@@ -267,27 +342,52 @@ void seed_exec_schedule_reset(struct seed_device *sdev, const char *reason)
 int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const char *reason)
 {
 	struct seed_device *sdev = hwq->sdev;
-	int ret;
+	bool cookie;
+	int ret = 0;
 
 	mutex_lock(&sdev->exec.reset_lock);
-	if (READ_ONCE(hwq->cpl->status) & SEED_CPL_STATUS_ERROR &&
-	    READ_ONCE(hwq->cpl->error) == SEED_ERR_FATAL && !hwq->dead) {
+	cookie = dma_fence_begin_signalling();
+	if (hwq->dead || sdev->exec.unplugged) {
+		/* Teardown or loss ended every packet of the queue. */
+	} else if (READ_ONCE(hwq->cpl->status) & SEED_CPL_STATUS_ERROR &&
+		   READ_ONCE(hwq->cpl->error) == SEED_ERR_FATAL) {
 		/* The whole device stopped (§13.5): only a device reset helps. */
 		ret = seed_exec_reset_device_locked(sdev, "device FATAL");
-	} else {
-		ret = seed_hwq_recover(hwq, hint);
-		if (ret)
-			ret = seed_exec_reset_device_locked(sdev, reason);
+	} else if (seed_hwq_recover(hwq, hint)) {
+		ret = seed_exec_reset_device_locked(sdev, reason);
 	}
+	dma_fence_end_signalling(cookie);
 	mutex_unlock(&sdev->exec.reset_lock);
 	return ret;
 }
 
 /**
- * seed_exec_reset_init() - set up the device reset work
+ * seed_exec_reset_init() - set up the reset work items
  * @sdev: device
  */
 void seed_exec_reset_init(struct seed_device *sdev)
 {
 	INIT_WORK(&sdev->exec.reset_work, seed_exec_reset_work);
+	INIT_WORK(&sdev->exec.uevent_work, seed_exec_uevent_work);
+	spin_lock_init(&sdev->exec.uevent_lock);
+}
+
+/**
+ * seed_exec_run_deferred_reset() - probe is done: allow device resets
+ * @sdev: device
+ *
+ * Runs a reset requested while probing, if any.
+ */
+void seed_exec_run_deferred_reset(struct seed_device *sdev)
+{
+	struct seed_exec *exec = &sdev->exec;
+	bool deferred;
+
+	mutex_lock(&exec->lock);
+	exec->running = true;
+	deferred = exec->reset_deferred;
+	exec->reset_deferred = false;
+	mutex_unlock(&exec->lock);
+	if (deferred)
+		queue_work(exec->wq, &exec->reset_work);
 }

@@ -3,7 +3,8 @@
  * Copyright (c) 2026 The SeedChip Authors
  *
  * Recovery ladder (docs/hardware.md §17.7, §17.8): queue reset, device
- * reset, bus reset, device lost. Internal to the execution subsystem.
+ * reset, bus reset, device lost; and the job timeout watchdog. Internal to
+ * the execution subsystem.
  */
 #ifndef __SEED_RESET_H__
 #define __SEED_RESET_H__
@@ -13,12 +14,16 @@
 struct dma_fence;
 struct seed_device;
 struct seed_hwq;
+struct work_struct;
 
 extern unsigned int seed_job_timeout_ms;
 
 int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const char *reason);
 int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason);
-void seed_exec_device_lost_locked(struct seed_device *sdev);
 void seed_exec_reset_init(struct seed_device *sdev);
+void seed_exec_run_deferred_reset(struct seed_device *sdev);
+
+void seed_hwq_watch(struct seed_hwq *hwq);
+void seed_hwq_watchdog_work(struct work_struct *work);
 
 #endif /* __SEED_RESET_H__ */

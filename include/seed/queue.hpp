@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The SeedChip Authors
 //
-// Execution: seed::Queue runs command lists in submission order on one
-// hardware queue; seed::Fence is the completion of one job.
+// Execution: seed::Queue runs command lists in submission order, sharing
+// the chip fairly with the other queues of its priority; seed::Fence is the
+// completion of one job.
 //
 // Every queue owns a timeline syncobj of the driver; job N of a queue
 // signals point N of it, whether it succeeded or failed. A Fence is such a
@@ -123,8 +124,9 @@ struct Submission {
 /// first to let them run.
 class SEED_API Queue {
 public:
-    /// @throws seed::Error: EPERM (realtime without CAP_SYS_NICE), EBUSY
-    ///         (every hardware queue taken), Errc::device_lost.
+    /// @throws seed::Error: EPERM (realtime without CAP_SYS_NICE), EDQUOT
+    ///         (the open file has the driver's max_queues_per_file queues),
+    ///         Errc::device_lost.
     explicit Queue(const Device& device, Priority priority = Priority::normal);
 
     Queue(Queue&&) noexcept = default;

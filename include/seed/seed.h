@@ -33,9 +33,9 @@ typedef enum seed_status {
     SEED_ERROR_DEVICE_LOST = -3,   /* device removed or dead (ENODEV) */
     SEED_ERROR_JOB_FAILED = -4,    /* see seed_last_job_error() */
     SEED_ERROR_TIMEOUT = -5,       /* a bounded wait expired */
-    SEED_ERROR_OUT_OF_MEMORY = -6, /* ENOMEM, ENOSPC */
+    SEED_ERROR_OUT_OF_MEMORY = -6, /* ENOMEM, ENOSPC, EDQUOT (a per-file limit) */
     SEED_ERROR_PERMISSION = -7,    /* EPERM, EACCES */
-    SEED_ERROR_BUSY = -8,          /* EBUSY: no hardware queue free */
+    SEED_ERROR_BUSY = -8,          /* EBUSY */
     SEED_ERROR_INVALID_STATE = -9,
     SEED_ERROR_SYSTEM = -10, /* another errno; see the message */
 } seed_status;

@@ -84,6 +84,7 @@ seed_status from_code(const std::error_code& ec) {
         return SEED_ERROR_DEVICE_LOST;
     case ENOMEM:
     case ENOSPC:
+    case EDQUOT:
         return SEED_ERROR_OUT_OF_MEMORY;
     case EPERM:
     case EACCES:

@@ -18,7 +18,11 @@ extern "C" {
  * DOC: overview
  *
  * Every open file of /dev/accel/accelN is one client with its own device
- * address space (an MMU context of the chip). Buffer objects (BOs) are GEM
+ * address space (an MMU context of the chip). There is no limit on open
+ * files or queues but memory (and the per-file limits of the module
+ * parameters max_queues_per_file and max_hbm_per_file_mb, which fail with
+ * -EDQUOT): the driver shares the chip's hardware queues and contexts among
+ * all of them. Buffer objects (BOs) are GEM
  * objects: each is mapped into the context of every file holding a handle to
  * it, at a device virtual address (VA) that BO_INFO reports. Command buffers
  * are BOs holding packets in the format of docs/hardware.md; SUBMIT runs a
@@ -212,7 +216,8 @@ struct drm_seed_query_telemetry {
  * device address space at @device_va. Its contents start as zero, whatever
  * the memory held before. Errors: -EINVAL (size 0, unknown placement or
  * flag, nonzero pad), -ENOMEM or -ENOSPC (out of HBM, host memory or device
- * address space).
+ * address space), -EDQUOT (the file would hold more HBM than the module
+ * parameter max_hbm_per_file_mb allows).
  */
 struct drm_seed_bo_create {
 	/** @size: In: bytes, at least 1. Out: the rounded size. */
@@ -264,12 +269,15 @@ struct drm_seed_bo_info {
 /**
  * struct drm_seed_queue_create - create a queue (DRM_IOCTL_SEED_QUEUE_CREATE)
  *
- * A queue runs the caller's jobs in submission order on one hardware queue
- * of the chip. It owns a timeline syncobj, created in the caller's file:
- * point N is signalled when job N has finished (successfully or not). The
- * caller may wait on it, export it, and must eventually destroy the handle
- * with DRM_IOCTL_SYNCOBJ_DESTROY. Errors: -EINVAL, -EPERM (REALTIME without
- * CAP_SYS_NICE), -EBUSY (every hardware queue is taken).
+ * A queue runs the caller's jobs in submission order. Queues of the same
+ * priority share the chip fairly: a queue with many jobs waiting gets at
+ * most a few (the module parameter queue_depth) on the hardware ahead of a
+ * job another queue submits later. Higher priorities go first. It owns a
+ * timeline syncobj, created in the caller's file: point N is signalled when
+ * job N has finished (successfully or not). The caller may wait on it,
+ * export it, and must eventually destroy the handle with
+ * DRM_IOCTL_SYNCOBJ_DESTROY. Errors: -EINVAL, -EPERM (REALTIME without
+ * CAP_SYS_NICE), -EDQUOT (the file has max_queues_per_file queues).
  */
 struct drm_seed_queue_create {
 	/** @priority: DRM_SEED_PRIORITY_*. */
@@ -287,7 +295,8 @@ struct drm_seed_queue_create {
  *
  * Jobs not yet finished are cancelled; their points are signalled with an
  * error (-ECANCELED for jobs the device had received, -ESRCH for jobs still
- * waiting for their dependencies). The queue's syncobj handle stays valid.
+ * waiting for their dependencies). Jobs of other clients sharing the
+ * hardware are not affected. The queue's syncobj handle stays valid.
  */
 struct drm_seed_queue_destroy {
 	/** @queue_id: Queue to destroy. */
