@@ -2,8 +2,9 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // seed.ko's debugfs files (kernel/seed_debugfs.c), for tests that must see
-// what the driver did and has no UAPI for: which hardware queues user
-// queues run on (to aim fault injection at them) and the event counters.
+// what the driver did and has no UAPI for: the rings user queues run on (to
+// aim fault injection at them, and to check nothing is left on them) and
+// the event counters.
 // debugfs is not ABI: when its format changes, these parsers change with it.
 #pragma once
 
@@ -39,20 +40,40 @@ inline std::string debugfs_dir(const std::string& node) {
     return {};
 }
 
-/// Hardware queues that run user queues now, from "queues" (rows
-/// "user <hwq> <ctx> ...").
-inline std::vector<unsigned> debugfs_user_hw_queues(const std::string& dir) {
+/// One row of "queues": a hardware queue the driver runs.
+struct DebugfsRing {
+    std::string role; ///< "kernel" or "user"
+    unsigned hwq = 0;
+    unsigned priority = 0;
+    int nqueues = 0; ///< user queues placed on it
+    unsigned inflight = 0;
+    std::string state;
+};
+
+/// The rows of "queues" ("role hwq prio nqueues tail seqno inflight state ...").
+inline std::vector<DebugfsRing> debugfs_rings(const std::string& dir) {
     std::ifstream in(dir + "/queues");
-    std::vector<unsigned> out;
+    std::vector<DebugfsRing> rings;
     std::string line;
     std::getline(in, line); // header
     while (std::getline(in, line)) {
         std::istringstream row(line);
-        std::string role;
-        unsigned hwq = 0;
-        if (row >> role >> hwq && role == "user")
-            out.push_back(hwq);
+        DebugfsRing r;
+        unsigned long long tail = 0, seqno = 0;
+        if (row >> r.role >> r.hwq >> r.priority >> r.nqueues >> tail >> seqno >> r.inflight >>
+            r.state)
+            rings.push_back(r);
     }
+    return rings;
+}
+
+/// Hardware queues that run user queues now: the user rings that carry at
+/// least one queue.
+inline std::vector<unsigned> debugfs_user_hw_queues(const std::string& dir) {
+    std::vector<unsigned> out;
+    for (const auto& r : debugfs_rings(dir))
+        if (r.role == "user" && r.nqueues > 0)
+            out.push_back(r.hwq);
     return out;
 }
 

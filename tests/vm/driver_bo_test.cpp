@@ -542,32 +542,6 @@ TEST_F(DriverBo, HbmBoExportIsRefused) {
     EXPECT_EQ(bo_info(fd(), bo.args.handle, &info), 0);
 }
 
-TEST_F(DriverBo, OpenFilesAreLimitedByContexts) {
-    // 63 user contexts (SEED_MAX_CONTEXTS - 1): one more open fails.
-    const auto nodes = seed::vm::seed_nodes();
-    ASSERT_FALSE(nodes.empty());
-    std::vector<Fd> files;
-    int err = 0;
-    for (int i = 0; i < 80; i++) {
-        Fd f(::open(nodes[0].c_str(), O_RDWR | O_CLOEXEC));
-        if (!f) {
-            err = errno;
-            break;
-        }
-        files.push_back(std::move(f));
-    }
-    EXPECT_LE(files.size(), 62u); // fd() holds one context already
-    EXPECT_TRUE(err == ENOSPC || err == EMFILE) << "errno " << err;
-    // Every one of them works.
-    for (auto& f : files)
-        ASSERT_EQ(create_bo(f.get(), kPage, DRM_SEED_BO_HOST).err, 0);
-    // Closing one makes room again, and contexts are reused cleanly.
-    files.pop_back();
-    Fd again(::open(nodes[0].c_str(), O_RDWR | O_CLOEXEC));
-    ASSERT_TRUE(again);
-    EXPECT_EQ(create_bo(again.get(), kPage, DRM_SEED_BO_HBM).err, 0);
-}
-
 TEST_F(DriverBo, AddressSpacesArePerFile) {
     Fd other = open_seed();
     ASSERT_TRUE(other);

@@ -171,31 +171,6 @@ TEST_F(DriverExec, RealtimeNeedsCapSysNice) {
     EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
-TEST_F(DriverExec, QueueExhaustionGivesEbusy) {
-    drm_seed_get_info info{};
-    ASSERT_EQ(seed_ioctl(fd(), DRM_IOCTL_SEED_GET_INFO, &info), 0);
-    std::vector<Queue> queues(info.num_queues + 1);
-    size_t made = 0;
-    int err = 0;
-    for (auto& q : queues) {
-        err = create_queue(q, fd());
-        if (err)
-            break;
-        made++;
-    }
-    EXPECT_EQ(err, EBUSY);
-    // One hardware queue is the kernel's.
-    EXPECT_GE(made, 1u);
-    EXPECT_LT(made, static_cast<size_t>(info.num_queues));
-    // Freed hardware queues are reusable.
-    queues.clear();
-    Queue q;
-    EXPECT_EQ(create_queue(q, fd()), 0);
-}
-
-// ---------------------------------------------------------------------------
-// SUBMIT
-
 TEST_F(DriverExec, SubmitNop) {
     Queue q;
     ASSERT_EQ(create_queue(q, fd()), 0);

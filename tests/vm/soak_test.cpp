@@ -305,14 +305,20 @@ TEST(Soak, MixedJobsUnderInjectedFaults) {
         pids.push_back(spawn([i, end, tally] { return innocent(i + 1, end, tally[i]); }));
     pids.push_back(spawn([end, tally] { return bad(end, tally[kInnocents]); }));
 
-    // The hardware queues the workers' queues run on, as the driver reports
-    // them in debugfs, once every worker has made its queues.
+    // The rings the workers' queues run on, as the driver reports them in
+    // debugfs, once every worker has made its queues (queues share rings).
     std::vector<unsigned> hwqs;
+    auto queues_on_rings = [&] {
+        int n = 0;
+        for (const auto& r : seed::vm::debugfs_rings(debugfs))
+            n += r.role == "user" ? r.nqueues : 0;
+        return n;
+    };
     for (auto deadline = Clock::now() + 30s;
-         (hwqs = seed::vm::debugfs_user_hw_queues(debugfs)).size() < kQueuesInUse &&
-         Clock::now() < deadline;)
+         queues_on_rings() < static_cast<int>(kQueuesInUse) && Clock::now() < deadline;)
         std::this_thread::sleep_for(20ms);
-    EXPECT_EQ(hwqs.size(), kQueuesInUse) << "user queues in debugfs";
+    EXPECT_EQ(queues_on_rings(), static_cast<int>(kQueuesInUse)) << "user queues in debugfs";
+    hwqs = seed::vm::debugfs_user_hw_queues(debugfs);
 
     // Periodic injections on those queues: an MMU fault and a corrected ECC
     // error every 500 ms, a queue hang every 5 s (each costs its victim a
