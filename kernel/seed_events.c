@@ -305,7 +305,7 @@ static void seed_events_handle(struct seed_device *sdev, const struct seed_event
 		atomic64_inc(&ev->fatal);
 		seed_err(sdev, "device entered FATAL state, cause %u%s\n", e->info,
 			 injected ? " (injected)" : "");
-		seed_exec_schedule_reset(sdev, "device fatal error");
+		seed_exec_schedule_fatal_reset(sdev);
 		break;
 	default:
 		seed_warn(sdev, "unknown event type %u (seq %u)\n", e->type, e->seq);

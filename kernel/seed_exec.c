@@ -41,11 +41,36 @@ module_param_named(rings_per_priority, seed_rings_per_priority, uint, 0444);
 MODULE_PARM_DESC(rings_per_priority,
 		 "Hardware queues carrying user jobs, per priority (1 .. 15, default 4)");
 
+/* How long the last close waits for cancelled jobs still waiting on others. */
+#define SEED_EXEC_RELEASE_WAIT_MS	60000
+
+/**
+ * seed_exec_job_done() - a job pushed to a scheduler was freed
+ * @sdev: device
+ */
+void seed_exec_job_done(struct seed_device *sdev)
+{
+	if (atomic_dec_and_test(&sdev->exec.live_jobs))
+		wake_up_all(&sdev->exec.jobs_wq);
+}
+
 static void seed_exec_release(struct drm_device *drm, void *data)
 {
 	struct seed_device *sdev = data;
 	struct seed_exec *exec = &sdev->exec;
 	u32 i;
+
+	/*
+	 * Every file is closed, but a cancelled job frees itself only once
+	 * the fences it depended on (maybe another driver's) have signalled,
+	 * through its scheduler: the schedulers stay until then.
+	 */
+	if (!wait_event_timeout(exec->jobs_wq, !atomic_read(&exec->live_jobs),
+				msecs_to_jiffies(SEED_EXEC_RELEASE_WAIT_MS))) {
+		seed_err(sdev, "%d jobs still wait for their dependencies: rings kept\n",
+			 atomic_read(&exec->live_jobs));
+		return;
+	}
 
 	for (i = 0; i < exec->num_rings; i++) {
 		drm_sched_fini(&exec->rings[i].sched);
@@ -80,6 +105,8 @@ int seed_exec_early_init(struct seed_device *sdev)
 	mutex_init(&exec->kq_lock);
 	mutex_init(&exec->reset_lock);
 	atomic_set(&exec->reset_count, 0);
+	atomic_set(&exec->live_jobs, 0);
+	init_waitqueue_head(&exec->jobs_wq);
 	seed_exec_reset_init(sdev);
 
 	exec->wq = alloc_ordered_workqueue("seed-exec-%s", WQ_MEM_RECLAIM,

@@ -12,6 +12,7 @@
 
 #include <linux/atomic.h>
 #include <linux/mutex.h>
+#include <linux/wait.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -73,6 +74,11 @@ struct seed_ring {
  *	timeouts.
  * @reset_work: Device reset requested by seed_exec_schedule_reset().
  * @reset_reason: Reason given to seed_exec_schedule_reset().
+ * @reset_fatal: The pending request is for a FATAL device: it is dropped if
+ *	the device is no longer FATAL when it runs (another reset recovered).
+ * @live_jobs: Jobs pushed to a scheduler and not yet freed: the schedulers
+ *	must outlive them, even after their files are closed.
+ * @jobs_wq: Woken when @live_jobs drops to 0.
  * @uevent_work: Reports device resets to userspace (allocates, so it is
  *	kept out of the recovery path).
  * @uevent_lock: Protects @uevent_reason.
@@ -94,6 +100,9 @@ struct seed_exec {
 	struct workqueue_struct *wq;
 	struct work_struct reset_work;
 	const char *reset_reason;
+	bool reset_fatal;
+	atomic_t live_jobs;
+	wait_queue_head_t jobs_wq;
 	struct work_struct uevent_work;
 	spinlock_t uevent_lock; /* uevent_reason */
 	char uevent_reason[64];
@@ -139,9 +148,11 @@ int seed_exec_file_open(struct seed_file *sf);
 void seed_exec_file_close(struct seed_file *sf);
 
 int seed_kq_fill(struct seed_device *sdev, u64 va, u64 size, u64 pattern);
+void seed_exec_job_done(struct seed_device *sdev);
 
 int seed_exec_reset_device(struct seed_device *sdev, const char *reason);
 void seed_exec_schedule_reset(struct seed_device *sdev, const char *reason);
+void seed_exec_schedule_fatal_reset(struct seed_device *sdev);
 
 int seed_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
 

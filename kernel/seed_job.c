@@ -66,7 +66,7 @@
 /* Failed-job outcomes kept per queue (the UAPI promises at least 256). */
 #define SEED_QUEUE_FAILED_KEEP		1024
 
-/* How often a queue being destroyed reports jobs that do not finish. */
+/* How often a queue being destroyed reports a job that does not stop. */
 #define SEED_QUEUE_DRAIN_REPORT_MS	10000
 
 #define SEED_QUEUE_DEPTH_MAX		256
@@ -95,8 +95,6 @@ MODULE_PARM_DESC(max_queues_per_file, "Queues one open file may create (default 
  * @done_seq: Highest seq whose job finished.
  * @pruned_seq: Highest seq whose failure record was dropped.
  * @nfailed: Failure records in @jobs.
- * @live_jobs: Jobs submitted and not yet freed.
- * @idle_wq: Woken when @live_jobs drops to 0.
  * @depth: Entries of @hw_fences: queue_depth when the queue was created.
  * @hw_lock: Protects @hw_fences.
  * @hw_fences: Hardware fence of job seq at seq % @depth, once it ran.
@@ -115,8 +113,6 @@ struct seed_queue {
 	u64 done_seq;
 	u64 pruned_seq;
 	u32 nfailed;
-	atomic_t live_jobs;
-	wait_queue_head_t idle_wq;
 	u32 depth;
 	spinlock_t hw_lock; /* hw_fences */
 	struct dma_fence *hw_fences[] __counted_by(depth);
@@ -416,6 +412,7 @@ static void seed_job_free(struct drm_sched_job *sched_job)
 {
 	struct seed_job *job = to_seed_job(sched_job);
 	struct seed_queue *q = job->q;
+	struct seed_device *sdev = q->sdev;
 
 	drm_sched_job_cleanup(sched_job);
 	seed_job_put_deps(job);
@@ -424,9 +421,8 @@ static void seed_job_free(struct drm_sched_job *sched_job)
 	dma_fence_put(job->hw_fence);
 	drm_gem_object_put(job->cmd_bo);
 	kfree(job);
-	if (atomic_dec_and_test(&q->live_jobs))
-		wake_up_all(&q->idle_wq);
 	seed_queue_put(q);
+	seed_exec_job_done(sdev);
 }
 
 const struct drm_sched_backend_ops seed_sched_ops = {
@@ -443,7 +439,6 @@ static void seed_queue_kill(struct seed_queue *q)
 {
 	struct dma_fence *fence;
 	unsigned long flags;
-	long left;
 	u32 i;
 
 	mutex_lock(&q->submit_lock);
@@ -463,24 +458,25 @@ static void seed_queue_kill(struct seed_queue *q)
 	drm_sched_wqueue_start(&q->ring->sched);
 	mutex_unlock(&q->ring->entity_lock);
 
-	/* Jobs on the ring: stopped when they run, without touching others. */
+	/*
+	 * Jobs on the ring are stopped as soon as they run, without touching
+	 * others; the device is done with the queue once their hardware
+	 * fences have signalled. Cancelled jobs that never reached the ring
+	 * finish on their own (after their dependencies, the scheduler's
+	 * rule); they hold the queue, not the hardware.
+	 */
 	for (i = 0; i < q->depth; i++) {
 		spin_lock_irqsave(&q->hw_lock, flags);
 		fence = dma_fence_get(q->hw_fences[i]);
 		spin_unlock_irqrestore(&q->hw_lock, flags);
-		if (fence) {
-			seed_hwq_cancel(q->ring->hwq, fence);
-			dma_fence_put(fence);
-		}
-	}
-
-	for (;;) {
-		left = wait_event_timeout(q->idle_wq, !atomic_read(&q->live_jobs),
-					  msecs_to_jiffies(SEED_QUEUE_DRAIN_REPORT_MS));
-		if (left)
-			break;
-		seed_warn(q->sdev, "queue on ring %u: %d jobs still running\n",
-			  q->ring->hwq->id, atomic_read(&q->live_jobs));
+		if (!fence)
+			continue;
+		seed_hwq_cancel(q->ring->hwq, fence);
+		while (!dma_fence_wait_timeout(fence, false,
+					       msecs_to_jiffies(SEED_QUEUE_DRAIN_REPORT_MS)))
+			seed_warn(q->sdev, "queue on ring %u: a cancelled job has not stopped yet\n",
+				  q->ring->hwq->id);
+		dma_fence_put(fence);
 	}
 
 	atomic_dec(&q->ring->nqueues);
@@ -522,8 +518,6 @@ static struct seed_queue *seed_queue_alloc(struct seed_file *sf, u32 priority)
 	mutex_init(&q->submit_lock);
 	spin_lock_init(&q->hw_lock);
 	xa_init_flags(&q->jobs, XA_FLAGS_LOCK_IRQ);
-	atomic_set(&q->live_jobs, 0);
-	init_waitqueue_head(&q->idle_wq);
 
 	ret = drm_syncobj_create(&q->timeline, 0, NULL);
 	if (ret)
@@ -789,7 +783,7 @@ static void seed_submit_commit(struct seed_queue *q, struct seed_job *job,
 		}
 	}
 
-	atomic_inc(&q->live_jobs);
+	atomic_inc(&q->sdev->exec.live_jobs);
 	drm_sched_entity_push_job(&job->base);
 }
 

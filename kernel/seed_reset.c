@@ -313,6 +313,15 @@ static void seed_exec_reset_work(struct work_struct *work)
 	if (defer)
 		return;
 
+	/*
+	 * One FATAL is reported twice, by its event and by every queue's
+	 * record; the first request to run recovers the device.
+	 */
+	if (xchg(&exec->reset_fatal, false) &&
+	    !(seed_events_dev_status(sdev) & SEED_DEV_STATUS_FATAL)) {
+		seed_dbg(sdev, RESET, "device no longer FATAL, reset not needed\n");
+		return;
+	}
 	seed_exec_reset_device(sdev, READ_ONCE(exec->reset_reason) ?: "requested");
 }
 
@@ -327,7 +336,23 @@ static void seed_exec_reset_work(struct work_struct *work)
  */
 void seed_exec_schedule_reset(struct seed_device *sdev, const char *reason)
 {
+	WRITE_ONCE(sdev->exec.reset_fatal, false);
 	WRITE_ONCE(sdev->exec.reset_reason, reason);
+	queue_work(sdev->exec.wq, &sdev->exec.reset_work);
+}
+
+/**
+ * seed_exec_schedule_fatal_reset() - recover a FATAL device, later
+ * @sdev: device
+ *
+ * As seed_exec_schedule_reset(), but the reset is skipped if the device is
+ * no longer FATAL by then: the event and the queues' records of one FATAL
+ * each ask for it. Safe from any context.
+ */
+void seed_exec_schedule_fatal_reset(struct seed_device *sdev)
+{
+	WRITE_ONCE(sdev->exec.reset_reason, "device FATAL");
+	WRITE_ONCE(sdev->exec.reset_fatal, true);
 	queue_work(sdev->exec.wq, &sdev->exec.reset_work);
 }
 
@@ -352,7 +377,7 @@ int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const ch
 	} else if (READ_ONCE(hwq->cpl->status) & SEED_CPL_STATUS_ERROR &&
 		   READ_ONCE(hwq->cpl->error) == SEED_ERR_FATAL) {
 		/* The whole device stopped (§13.5): only a device reset helps. */
-		ret = seed_exec_reset_device_locked(sdev, "device FATAL");
+		seed_exec_schedule_fatal_reset(sdev);
 	} else if (seed_hwq_recover(hwq, hint)) {
 		ret = seed_exec_reset_device_locked(sdev, reason);
 	}

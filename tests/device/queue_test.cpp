@@ -335,14 +335,22 @@ TEST_F(QueueTest, ResetOfNeverEnabledQueueWritesNothing) {
 TEST_F(QueueTest, InterruptModeration) {
     make_context(0);
     TestQueue q = create_queue(2, 0);
-    reg(SEED_REG_Q_IRQ_HOLDOFF(2), 60000); // 60 ms, near the 65535 us maximum
+    constexpr auto kHoldoff = std::chrono::microseconds(60000); // near the 65535 us maximum
+    reg(SEED_REG_Q_IRQ_HOLDOFF(2), static_cast<uint32_t>(kHoldoff.count()));
+    const auto before = std::chrono::steady_clock::now();
     submit(q, {nop(SEED_PKT_F_IRQ)});
     wait_head(q, 1);
     EXPECT_EQ(wait_irqs(SEED_MSIX_VEC_QUEUE(2), 1), 1u) << "first trigger raises at once";
     submit(q, {nop(SEED_PKT_F_IRQ), nop(SEED_PKT_F_IRQ)});
     wait_head(q, 3);
-    EXPECT_EQ(irqs(SEED_MSIX_VEC_QUEUE(2)), 0u) << "held off";
-    EXPECT_EQ(wait_irqs(SEED_MSIX_VEC_QUEUE(2), 1), 1u) << "one interrupt for the window";
+    const uint64_t early = irqs(SEED_MSIX_VEC_QUEUE(2));
+    // The window opened after `before`: if this thread got here within it,
+    // nothing may have been raised yet. (A loaded machine may stall the
+    // thread past the window; then only the count below is checked.)
+    if (std::chrono::steady_clock::now() - before < kHoldoff)
+        EXPECT_EQ(early, 0u) << "held off";
+    EXPECT_EQ(early + wait_irqs(SEED_MSIX_VEC_QUEUE(2), 1 - std::min<uint64_t>(early, 1)), 1u)
+        << "one interrupt for the window";
     // Errors are never delayed.
     submit(q, {nop(SEED_PKT_F_IRQ)});
     wait_head(q, 4);

@@ -295,8 +295,11 @@ struct drm_seed_queue_create {
  *
  * Jobs not yet finished are cancelled; their points are signalled with an
  * error (-ECANCELED for jobs the device had received, -ESRCH for jobs still
- * waiting for their dependencies). Jobs of other clients sharing the
- * hardware are not affected. The queue's syncobj handle stays valid.
+ * waiting for their dependencies; such a job's point signals once those
+ * dependencies have, as DRM's scheduler wants). Jobs of other clients
+ * sharing the hardware are not affected. When the ioctl returns, the device
+ * runs nothing of the queue's any more. The queue's syncobj handle stays
+ * valid.
  */
 struct drm_seed_queue_destroy {
 	/** @queue_id: Queue to destroy. */
