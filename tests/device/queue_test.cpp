@@ -347,8 +347,9 @@ TEST_F(QueueTest, InterruptModeration) {
     // The window opened after `before`: if this thread got here within it,
     // nothing may have been raised yet. (A loaded machine may stall the
     // thread past the window; then only the count below is checked.)
-    if (std::chrono::steady_clock::now() - before < kHoldoff)
+    if (std::chrono::steady_clock::now() - before < kHoldoff) {
         EXPECT_EQ(early, 0u) << "held off";
+    }
     EXPECT_EQ(early + wait_irqs(SEED_MSIX_VEC_QUEUE(2), 1 - std::min<uint64_t>(early, 1)), 1u)
         << "one interrupt for the window";
     // Errors are never delayed.
