@@ -101,6 +101,10 @@ Results sample() {
     sc.n = 1024;
     sc.points = {{1, 100, 10}, {2, 100, 18}};
     r.scaling = sc;
+    ClientsResult cl;
+    cl.points = {{1, 100, summarize(std::vector<double>{50, 60}), 2000},
+                 {64, 128, summarize(std::vector<double>{400, 900}), 1500}};
+    r.clients = cl;
     r.notes.push_back("note");
     return r;
 }
@@ -129,6 +133,11 @@ TEST(BenchReport, JsonShape) {
     const auto& pts = j.at("scaling").at("points");
     ASSERT_EQ(pts.size(), 2u);
     EXPECT_DOUBLE_EQ(pts[1].at("efficiency"), 0.9);
+    const auto& cl = j.at("clients").at("points");
+    ASSERT_EQ(cl.size(), 2u);
+    EXPECT_EQ(cl[1].at("clients"), 64);
+    EXPECT_DOUBLE_EQ(cl[1].at("jobs_per_s"), 1500);
+    EXPECT_DOUBLE_EQ(cl[0].at("latency_us").at("max"), 60);
     EXPECT_EQ(j.at("notes").size(), 1u);
 }
 
@@ -150,6 +159,7 @@ TEST(BenchReport, SkippedSectionsAreNull) {
     EXPECT_TRUE(j.at("latency_us").is_null());
     EXPECT_TRUE(j.at("transfer").is_null());
     EXPECT_TRUE(j.at("scaling").is_null());
+    EXPECT_TRUE(j.at("clients").is_null());
     EXPECT_TRUE(j.at("gemm").is_array());
     EXPECT_TRUE(j.at("gemm").empty());
 }
@@ -157,7 +167,7 @@ TEST(BenchReport, SkippedSectionsAreNull) {
 TEST(BenchReport, TextMentionsEverySection) {
     const std::string t = to_text(sample());
     for (const char* s : {"a. NOP submission", "b. NOP submit-to-completion", "c. Transfers",
-                          "d. f32 GEMM", "e. Multi-chip scaling", "Notes:"})
+                          "d. f32 GEMM", "e. Multi-chip scaling", "f. Concurrent clients", "Notes:"})
         EXPECT_NE(t.find(s), std::string::npos) << s;
 }
 

@@ -128,6 +128,17 @@ ordered_json to_json(const Results& r) {
     } else {
         j["scaling"] = nullptr;
     }
+    if (r.clients) {
+        ordered_json pts = ordered_json::array();
+        for (const ClientsPoint& p : r.clients->points)
+            pts.push_back({{"clients", p.clients},
+                           {"jobs", p.jobs},
+                           {"latency_us", summary_json(p.us)},
+                           {"jobs_per_s", p.jobs_per_s}});
+        j["clients"] = {{"points", pts}};
+    } else {
+        j["clients"] = nullptr;
+    }
     j["notes"] = r.notes;
     return j;
 }
@@ -215,6 +226,16 @@ std::string to_text(const Results& r) {
         for (const ScalingPoint& p : s.points)
             line(fmt::format("   {:>5} {:>10.1f} {:>12.2f} {:>9.0f}%", p.chips, p.wall_ms, p.gflops,
                              100.0 * efficiency(s, p)));
+        line("");
+    }
+    if (r.clients) {
+        line("f. Concurrent clients: NOP submit-to-completion, each client its own open file, "
+             "MMU context and queue, one thread each");
+        line(fmt::format("   {:>7} {:>8} {:>10} {:>10} {:>12}", "clients", "jobs", "p50 us",
+                         "p99 us", "jobs/s"));
+        for (const ClientsPoint& p : r.clients->points)
+            line(fmt::format("   {:>7} {:>8} {:>10.0f} {:>10.0f} {:>12.0f}", p.clients, p.jobs,
+                             p.us.p50, p.us.p99, p.jobs_per_s));
         line("");
     }
     if (!r.notes.empty()) {

@@ -88,6 +88,19 @@ struct ScalingResult {
     std::vector<ScalingPoint> points;
 };
 
+/// f. NOP submit-to-completion round trips of several clients at once, each
+/// with its own open file (so its own MMU context) and queue.
+struct ClientsPoint {
+    unsigned clients = 0;
+    unsigned jobs = 0;        ///< round trips of all clients together
+    Summary us;               ///< latency of every round trip
+    double jobs_per_s = 0;    ///< all clients together
+};
+
+struct ClientsResult {
+    std::vector<ClientsPoint> points;
+};
+
 struct Results {
     Environment env;
     std::optional<SubmitResult> submit;
@@ -95,6 +108,7 @@ struct Results {
     std::optional<TransferResult> transfer;
     std::vector<GemmResult> gemm;
     std::optional<ScalingResult> scaling;
+    std::optional<ClientsResult> clients;
     std::vector<std::string> notes;
 };
 

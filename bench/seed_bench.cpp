@@ -238,6 +238,68 @@ seed::bench::LatencyResult bench_latency(const seed::Device& dev, const Options&
 }
 
 // ---------------------------------------------------------------------------
+// f. Concurrent clients
+
+seed::bench::ClientsPoint clients_round(const std::string& node, unsigned clients,
+                                        unsigned jobs_each) {
+    // Every client opens the chip itself: its own file, MMU context and
+    // queue, as separate processes would have. All start together.
+    std::vector<std::vector<double>> us(clients);
+    std::vector<std::exception_ptr> errors(clients);
+    std::latch ready(clients + 1);
+    std::latch go(1);
+    std::vector<std::thread> threads;
+    for (unsigned c = 0; c < clients; ++c) {
+        threads.emplace_back([&, c] {
+            try {
+                const seed::Device dev = seed::Device::open(node);
+                seed::Queue q(dev);
+                const seed::CommandList nop = nop_list(dev);
+                q.submit(nop).wait(); // warm: binds the context, pages in
+                us[c].reserve(jobs_each);
+                ready.count_down();
+                go.wait();
+                for (unsigned i = 0; i < jobs_each; ++i) {
+                    const auto t0 = Clock::now();
+                    q.submit(nop).wait();
+                    us[c].push_back(seconds_since(t0) * 1e6);
+                }
+            } catch (...) {
+                errors[c] = std::current_exception();
+                ready.count_down();
+            }
+        });
+    }
+    ready.arrive_and_wait();
+    const auto t0 = Clock::now();
+    go.count_down();
+    for (auto& t : threads)
+        t.join();
+    const double wall = seconds_since(t0);
+    for (const auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+    std::vector<double> all;
+    for (const auto& v : us)
+        all.insert(all.end(), v.begin(), v.end());
+    seed::bench::ClientsPoint p;
+    p.clients = clients;
+    p.jobs = static_cast<unsigned>(all.size());
+    p.us = seed::bench::summarize(all);
+    p.jobs_per_s = static_cast<double>(all.size()) / wall;
+    return p;
+}
+
+seed::bench::ClientsResult bench_clients(const seed::Device& dev, const Options& o) {
+    seed::bench::ClientsResult r;
+    // About the same number of round trips at every point.
+    const unsigned total = o.quick ? 256 : 1024;
+    for (unsigned clients : {1u, 8u, 64u})
+        r.points.push_back(clients_round(dev.info().node, clients, std::max(4u, total / clients)));
+    return r;
+}
+
+// ---------------------------------------------------------------------------
 // c. Transfers
 
 seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Options& o) {
@@ -544,6 +606,7 @@ int main(int argc, char** argv) {
             section(res, failed, "gemm", [&] { res.gemm.push_back(bench_gemm(dev, n, o)); });
         const unsigned chips = std::min(o.max_chips, static_cast<unsigned>(devices.size()));
         section(res, failed, "scaling", [&] { res.scaling = bench_scaling(chips, o); });
+        section(res, failed, "clients", [&] { res.clients = bench_clients(dev, o); });
     } catch (const std::exception& e) {
         std::fprintf(stderr, "seed_bench: %s\n", e.what());
         return 1;
