@@ -18,8 +18,8 @@ ENV_FILE := $(SEED_CACHE)/env.sh
 # the first run creates them); an explicit KDIR=... wins.
 KMAKE = . $(ENV_FILE) && $(MAKE) -C kernel KDIR=$${KDIR:-$$SEED_KHEADERS}
 
-.PHONY: all deps userspace kernel test unit-test vm-test demo bench check fuzz \
-	deb format clean distclean cache-clean help
+.PHONY: all deps userspace kernel kernel-debug test unit-test vm-test demo bench \
+	check fuzz deb format clean distclean cache-clean help
 
 all: userspace kernel
 
@@ -28,6 +28,7 @@ help:
 	@echo "make            build userspace (CMake) and seed.ko (Kbuild)"
 	@echo "make demo       deps + build + boot a VM with a SeedChip and show it"
 	@echo "make test       deps + build + host unit tests + VM integration tests"
+	@echo "make kernel-debug  build the debug guest kernel (once) and seed.ko for it"
 	@echo "make unit-test  host unit tests only"
 	@echo "make vm-test    VM integration tests only"
 	@echo "make check      kernel W=1 + sparse + checkpatch, clang-format check"
@@ -52,6 +53,11 @@ userspace: $(BUILD_DIR)/build.ninja
 
 kernel: | $(ENV_FILE)
 	@$(KMAKE)
+
+# The debug guest kernel is built once into $(SEED_CACHE) (about half an
+# hour on two cores); seed.ko for it goes to $(BUILD_DIR)/kernel-debug/.
+kernel-debug: | $(ENV_FILE)
+	@tools/seed-debug-kernel --module $(BUILD_DIR)/kernel-debug
 
 unit-test: userspace
 	@tools/seed-test --unit
