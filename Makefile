@@ -18,6 +18,11 @@ ENV_FILE := $(SEED_CACHE)/env.sh
 # the first run creates them); an explicit KDIR=... wins.
 KMAKE = . $(ENV_FILE) && $(MAKE) -C kernel KDIR=$${KDIR:-$$SEED_KHEADERS}
 
+# 1: `make test` also runs the VM suites on the debug kernel (KASAN,
+# lockdep, DMA-API debugging, kmemleak; see docs/testing.md).
+SEED_TEST_DEBUG_KERNEL ?= 0
+export SEED_TEST_DEBUG_KERNEL
+
 .PHONY: all deps userspace kernel kernel-debug test unit-test vm-test demo bench \
 	check fuzz deb format clean distclean cache-clean help
 
@@ -62,10 +67,10 @@ kernel-debug: | $(ENV_FILE)
 unit-test: userspace
 	@tools/seed-test --unit
 
-vm-test: all
+vm-test: all $(if $(filter 1,$(SEED_TEST_DEBUG_KERNEL)),kernel-debug)
 	@tools/seed-test --vm
 
-test: all
+test: all $(if $(filter 1,$(SEED_TEST_DEBUG_KERNEL)),kernel-debug)
 	@tools/seed-test
 
 demo: all
