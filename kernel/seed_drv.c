@@ -214,6 +214,11 @@ static int seed_pci_init(struct seed_device *sdev)
 		seed_err(sdev, "cannot set %d-bit DMA mask: %d\n", SEED_PA_BITS, ret);
 		return ret;
 	}
+	/*
+	 * The device MMU maps a DMA segment of any length page by page: host
+	 * BOs need not be split at the PCI default of 64 KiB.
+	 */
+	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
 	return 0;
 }
 

@@ -25,7 +25,9 @@
 #include <linux/dma-fence.h>
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <linux/error-injection.h>
 
 #include <drm/drm_managed.h>
 
@@ -77,6 +79,8 @@ static void seed_exec_release(struct drm_device *drm, void *data)
 		seed_hwq_destroy(exec->rings[i].hwq);
 	}
 	exec->num_rings = 0;
+	kfree(exec->rings);
+	exec->rings = NULL;
 	if (exec->kq)
 		seed_hwq_destroy(exec->kq);
 	exec->kq = NULL;
@@ -120,7 +124,7 @@ int seed_exec_early_init(struct seed_device *sdev)
 	return drmm_add_action_or_reset(&sdev->drm, seed_exec_release, sdev);
 }
 
-static int seed_exec_ring_init(struct seed_device *sdev, struct seed_ring *ring, u32 id,
+static noinline int seed_exec_ring_init(struct seed_device *sdev, struct seed_ring *ring, u32 id,
 			       u32 priority)
 {
 	struct seed_exec *exec = &sdev->exec;
@@ -159,6 +163,7 @@ static int seed_exec_ring_init(struct seed_device *sdev, struct seed_ring *ring,
 	mutex_init(&ring->entity_lock);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_exec_ring_init, ERRNO);
 
 /**
  * seed_exec_init() - create the kernel queue and the user rings
@@ -193,8 +198,12 @@ int seed_exec_init(struct seed_device *sdev)
 		seed_warn(sdev, "rings_per_priority=%u not possible, using %u\n",
 			  seed_rings_per_priority, rpp);
 
-	exec->rings = drmm_kcalloc(&sdev->drm, rpp * SEED_NUM_PRIORITIES, sizeof(*exec->rings),
-				   GFP_KERNEL);
+	/*
+	 * Freed by seed_exec_release(), not by a managed action: those run in
+	 * reverse order, and this one would run before the release that
+	 * still needs the rings' schedulers.
+	 */
+	exec->rings = kcalloc(rpp * SEED_NUM_PRIORITIES, sizeof(*exec->rings), GFP_KERNEL);
 	if (!exec->rings)
 		return -ENOMEM;
 	exec->rings_per_prio = rpp;
@@ -220,6 +229,7 @@ int seed_exec_init(struct seed_device *sdev)
 		 exec->num_rings, rpp, n - 1);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_exec_init, ERRNO);
 
 /**
  * seed_exec_start() - the device is registered: recovery may run

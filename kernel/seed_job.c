@@ -50,6 +50,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/error-injection.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -500,7 +501,9 @@ static struct seed_ring *seed_queue_pick_ring(struct seed_exec *exec, u32 priori
 	return best;
 }
 
-static struct seed_queue *seed_queue_alloc(struct seed_file *sf, u32 priority)
+static struct lock_class_key seed_queue_jobs_key;
+
+static noinline struct seed_queue *seed_queue_alloc(struct seed_file *sf, u32 priority)
 {
 	struct seed_device *sdev = sf->sdev;
 	struct drm_gpu_scheduler *sched;
@@ -518,6 +521,12 @@ static struct seed_queue *seed_queue_alloc(struct seed_file *sf, u32 priority)
 	mutex_init(&q->submit_lock);
 	spin_lock_init(&q->hw_lock);
 	xa_init_flags(&q->jobs, XA_FLAGS_LOCK_IRQ);
+	/*
+	 * xa_init_flags() gives every xarray of this file one lock class; the
+	 * job table's lock is taken in fence callbacks (hard interrupts), the
+	 * queue table's is not: they must not look like one lock to lockdep.
+	 */
+	lockdep_set_class(&q->jobs.xa_lock, &seed_queue_jobs_key);
 
 	ret = drm_syncobj_create(&q->timeline, 0, NULL);
 	if (ret)
@@ -538,6 +547,7 @@ err_free:
 	kfree(q);
 	return ERR_PTR(ret);
 }
+ALLOW_ERROR_INJECTION(seed_queue_alloc, ERRNO);
 
 /**
  * seed_queue_create_ioctl() - DRM_IOCTL_SEED_QUEUE_CREATE
@@ -704,7 +714,7 @@ static struct drm_seed_sync *seed_submit_copy_syncs(u64 ptr, u32 count)
 	return syncs;
 }
 
-static int seed_submit_out_syncs(struct drm_file *file, const struct drm_seed_sync *syncs,
+static noinline int seed_submit_out_syncs(struct drm_file *file, const struct drm_seed_sync *syncs,
 				 u32 count, struct seed_out_sync *out)
 {
 	u32 i;
@@ -722,6 +732,7 @@ static int seed_submit_out_syncs(struct drm_file *file, const struct drm_seed_sy
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_submit_out_syncs, ERRNO);
 
 static void seed_submit_put_out_syncs(struct seed_out_sync *out, u32 count)
 {
@@ -734,7 +745,7 @@ static void seed_submit_put_out_syncs(struct seed_out_sync *out, u32 count)
 	}
 }
 
-static int seed_submit_in_syncs(struct drm_file *file, struct seed_job *job,
+static noinline int seed_submit_in_syncs(struct drm_file *file, struct seed_job *job,
 				const struct drm_seed_sync *syncs, u32 count)
 {
 	struct dma_fence *fence;
@@ -752,6 +763,7 @@ static int seed_submit_in_syncs(struct drm_file *file, struct seed_job *job,
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_submit_in_syncs, ERRNO);
 
 /* Arms and pushes the job; cannot fail. Caller holds q->submit_lock. */
 static void seed_submit_commit(struct seed_queue *q, struct seed_job *job,
@@ -1058,6 +1070,7 @@ int seed_exec_file_open(struct seed_file *sf)
 	atomic64_set(&sf->exec.busy_ns, 0);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_exec_file_open, ERRNO);
 
 /**
  * seed_exec_file_close() - destroy every queue of a client
