@@ -14,6 +14,7 @@
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
+#include <linux/error-injection.h>
 
 #include <drm/drm_drv.h>
 
@@ -245,6 +246,7 @@ int seed_events_init(struct seed_device *sdev)
 		 ev->log_size, seed_watchdog_ms);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_events_init, ERRNO);
 
 /**
  * seed_events_fini() - teardown steps 2 and 3 of §17.9

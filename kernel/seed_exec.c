@@ -124,8 +124,8 @@ int seed_exec_early_init(struct seed_device *sdev)
 	return drmm_add_action_or_reset(&sdev->drm, seed_exec_release, sdev);
 }
 
-static noinline int seed_exec_ring_init(struct seed_device *sdev, struct seed_ring *ring, u32 id,
-			       u32 priority)
+static noinline int seed_exec_ring_init(struct seed_device *sdev, struct seed_ring *ring,
+					u32 id, u32 priority)
 {
 	struct seed_exec *exec = &sdev->exec;
 	struct drm_sched_init_args args = {

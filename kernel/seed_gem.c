@@ -32,6 +32,7 @@
 #include <linux/overflow.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/error-injection.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -236,7 +237,7 @@ static int seed_bo_map_pages(struct seed_bo *bo, struct seed_ctx *ctx, u64 va, u
 }
 
 /* Gives @bo a VA range in @ctx and maps it there. */
-static int seed_bo_map(struct seed_bo *bo, struct seed_ctx *ctx, struct seed_bo_mapping *m)
+static noinline int seed_bo_map(struct seed_bo *bo, struct seed_ctx *ctx, struct seed_bo_mapping *m)
 {
 	struct drm_gem_object *obj = &bo->base.base;
 	u64 prot = SEED_PTE_READ;
@@ -266,6 +267,7 @@ out_unlock:
 	mutex_unlock(&ctx->lock);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(seed_bo_map, ERRNO);
 
 static void seed_bo_unmap(struct seed_bo *bo, struct seed_bo_mapping *m)
 {
@@ -534,7 +536,7 @@ struct drm_gem_object *seed_gem_create_object(struct drm_device *drm, size_t siz
  * The one place HBM is cleared before it is handed out (docs/hardware.md §6):
  * a FILL through the kernel queue, where kernel VA = HBM address.
  */
-static int seed_hbm_bo_clear(struct seed_device *sdev, struct seed_bo *bo)
+static noinline int seed_hbm_bo_clear(struct seed_device *sdev, struct seed_bo *bo)
 {
 	struct gpu_buddy_block *block;
 	u64 start = 0, len = 0;
@@ -566,6 +568,7 @@ err:
 	seed_err_ratelimited(sdev, "cannot clear HBM %#llx+%#llx: %d\n", start, len, ret);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(seed_hbm_bo_clear, ERRNO);
 
 static struct drm_gem_object *seed_hbm_bo_create(struct seed_device *sdev, u64 size)
 {
@@ -600,7 +603,7 @@ err_put:
 	return ERR_PTR(ret);
 }
 
-static struct drm_gem_object *seed_host_bo_create(struct seed_device *sdev, u64 size)
+static noinline struct drm_gem_object *seed_host_bo_create(struct seed_device *sdev, u64 size)
 {
 	struct drm_gem_shmem_object *shmem;
 	struct drm_gem_object *obj;
@@ -637,6 +640,7 @@ static struct drm_gem_object *seed_host_bo_create(struct seed_device *sdev, u64 
 	bo->host_accounted = true;
 	return obj;
 }
+ALLOW_ERROR_INJECTION(seed_host_bo_create, ERRNO);
 
 /* Device VA of @obj in @ctx. */
 static int seed_bo_va(struct drm_gem_object *obj, struct seed_ctx *ctx, u64 *va)
@@ -829,6 +833,7 @@ err_put:
 	drm_gem_object_put(o);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(seed_bo_lookup_range, ERRNO);
 
 /* Imports a dma-buf of another device as a host BO mapped by its sg table. */
 static struct drm_gem_object *seed_gem_import_foreign(struct drm_device *drm,

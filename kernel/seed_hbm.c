@@ -14,6 +14,7 @@
 #include <linux/errno.h>
 #include <linux/sizes.h>
 #include <linux/xarray.h>
+#include <linux/error-injection.h>
 
 #include <drm/drm_managed.h>
 
@@ -161,6 +162,7 @@ out_unlock:
 	/* gpu_buddy also says -ENOSPC for "no block that fits". */
 	return ret ? -ENOSPC : 0;
 }
+ALLOW_ERROR_INJECTION(seed_hbm_alloc, ERRNO);
 
 /**
  * seed_hbm_free() - give HBM back

@@ -9,6 +9,7 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
+#include <linux/error-injection.h>
 
 #include "seed_drv.h"
 #include "seed_hw.h"
@@ -118,6 +119,7 @@ int seed_hw_init(struct seed_device *sdev)
 
 	return seed_hw_check_identity(sdev);
 }
+ALLOW_ERROR_INJECTION(seed_hw_init, ERRNO);
 
 /**
  * seed_hw_irq_test() - ask the device to raise an MSI-X vector

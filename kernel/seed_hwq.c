@@ -26,6 +26,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/error-injection.h>
 
 #include <uapi/drm/seed_accel.h>
 
@@ -62,6 +63,7 @@ struct seed_hw_fence *seed_hw_fence_alloc(void)
 {
 	return kzalloc(sizeof(struct seed_hw_fence), GFP_KERNEL);
 }
+ALLOW_ERROR_INJECTION(seed_hw_fence_alloc, NULL);
 
 static void seed_hwq_doorbell_locked(struct seed_hwq *hwq)
 {

@@ -11,6 +11,7 @@
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/pci.h>
+#include <linux/error-injection.h>
 
 #include "seed_drv.h"
 #include "seed_hw.h"
@@ -127,6 +128,7 @@ err_free_vectors:
 	pci_free_irq_vectors(pdev);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(seed_irq_init, ERRNO);
 
 /**
  * seed_irq_fini() - release the vectors set up by seed_irq_init()

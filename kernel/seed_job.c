@@ -714,8 +714,9 @@ static struct drm_seed_sync *seed_submit_copy_syncs(u64 ptr, u32 count)
 	return syncs;
 }
 
-static noinline int seed_submit_out_syncs(struct drm_file *file, const struct drm_seed_sync *syncs,
-				 u32 count, struct seed_out_sync *out)
+static noinline int seed_submit_out_syncs(struct drm_file *file,
+					  const struct drm_seed_sync *syncs, u32 count,
+					  struct seed_out_sync *out)
 {
 	u32 i;
 
@@ -746,7 +747,7 @@ static void seed_submit_put_out_syncs(struct seed_out_sync *out, u32 count)
 }
 
 static noinline int seed_submit_in_syncs(struct drm_file *file, struct seed_job *job,
-				const struct drm_seed_sync *syncs, u32 count)
+					 const struct drm_seed_sync *syncs, u32 count)
 {
 	struct dma_fence *fence;
 	u32 i;

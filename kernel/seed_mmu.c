@@ -28,6 +28,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
+#include <linux/error-injection.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_managed.h>
@@ -50,7 +51,7 @@ struct seed_pt {
 	struct seed_pt **child;
 };
 
-static struct seed_pt *seed_pt_alloc(struct seed_device *sdev, int level)
+static noinline struct seed_pt *seed_pt_alloc(struct seed_device *sdev, int level)
 {
 	struct seed_pt *pt;
 
@@ -82,6 +83,7 @@ err_free:
 	kfree(pt);
 	return NULL;
 }
+ALLOW_ERROR_INJECTION(seed_pt_alloc, NULL);
 
 static void seed_pt_free(struct seed_device *sdev, struct seed_pt *pt)
 {
@@ -203,6 +205,7 @@ int seed_mmu_map_locked(struct seed_ctx *ctx, u64 va, u64 addr, u64 size, u64 pr
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_mmu_map_locked, ERRNO);
 
 /* Clears every entry of [va, end) under @pt, a table of @level. */
 static void seed_pt_clear(struct seed_pt *pt, int level, u64 va, u64 end)
@@ -336,6 +339,7 @@ struct seed_ctx *seed_ctx_create(struct seed_device *sdev)
 	seed_dbg(sdev, MMU, "context created, root %pad\n", &ctx->root->dma);
 	return ctx;
 }
+ALLOW_ERROR_INJECTION(seed_ctx_create, ERRNO);
 
 /* -- Binding ------------------------------------------------------------- */
 
@@ -375,6 +379,7 @@ struct seed_ctx_waiter *seed_ctx_waiter_alloc(void)
 {
 	return kzalloc(sizeof(struct seed_ctx_waiter), GFP_KERNEL);
 }
+ALLOW_ERROR_INJECTION(seed_ctx_waiter_alloc, NULL);
 
 /**
  * seed_ctx_waiter_free() - free a waiter seed_ctx_pin() did not use
@@ -663,6 +668,7 @@ int seed_mmu_init(struct seed_device *sdev)
 	mutex_unlock(&mem->bind_lock);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_mmu_init, ERRNO);
 
 /**
  * seed_mmu_teardown() - free every page table, at remove
@@ -841,6 +847,7 @@ int seed_mem_file_open(struct seed_file *sf)
 	sf->ctx = ctx;
 	return 0;
 }
+ALLOW_ERROR_INJECTION(seed_mem_file_open, ERRNO);
 
 /**
  * seed_mem_file_close() - destroy the address space of a client

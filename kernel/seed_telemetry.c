@@ -11,6 +11,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/errno.h>
 #include <linux/jiffies.h>
+#include <linux/error-injection.h>
 
 #include <drm/drm_drv.h>
 
@@ -35,6 +36,7 @@ int seed_telemetry_init(struct seed_device *sdev)
 	t->buf = dmam_alloc_coherent(sdev->drm.dev, sizeof(*t->buf), &t->buf_dma, GFP_KERNEL);
 	return t->buf ? 0 : -ENOMEM;
 }
+ALLOW_ERROR_INJECTION(seed_telemetry_init, ERRNO);
 
 /**
  * seed_telemetry_read() - take a telemetry snapshot
