@@ -414,6 +414,17 @@ static void seed_job_free(struct drm_sched_job *sched_job)
 	struct seed_job *job = to_seed_job(sched_job);
 	struct seed_queue *q = job->q;
 	struct seed_device *sdev = q->sdev;
+	struct dma_fence *finished = &sched_job->s_fence->finished;
+	unsigned long flags;
+
+	/*
+	 * The scheduler frees a job as soon as its finished fence reads as
+	 * signalled, which is before that fence's callbacks have run: those
+	 * run under the fence's lock, and two of them (done_cb, unpin_cb) are
+	 * in the job. Taking the lock waits for them.
+	 */
+	spin_lock_irqsave(finished->lock, flags);
+	spin_unlock_irqrestore(finished->lock, flags);
 
 	drm_sched_job_cleanup(sched_job);
 	seed_job_put_deps(job);
@@ -889,9 +900,10 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 
 	kref_get(&q->ref);
 	job->q = q;
+	/* Before the push: from then on the job may run and be freed. */
+	args->seq = job->seq;
 	seed_submit_commit(q, job, tl_chain, out, args->out_sync_count);
 	tl_chain = NULL;
-	args->seq = job->seq;
 	mutex_unlock(&q->submit_lock);
 	job = NULL;
 	ret = 0;
