@@ -66,6 +66,8 @@ struct seed_ring {
  *	waiting for a fence: recovery signals fences.
  * @reset_count: Device resets done by the driver since probe.
  * @unplugged: The device is being removed: teardown owns the hardware.
+ * @bus_resetting: A device reset dropped @reset_lock for a bus reset; other
+ *	resets back off (-EAGAIN). Under @reset_lock.
  * @lost: The device stopped working and cannot be recovered. Bus mastering
  *	was turned off before this was set, so the device reaches no memory.
  * @running: Probe finished; device resets may run.
@@ -94,6 +96,7 @@ struct seed_exec {
 	struct mutex reset_lock; /* all recovery, see seed_reset.c */
 	atomic_t reset_count;
 	bool unplugged;
+	bool bus_resetting;
 	bool lost;
 	bool running;
 	bool reset_deferred;

@@ -378,6 +378,10 @@ struct dma_fence *seed_hwq_push(struct seed_hwq *hwq, struct seed_hw_fence *hf,
 		spin_unlock_irqrestore(&hwq->lock, flags);
 		return ERR_PTR(-ENODEV);
 	}
+	if (hwq->failing) {
+		spin_unlock_irqrestore(&hwq->lock, flags);
+		return ERR_PTR(-EIO);
+	}
 	if (hwq->ninflight >= SEED_HWQ_RING_ENTRIES) {
 		spin_unlock_irqrestore(&hwq->lock, flags);
 		return ERR_PTR(-EBUSY);
@@ -466,6 +470,24 @@ void seed_hwq_fail_all(struct seed_hwq *hwq, int err, u32 job_error)
 		seed_hwq_fail_locked(hwq, hf, &o, err);
 	hwq->guilty = NULL;
 	spin_unlock_irq(&hwq->lock);
+}
+
+/**
+ * seed_hwq_fail_until_restart() - fail every packet until the queue restarts
+ * @hwq: stopped queue
+ *
+ * For a reset no fence may wait for (a bus reset): the packets in flight
+ * fail now with DRM_SEED_JOB_RESET, packets pushed until seed_hwq_restart()
+ * fail at once. Caller holds &seed_exec.reset_lock.
+ */
+void seed_hwq_fail_until_restart(struct seed_hwq *hwq)
+{
+	lockdep_assert_held(&hwq->sdev->exec.reset_lock);
+
+	spin_lock_irq(&hwq->lock);
+	hwq->failing = true;
+	spin_unlock_irq(&hwq->lock);
+	seed_hwq_fail_all(hwq, -EIO, DRM_SEED_JOB_RESET);
 }
 
 /**
@@ -682,6 +704,7 @@ void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap,
 		seed_hwq_emit_locked(hwq, hf);
 	}
 	hwq->stopped = false;
+	hwq->failing = false;
 	hwq->error_pending = false;
 	if (hwq->tail) {
 		seed_hwq_doorbell_locked(hwq);

@@ -104,6 +104,8 @@ struct seed_hw_fence {
  *	packets are queued on @inflight but not written to the ring.
  * @dead: The hardware queue is no longer usable (device lost, queue torn
  *	down); new packets fail.
+ * @failing: Every packet fails at once until the queue restarts (a bus
+ *	reset is pending, see seed_hwq_fail_until_restart()).
  * @error_pending: @error_work was queued (an ERROR record, or a cancelled
  *	packet at the head of the ring).
  * @guilty: Fence to fail with a timeout if the queue is reset without an
@@ -135,6 +137,7 @@ struct seed_hwq {
 	u64 last_done_ns;
 	bool stopped;
 	bool dead;
+	bool failing;
 	bool error_pending;
 	struct seed_hw_fence *guilty;
 
@@ -159,6 +162,7 @@ void seed_hwq_stop(struct seed_hwq *hwq);
 int seed_hwq_reset(struct seed_hwq *hwq);
 void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap,
 		      struct seed_hw_fence *aborted);
+void seed_hwq_fail_until_restart(struct seed_hwq *hwq);
 void seed_hwq_fail_all(struct seed_hwq *hwq, int err, u32 job_error);
 void seed_hwq_kill(struct seed_hwq *hwq, int err, u32 job_error);
 

@@ -145,15 +145,13 @@ static void seed_exec_device_lost_locked(struct seed_device *sdev)
  * device that is still there (not responding, or stuck resetting) gets a
  * bus reset. The trylock variant fails with -EAGAIN while the PCI core
  * holds the device (probe, remove, a reset through sysfs): that is retried
- * a few times unless the device is being removed.
+ * a few times unless the device is being removed. Runs without
+ * &seed_exec.reset_lock: the PCI core's locks it takes are held elsewhere
+ * while allocating memory.
  */
 static int seed_exec_bus_reset(struct seed_device *sdev)
 {
-	u32 status;
 	int ret, tries = 0;
-
-	if (!pci_device_is_present(sdev->pdev))
-		return -ENODEV;
 
 	seed_warn(sdev, "device reset failed, trying a bus reset\n");
 	for (;;) {
@@ -163,18 +161,24 @@ static int seed_exec_bus_reset(struct seed_device *sdev)
 			break;
 		msleep(100);
 	}
-	if (ret == -EAGAIN) {
+	if (ret == -EAGAIN)
 		seed_err(sdev, "bus reset not possible now: %d\n", ret);
-		return ret;
-	}
 	/*
 	 * Any other error may come from the port (e.g. a virtual root port
 	 * that never reports its link active again) after the reset was
 	 * delivered and the configuration restored: the device itself has the
-	 * last word.
+	 * last word (seed_exec_bus_reset_done()).
 	 */
-	if (ret)
+	else if (ret)
 		seed_warn(sdev, "bus reset reported %d, checking the device\n", ret);
+	return ret == -EAGAIN ? ret : 0;
+}
+
+/* After a bus reset, with &seed_exec.reset_lock: is the device back? */
+static int seed_exec_bus_reset_done(struct seed_device *sdev)
+{
+	u32 status;
+	int ret;
 
 	status = seed_rd32(sdev, SEED_REG_DEV_STATUS);
 	if ((status & SEED_DEV_STATUS_RESERVED) || !(status & SEED_DEV_STATUS_READY)) {
@@ -222,7 +226,10 @@ static void seed_exec_report_reset(struct seed_device *sdev, const char *reason)
  * @sdev: device
  * @reason: why, for the log and the uevent
  *
- * Caller holds &seed_exec.reset_lock.
+ * Caller holds &seed_exec.reset_lock and is outside any dma-fence
+ * signalling section: a bus reset must not run in one. When one is needed,
+ * every job on the device fails, and so does every job pushed until a reset
+ * succeeds; the lock is dropped while the bus reset runs.
  *
  * Return: 0 once the device works again; -ENODEV if it is (now) lost or
  * being removed; -EAGAIN if a bus reset was needed but not possible now.
@@ -231,6 +238,7 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
 {
 	struct seed_exec *exec = &sdev->exec;
 	struct seed_hwq *hwq;
+	bool cookie;
 	int ret;
 	u32 i;
 
@@ -238,7 +246,11 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
 
 	if (exec->lost || exec->unplugged)
 		return -ENODEV;
+	/* Another reset dropped the lock for a bus reset: it recovers all. */
+	if (exec->bus_resetting)
+		return -EAGAIN;
 
+	cookie = dma_fence_begin_signalling();
 	seed_warn(sdev, "resetting the device: %s\n", reason);
 	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
 		hwq = seed_exec_hwq(exec, i);
@@ -247,18 +259,47 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
 	}
 
 	ret = seed_hw_device_reset(sdev, SEED_DEVICE_RESET_TIMEOUT_MS);
-	if (ret == -ETIMEDOUT && !READ_ONCE(exec->unplugged))
+	if (ret == -ETIMEDOUT && !pci_device_is_present(sdev->pdev))
+		ret = -ENODEV;	/* gone: lost, below */
+	if (ret == -ETIMEDOUT && !READ_ONCE(exec->unplugged)) {
+		/*
+		 * A bus reset takes the PCI core's locks, which are held
+		 * elsewhere while allocating memory: no fence may wait for it,
+		 * and no lock a fence waits for may be held meanwhile.
+		 * Everything on the queues fails now, and so does everything
+		 * pushed until they restart; then the bus reset runs outside
+		 * the signalling section and without the reset lock (teardown
+		 * may take it meanwhile; other resets back off).
+		 */
+		for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+			hwq = seed_exec_hwq(exec, i);
+			if (hwq)
+				seed_hwq_fail_until_restart(hwq);
+		}
+		dma_fence_end_signalling(cookie);
+		exec->bus_resetting = true;
+		mutex_unlock(&exec->reset_lock);
 		ret = seed_exec_bus_reset(sdev);
-	if (ret && READ_ONCE(exec->unplugged))
-		return -ENODEV;	/* teardown ends the packets the queues hold */
+		mutex_lock(&exec->reset_lock);
+		exec->bus_resetting = false;
+		cookie = dma_fence_begin_signalling();
+		if (!ret && !READ_ONCE(exec->unplugged))
+			ret = seed_exec_bus_reset_done(sdev);
+	}
+	if (ret && READ_ONCE(exec->unplugged)) {
+		/* Teardown ends the packets the queues hold. */
+		ret = -ENODEV;
+		goto out;
+	}
 	if (ret == -EAGAIN) {
-		/* The stopped queues hold their packets until a reset succeeds. */
+		/* The queues fail every packet until a reset succeeds. */
 		seed_exec_schedule_reset(sdev, "bus reset postponed");
-		return ret;
+		goto out;
 	}
 	if (ret) {
 		seed_exec_device_lost_locked(sdev);
-		return -ENODEV;
+		ret = -ENODEV;
+		goto out;
 	}
 
 	seed_mem_restore(sdev);
@@ -271,7 +312,9 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
 	atomic_inc(&exec->reset_count);
 	seed_exec_report_reset(sdev, reason);
 	seed_info(sdev, "device reset done (%s)\n", reason);
-	return 0;
+out:
+	dma_fence_end_signalling(cookie);
+	return ret;
 }
 
 /**
@@ -287,13 +330,10 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
  */
 int seed_exec_reset_device(struct seed_device *sdev, const char *reason)
 {
-	bool cookie;
 	int ret;
 
 	mutex_lock(&sdev->exec.reset_lock);
-	cookie = dma_fence_begin_signalling();
 	ret = seed_exec_reset_device_locked(sdev, reason);
-	dma_fence_end_signalling(cookie);
 	mutex_unlock(&sdev->exec.reset_lock);
 	return ret;
 }
@@ -379,7 +419,10 @@ int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const ch
 		/* The whole device stopped (§13.5): only a device reset helps. */
 		seed_exec_schedule_fatal_reset(sdev);
 	} else if (seed_hwq_recover(hwq, hint)) {
+		/* It has its own signalling sections (a bus reset is outside). */
+		dma_fence_end_signalling(cookie);
 		ret = seed_exec_reset_device_locked(sdev, reason);
+		cookie = dma_fence_begin_signalling();
 	}
 	dma_fence_end_signalling(cookie);
 	mutex_unlock(&sdev->exec.reset_lock);

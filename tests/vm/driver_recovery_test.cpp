@@ -237,11 +237,12 @@ TEST_F(DriverRecovery, UnresponsiveDeviceIsRecoveredByBusReset) {
     ASSERT_EQ(ctl_->command("stop-responding"), "ok");
 
     // Job timeout -> queue reset (no answer) -> device reset (no answer) ->
-    // DEV_STATUS all-ones, still present -> bus reset -> bring-up again.
+    // DEV_STATUS all-ones, still present -> every job fails (no fence waits
+    // for a bus reset) -> bus reset -> bring-up again.
     EXPECT_NE(outcome(running), seed::JobFailure::none);
+    EXPECT_TRUE(wait_for_resets(*dev_, resets));
     EXPECT_NE(ctl_->command("status").find("state=running"), std::string::npos)
         << "the bus reset must take the chip out of not-responding";
-    EXPECT_TRUE(wait_for_resets(*dev_, resets));
     expect_device_works(queue, host, 0x55555555u);
 }
 
