@@ -16,6 +16,7 @@
 // the test sets it, and then ends with a device timestamp. Nothing here
 // depends on which hardware queue runs which queue.
 
+#include "debugfs.hpp"
 #include "vm_env.hpp"
 
 #include <seed/seed.hpp>
@@ -106,7 +107,22 @@ TEST_F(DriverPriority, HigherPriorityJobsSubmittedLaterFinishFirst) {
     ASSERT_EQ(ctl_->command("slow all " + std::to_string(factor)), "ok");
     for (auto& j : jobs) // lowest priority first
         j.fence = j.queue->submit(*j.list);
-    std::this_thread::sleep_for(100ms);
+    // Every job must be on the hardware before the flag is set: one still
+    // in the scheduler when its ring runs dry lets a lower priority take
+    // the engine (a slower guest kernel, such as the debug one, shows it).
+    const std::string debugfs = seed::vm::debugfs_dir(dev.info().node);
+    ASSERT_FALSE(debugfs.empty()) << "no debugfs directory for " << dev.info().node;
+    const auto on_hardware = [&debugfs] {
+        unsigned n = 0;
+        for (const auto& r : seed::vm::debugfs_rings(debugfs))
+            if (r.role == "user")
+                n += r.inflight;
+        return n;
+    };
+    for (auto until = std::chrono::steady_clock::now() + 60s;
+         on_hardware() < jobs.size() && std::chrono::steady_clock::now() < until;)
+        std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(on_hardware(), jobs.size()) << "jobs did not all reach the hardware";
     for (const auto& j : jobs)
         ASSERT_FALSE(j.fence.ready()) << "a job ran before its WAIT was released";
     std::atomic_ref<std::uint64_t>(flag.span<std::uint64_t>()[0]).store(1);

@@ -12,6 +12,7 @@
 #include "debugfs.hpp"
 #include "seed_drm.hpp"
 #include "seed_exec.hpp"
+#include "vm_env.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -362,6 +364,31 @@ TEST_F(DriverSharing, FloodingQueueDoesNotStarveAnother) {
     ASSERT_EQ(create_bo(b_dst, b.get(), 8 << 20, DRM_SEED_BO_HBM), 0);
     put_fill(a_cmd, 0, a_dst.va, 8 << 20, 1);
     put_fill(b_cmd, 0, b_dst.va, 8 << 20, 2);
+
+    // The backlog must outlast the submissions, however slow the guest
+    // kernel (the debug one submits far slower than the device fills):
+    // the engines are slowed so that one fill takes about 20 ms.
+    ASSERT_TRUE(seed::vm::Control::available(0)) << "needs seed-vm's fault-injection channel";
+    seed::vm::Control ctl(0);
+    {
+        Bo probe;
+        ASSERT_EQ(create_bo(probe, b.get(), 4096, DRM_SEED_BO_HOST), 0);
+        put_timestamp(probe, 0, probe.va + 2048);
+        put_fill(probe, 1, b_dst.va, 8 << 20, 3);
+        put_timestamp(probe, 2, probe.va + 2056);
+        const Submit s = submit(b.get(), victim.id, probe, 3);
+        ASSERT_EQ(s.err, 0);
+        ASSERT_EQ(wait_point(b.get(), victim.syncobj, s.seq), 0);
+        const auto* t = probe.ptr<std::uint64_t>(2048);
+        const std::int64_t native = std::max<std::int64_t>(
+            static_cast<std::int64_t>(t[1] - t[0]), 1000);
+        const std::int64_t factor = std::clamp<std::int64_t>(20'000'000 / native, 1, 1000);
+        ASSERT_EQ(ctl.command("slow all " + std::to_string(factor)), "ok");
+    }
+    struct Restore {
+        seed::vm::Control& ctl;
+        ~Restore() { ctl.command("slow all 1"); }
+    } restore{ctl};
 
     for (unsigned i = 0; i < kFlood; i++)
         for (auto& q : flood)

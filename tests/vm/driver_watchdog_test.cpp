@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -156,7 +157,15 @@ TEST_F(DriverWatchdog, AnEngineHangBecomesAJobTimeout) {
         ASSERT_EQ(ctl.command("slow all 1000"), "ok");
         const auto start = std::chrono::steady_clock::now();
         const seed::Fence slow = queue.submit(fill);
-        const seed::Fence behind = queue.fill(host, host.size(), 0x600d600du);
+        // The job behind waits for a host flag first, set once the engines
+        // are back to normal speed: on a slow guest the queue may restart
+        // before this thread has restored them, and a slowed fill of its
+        // own would trip the watchdog too.
+        const seed::Buffer flag(dev, 4096, seed::Placement::host);
+        seed::CommandList after(dev);
+        after.wait(flag, 1);
+        after.fill(host, host.size(), 0x600d600du);
+        const seed::Fence behind = queue.submit(after);
         seed::JobStatus st;
         try {
             slow.wait();
@@ -165,6 +174,7 @@ TEST_F(DriverWatchdog, AnEngineHangBecomesAJobTimeout) {
         }
         const auto took = std::chrono::steady_clock::now() - start;
         ASSERT_EQ(ctl.command("slow all 1"), "ok");
+        std::atomic_ref<std::uint64_t>(flag.span<std::uint64_t>()[0]).store(1);
         EXPECT_EQ(st.reason, seed::JobFailure::timeout) << seed::describe(st);
         EXPECT_EQ(st.hw_error, static_cast<std::uint32_t>(SEED_ERR_HANG)) << seed::describe(st);
         EXPECT_LT(took, std::chrono::milliseconds(kJobTimeoutMs / 4))
