@@ -166,8 +166,9 @@ TEST(BenchReport, SkippedSectionsAreNull) {
 
 TEST(BenchReport, TextMentionsEverySection) {
     const std::string t = to_text(sample());
-    for (const char* s : {"a. NOP submission", "b. NOP submit-to-completion", "c. Transfers",
-                          "d. f32 GEMM", "e. Multi-chip scaling", "f. Concurrent clients", "Notes:"})
+    for (const char* s :
+         {"a. NOP submission", "b. NOP submit-to-completion", "c. Transfers", "d. f32 GEMM",
+          "e. Multi-chip scaling", "f. Concurrent clients", "Notes:"})
         EXPECT_NE(t.find(s), std::string::npos) << s;
 }
 

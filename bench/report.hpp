@@ -92,9 +92,9 @@ struct ScalingResult {
 /// with its own open file (so its own MMU context) and queue.
 struct ClientsPoint {
     unsigned clients = 0;
-    unsigned jobs = 0;        ///< round trips of all clients together
-    Summary us;               ///< latency of every round trip
-    double jobs_per_s = 0;    ///< all clients together
+    unsigned jobs = 0;     ///< round trips of all clients together
+    Summary us;            ///< latency of every round trip
+    double jobs_per_s = 0; ///< all clients together
 };
 
 struct ClientsResult {

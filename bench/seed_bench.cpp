@@ -590,8 +590,7 @@ seed::bench::Environment environment(const seed::Device& dev, unsigned devices) 
 }
 
 template <typename F>
-void section(const Options& o, seed::bench::Results& res, bool& failed, const char* name,
-             F&& fn) {
+void section(const Options& o, seed::bench::Results& res, bool& failed, const char* name, F&& fn) {
     if (!o.only.empty() && std::find(o.only.begin(), o.only.end(), name) == o.only.end())
         return;
     progress(std::string("running ") + name);

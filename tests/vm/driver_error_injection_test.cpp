@@ -88,8 +88,8 @@ public:
         }
         // retval is parsed as an unsigned number: -err in two's complement.
         if (err != 0 &&
-            !write_value(kFailFunction / fn / "retval",
-                         std::to_string(static_cast<std::uint64_t>(-static_cast<std::int64_t>(err))))) {
+            !write_value(kFailFunction / fn / "retval", std::to_string(static_cast<std::uint64_t>(
+                                                            -static_cast<std::int64_t>(err))))) {
             why_ = "cannot set the return value of " + fn + ": " + std::strerror(errno);
             ok_ = false;
             return;
@@ -293,14 +293,12 @@ TEST_F(DriverErrorInjection, ProbeFailuresUnwindAndTheChipBindsAgain) {
     };
     struct Rebind {
         const std::string& slot;
-        ~Rebind() {
-            write_value(kPciDriver / "bind", slot);
-        }
+        ~Rebind() { write_value(kPciDriver / "bind", slot); }
     } rebind{slot};
 
-    for (const char* fn : {"seed_hw_init", "seed_irq_init", "seed_events_init",
-                           "seed_telemetry_init", "seed_mmu_init", "seed_exec_ring_init",
-                           "seed_exec_init"}) {
+    for (const char* fn :
+         {"seed_hw_init", "seed_irq_init", "seed_events_init", "seed_telemetry_init",
+          "seed_mmu_init", "seed_exec_ring_init", "seed_exec_init"}) {
         SCOPED_TRACE(fn);
         ASSERT_TRUE(write_value(kPciDriver / "unbind", slot)) << std::strerror(errno);
         {

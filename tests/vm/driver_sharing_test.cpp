@@ -380,8 +380,8 @@ TEST_F(DriverSharing, FloodingQueueDoesNotStarveAnother) {
         ASSERT_EQ(s.err, 0);
         ASSERT_EQ(wait_point(b.get(), victim.syncobj, s.seq), 0);
         const auto* t = probe.ptr<std::uint64_t>(2048);
-        const std::int64_t native = std::max<std::int64_t>(
-            static_cast<std::int64_t>(t[1] - t[0]), 1000);
+        const std::int64_t native =
+            std::max<std::int64_t>(static_cast<std::int64_t>(t[1] - t[0]), 1000);
         const std::int64_t factor = std::clamp<std::int64_t>(20'000'000 / native, 1, 1000);
         ASSERT_EQ(ctl.command("slow all " + std::to_string(factor)), "ok");
     }
