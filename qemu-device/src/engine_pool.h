@@ -3,8 +3,10 @@
 //
 // EnginePool: the compute engines shared by all queues (docs/hardware.md
 // §9.1). A free engine goes to the waiting queue with the highest priority,
-// round robin in queue-number order among equal priorities. Also measures
-// per-engine busy time (§15.2).
+// round robin in queue-number order among equal priorities. An engine that
+// a queue gives back while nobody of its priority or higher waits stays
+// reserved for it, against lower priorities, until the queue runs out of
+// engine work (drop()). Also measures per-engine busy time (§15.2).
 #pragma once
 
 #include <hw/seed_hw.h>
@@ -29,7 +31,14 @@ public:
     /// (then nullopt). @p priority is read at each scheduling decision.
     std::optional<unsigned> acquire(unsigned queue, const std::atomic<uint32_t>& priority,
                                     const std::atomic<bool>& abort);
+    /// Gives @p engine back to everyone.
     void release(unsigned engine);
+    /// Gives @p engine back after a packet of @p queue: it stays reserved
+    /// for that queue unless a queue of the same or a higher priority waits.
+    void release(unsigned engine, unsigned queue);
+    /// @p queue has no engine work coming (idle, blocked in a WAIT, stopped,
+    /// reset): its reservations end.
+    void drop(unsigned queue);
     /// Makes waiters re-check their abort flag.
     void wake();
 
@@ -51,11 +60,17 @@ public:
 private:
     /// Picks the queue that gets the next engine; caller holds lock_.
     int choose_locked() const;
+    uint32_t priority_locked(int queue) const;
+    /// Index in free_ of an engine @p queue may take, or -1.
+    int usable_locked(unsigned queue) const;
 
     const unsigned engines_;
     mutable std::mutex lock_; /* Protects everything below */
     std::condition_variable cv_;
     std::vector<unsigned> free_;
+    std::vector<int> reserved_for_; // per engine: the queue it is kept for while free, or -1
+    // Each queue's priority register, from its acquire() until drop().
+    std::array<const std::atomic<uint32_t>*, SEED_MAX_QUEUES> priority_of_{};
     std::array<const std::atomic<uint32_t>*, SEED_MAX_QUEUES> waiting_{}; // priority, or null
     std::array<int, SEED_PRIORITY_MAX + 1> last_served_{};
     std::vector<uint64_t> busy_ns_;

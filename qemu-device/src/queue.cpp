@@ -88,11 +88,13 @@ public:
             q_.engine_busy_ = false;
         }
         armed_ = false;
-        q_.deps_.engines.release(engine_);
+        q_.deps_.engines.release(engine_, q_.index_);
         engine_ = kNoEngine;
     }
     uint16_t engine() const override { return engine_; }
     void set_waiting(bool waiting) override {
+        if (waiting)
+            q_.deps_.engines.drop(q_.index_); // blocked: no engine work soon
         std::lock_guard guard(q_.lock_);
         if (q_.state_ == SEED_QUEUE_STATE_RUNNING || q_.state_ == SEED_QUEUE_STATE_WAITING)
             q_.state_ = waiting ? SEED_QUEUE_STATE_WAITING : SEED_QUEUE_STATE_RUNNING;
@@ -132,6 +134,7 @@ Queue::~Queue() {
     deps_.engines.wake();
     deps_.waits.notify();
     thread_.join();
+    deps_.engines.drop(index_);
     deps_.watchdog.disarm(index_);
     deps_.watchdog.disarm(SEED_MAX_QUEUES + index_);
 }
@@ -594,6 +597,7 @@ void Queue::run() {
             continue;
         }
         if (reset_requested_ && hang_mode_.load() == static_cast<uint32_t>(HangMode::kSticky)) {
+            deps_.engines.drop(index_);
             cv_.wait(guard); // a sticky hang: the queue reset never completes
             continue;
         }
@@ -604,6 +608,7 @@ void Queue::run() {
         if (!deps_.gate.open()) {
             // No fetch, record or interrupt while the device may not master
             // the bus (§2.4, §13.6); bus_changed() wakes us.
+            deps_.engines.drop(index_);
             cv_.wait(guard);
             continue;
         }
@@ -681,6 +686,8 @@ void Queue::run() {
             }
             continue;
         }
+        // Nothing to run: an engine kept for this queue is everyone's again.
+        deps_.engines.drop(index_);
         if (irq_deferred_)
             cv_.wait_until(guard, irq_at);
         else

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The SeedChip Authors
 //
-// EnginePool: strict priority, round robin within a priority, abort while
-// waiting, busy time.
+// EnginePool: strict priority, round robin within a priority, engines kept
+// for a queue against lower priorities, abort while waiting, busy time.
 #include "engine_pool.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -34,7 +35,8 @@ TEST(EnginePool, PriorityThenRoundRobin) {
                 order.push_back(q);
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
-            pool.release(*e);
+            pool.release(*e, q);
+            pool.drop(q); // its only packet is done
         });
     };
     waiter(2, prio_low);
@@ -62,6 +64,76 @@ TEST(EnginePool, AbortWhileWaiting) {
     pool.release(*held);
     abort = false;
     EXPECT_TRUE(pool.acquire(1, prio, abort).has_value());
+}
+
+// Tries to acquire for @p queue for @p patience; nullopt if it had to wait longer.
+std::optional<unsigned> try_acquire(EnginePool& pool, unsigned queue,
+                                    const std::atomic<uint32_t>& prio,
+                                    std::chrono::milliseconds patience) {
+    std::atomic<bool> abort{false};
+    std::optional<unsigned> got;
+    std::thread t([&] { got = pool.acquire(queue, prio, abort); });
+    for (auto until = std::chrono::steady_clock::now() + patience;
+         std::chrono::steady_clock::now() < until;)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    abort = true;
+    pool.wake();
+    t.join();
+    return got;
+}
+
+TEST(EnginePool, AnEngineGivenBackStaysWithItsQueueAgainstLowerPriorities) {
+    EnginePool pool(1);
+    std::atomic<bool> no_abort{false};
+    std::atomic<uint32_t> high{3}, low{1};
+    auto e = pool.acquire(0, high, no_abort);
+    ASSERT_TRUE(e.has_value());
+    pool.release(*e, 0); // nobody of priority >= 3 waits: kept for queue 0
+    EXPECT_FALSE(try_acquire(pool, 1, low, std::chrono::milliseconds(30)).has_value())
+        << "a lower priority took an engine kept for a higher one";
+    e = pool.acquire(0, high, no_abort); // queue 0's next packet
+    ASSERT_TRUE(e.has_value());
+    pool.release(*e, 0);
+    // The queue runs out of engine work: the engine is everyone's again.
+    std::optional<unsigned> got;
+    std::thread t([&] { got = pool.acquire(1, low, no_abort); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    pool.drop(0);
+    t.join();
+    ASSERT_TRUE(got.has_value());
+    pool.release(*got);
+}
+
+TEST(EnginePool, AKeptEngineGoesToAnEqualOrHigherPriority) {
+    EnginePool pool(1);
+    std::atomic<bool> no_abort{false};
+    std::atomic<uint32_t> normal{1}, high{2};
+    for (auto* other : {&normal, &high}) {
+        auto e = pool.acquire(0, normal, no_abort);
+        ASSERT_TRUE(e.has_value());
+        pool.release(*e, 0); // kept for queue 0
+        auto taken = try_acquire(pool, 1, *other, std::chrono::milliseconds(200));
+        ASSERT_TRUE(taken.has_value()) << "priority " << other->load() << " could not take it";
+        pool.release(*taken);
+    }
+}
+
+TEST(EnginePool, AnEngineGivenBackWhileAnEqualPriorityWaitsIsNotKept) {
+    EnginePool pool(1);
+    std::atomic<bool> no_abort{false};
+    std::atomic<uint32_t> prio{2};
+    auto e = pool.acquire(0, prio, no_abort);
+    ASSERT_TRUE(e.has_value());
+    std::optional<unsigned> got;
+    std::thread t([&] { got = pool.acquire(1, prio, no_abort); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20)); // queue 1 waits
+    pool.release(*e, 0);
+    t.join();
+    ASSERT_TRUE(got.has_value());
+    // Queue 0 comes back for its next packet: queue 1 holds the only engine.
+    EXPECT_FALSE(try_acquire(pool, 0, prio, std::chrono::milliseconds(20)).has_value());
+    pool.release(*got, 1);
+    EXPECT_TRUE(try_acquire(pool, 0, prio, std::chrono::milliseconds(200)).has_value());
 }
 
 } // namespace

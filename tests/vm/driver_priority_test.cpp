@@ -14,7 +14,9 @@
 // FILL packets. The jobs are submitted lowest priority first; each starts
 // with a WAIT on one host flag, so that all of them are ready at once when
 // the test sets it, and then ends with a device timestamp. Nothing here
-// depends on which hardware queue runs which queue.
+// depends on which hardware queue runs which queue. A hardware queue keeps
+// its engine between packets against lower priorities (§9.1), so the work
+// of a higher priority is not overtaken between two of its packets either.
 
 #include "debugfs.hpp"
 #include "vm_env.hpp"
@@ -41,6 +43,7 @@ constexpr seed::Priority kLevels[] = {seed::Priority::low, seed::Priority::norma
                                       seed::Priority::high, seed::Priority::realtime};
 constexpr const char* kLevelNames[] = {"low", "normal", "high", "realtime"};
 constexpr std::uint64_t kFillBytes = 4 << 20;
+constexpr std::uint64_t kFirstFillBytes = 4096;
 constexpr unsigned kPacketsPerJob = 6;
 // What one slowed FILL should take: long next to the guest's own jitter.
 constexpr auto kPacketTarget = 40ms;
@@ -98,6 +101,11 @@ TEST_F(DriverPriority, HigherPriorityJobsSubmittedLaterFinishFirst) {
                   std::make_unique<seed::CommandList>(dev),
                   {}};
             j.list->wait(flag, 1);
+            // A short first FILL: the queues see the flag within a poll
+            // interval of each other, and a lower one that sees it first
+            // takes a free engine (no preemption); that costs this packet
+            // only, after which the engine goes to the higher priority.
+            j.list->fill(*j.buf, kFirstFillBytes, 0);
             for (unsigned p = 0; p < kPacketsPerJob; ++p)
                 j.list->fill(*j.buf, kFillBytes, 0x0101010101010101ull * (level + 1));
             j.end->record(*j.list);
