@@ -67,11 +67,14 @@ int EnginePool::usable_locked(unsigned queue) const {
 std::optional<unsigned> EnginePool::acquire(unsigned queue, const std::atomic<uint32_t>& priority,
                                             const std::atomic<bool>& abort) {
     std::unique_lock guard(lock_);
+    if (waiting_[queue] == nullptr)
+        waiters_.fetch_add(1, std::memory_order_relaxed);
     waiting_[queue] = &priority;
     priority_of_[queue] = &priority;
     for (;;) {
         if (abort.load()) {
             waiting_[queue] = nullptr;
+            waiters_.fetch_sub(1, std::memory_order_relaxed);
             guard.unlock();
             cv_.notify_all(); // another queue may now be the chosen one
             return std::nullopt;
@@ -82,6 +85,7 @@ std::optional<unsigned> EnginePool::acquire(unsigned queue, const std::atomic<ui
             free_.erase(free_.begin() + slot);
             reserved_for_[e] = -1;
             waiting_[queue] = nullptr;
+            waiters_.fetch_sub(1, std::memory_order_relaxed);
             last_served_[priority.load() & SEED_PRIORITY_MAX] = static_cast<int>(queue);
             busy_since_[e] = device_clock_ns() | 1;
             return e;
@@ -133,6 +137,31 @@ void EnginePool::drop(unsigned queue) {
     }
     if (changed)
         cv_.notify_all();
+}
+
+std::vector<unsigned> EnginePool::lend(unsigned queue, unsigned max) {
+    std::vector<unsigned> lent;
+    std::lock_guard guard(lock_);
+    if (queue >= SEED_MAX_QUEUES || waiters_.load(std::memory_order_relaxed) != 0)
+        return lent;
+    for (size_t i = 0; i < free_.size() && lent.size() < max;) {
+        const unsigned e = free_[i];
+        const int owner = reserved_for_[e];
+        if ((owner >= 0 && owner != static_cast<int>(queue)) || slow_factor(e) != 1) {
+            ++i;
+            continue;
+        }
+        free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
+        reserved_for_[e] = -1;
+        busy_since_[e] = device_clock_ns() | 1;
+        lent.push_back(e);
+    }
+    return lent;
+}
+
+unsigned EnginePool::free_count() const {
+    std::lock_guard guard(lock_);
+    return static_cast<unsigned>(free_.size());
 }
 
 void EnginePool::wake() {

@@ -6,7 +6,9 @@
 // round robin in queue-number order among equal priorities. An engine that
 // a queue gives back while nobody of its priority or higher waits stays
 // reserved for it, against lower priorities, until the queue runs out of
-// engine work (drop()). Also measures per-engine busy time (§15.2).
+// engine work (drop()). A packet that holds an engine may borrow the free
+// ones while no queue waits (lend(), §11.1). Also measures per-engine busy
+// time (§15.2).
 #pragma once
 
 #include <hw/seed_hw.h>
@@ -42,6 +44,15 @@ public:
     /// Makes waiters re-check their abort flag.
     void wake();
 
+    /// Lends up to @p max free engines to the packet @p queue runs now, if no
+    /// queue waits for an engine: engines unreserved or reserved for @p queue,
+    /// running at normal speed. Each goes back with release(engine).
+    std::vector<unsigned> lend(unsigned queue, unsigned max);
+    /// Engines free now (a hint: it may change at once).
+    unsigned free_count() const;
+    /// True while some queue waits for an engine: lent engines should go back.
+    bool contended() const { return waiters_.load(std::memory_order_relaxed) != 0; }
+
     /// Busy nanoseconds of @p engine since power-on (including a packet running now).
     uint64_t busy_ns(unsigned engine) const;
 
@@ -73,6 +84,7 @@ private:
     std::array<const std::atomic<uint32_t>*, SEED_MAX_QUEUES> priority_of_{};
     std::array<const std::atomic<uint32_t>*, SEED_MAX_QUEUES> waiting_{}; // priority, or null
     std::array<int, SEED_PRIORITY_MAX + 1> last_served_{};
+    std::atomic<unsigned> waiters_{0}; // queues with waiting_ set
     std::vector<uint64_t> busy_ns_;
     std::vector<uint64_t> busy_since_; // 0 when idle
     std::array<std::atomic<uint32_t>, SEED_MAX_ENGINES> slow_{};

@@ -92,6 +92,7 @@ public:
         engine_ = kNoEngine;
     }
     uint16_t engine() const override { return engine_; }
+    Parallel* parallel() override { return &parallel_; }
     void set_waiting(bool waiting) override {
         if (waiting)
             q_.deps_.engines.drop(q_.index_); // blocked: no engine work soon
@@ -115,6 +116,7 @@ private:
     Queue& q_;
     ContextAddressSpace memory_;
     std::optional<ContextAddressSpace> switched_; ///< set by a level-0 INDIRECT
+    EngineCrew::ForQueue parallel_{q_.deps_.crew, q_.index_};
     uint16_t engine_ = kNoEngine;
     bool armed_ = false;
     Clock::time_point started_{};

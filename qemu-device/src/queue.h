@@ -20,6 +20,7 @@
 #include "bus_gate.h"
 #include "context_address_space.h"
 #include "dma.h"
+#include "engine_crew.h"
 #include "engine_pool.h"
 #include "event_log.h"
 #include "hbm.h"
@@ -47,6 +48,7 @@ struct QueueDeps {
     Msix& msix;
     EventLog& events;
     EnginePool& engines;
+    EngineCrew& crew; ///< engines a packet borrows (§11.1)
     WaitHub& waits;
     Watchdog& watchdog;
     BusGate& gate;                            ///< host memory accesses wait for it (§2.4)

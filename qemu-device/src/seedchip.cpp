@@ -92,7 +92,7 @@ std::unique_ptr<SeedChip> SeedChip::create(const SeedChipConfig& config) {
 SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
     : config_(config), hbm_(std::move(hbm)), msix_(SEED_MSIX_VECTORS),
       mmu_(dma_, config_.hbm_size, config_.contexts), event_log_(dma_, msix_),
-      engines_(std::max(1u, config_.engines)), telemetry_(dma_, engines_),
+      engines_(std::max(1u, config_.engines)), crew_(engines_), telemetry_(dma_, engines_),
       config_space_(make_config_space()) {
     for (size_t i = 0; i < uuid_regs_.size(); ++i)
         uuid_regs_[i] = load_le32(&config_.uuid.bytes[4 * i]);
@@ -106,8 +106,8 @@ SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
     msix_.set_held(true);
     event_log_.set_held(true);
     telemetry_.set_held(true);
-    const QueueDeps deps{dma_,   mmu_,      *hbm_, msix_,        event_log_, engines_,
-                         waits_, watchdog_, gate_, watchdog_ms_, kCaps};
+    const QueueDeps deps{dma_,  mmu_,   *hbm_,     msix_, event_log_,   engines_,
+                         crew_, waits_, watchdog_, gate_, watchdog_ms_, kCaps};
     const unsigned queues = std::min<unsigned>(config_.queues, SEED_MAX_QUEUES);
     for (unsigned q = 0; q < queues; ++q)
         queues_.push_back(std::make_unique<Queue>(q, deps));

@@ -8,6 +8,7 @@
 
 #include "bus_gate.h"
 #include "dma.h"
+#include "engine_crew.h"
 #include "engine_pool.h"
 #include "event_log.h"
 #include "hbm.h"
@@ -147,6 +148,7 @@ private:
     Mmu mmu_;
     EventLog event_log_;
     EnginePool engines_;
+    EngineCrew crew_; // borrowed engines' threads: outlives the queues
     WaitHub waits_;
     Watchdog watchdog_;
     BusGate gate_;                // closed until Bus Master Enable is set

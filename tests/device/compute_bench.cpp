@@ -2,14 +2,20 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // compute_bench: throughput of the GEMM engine against direct cblas_sgemm,
-// to show the engine's overhead (descriptor, gathers, epilogue, write-back).
-// Built with the tests, not registered with CTest. Usage: compute_bench [max_size]
+// to show the engine's overhead (descriptor, gathers, epilogue, write-back),
+// and one GEMM shared by the engines of an idle 4-engine chip (EngineCrew,
+// §11.1: as many as the host has cores)
+// against one engine. Built with the tests, not registered with CTest.
+// Usage: compute_bench [max_size]
 #include "compute/compute.h"
 #include "compute_test_memory.h"
+#include "engine_crew.h"
+#include "engine_pool.h"
 
 #include <cblas.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cstdio>
@@ -50,7 +56,17 @@ int main(int argc, char** argv) {
     const size_t max_size = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 2048;
     openblas_set_num_threads(1); // the engine's policy: one host thread per GEMM
     std::mt19937 rng(7);
-    std::printf("%-6s %-5s %12s %12s %8s\n", "size", "type", "engine", "cblas", "ratio");
+    // A chip of 4 engines with nothing else running: the packet's queue holds one
+    // engine and borrows the 3 others.
+    seed::device::EnginePool pool(4);
+    seed::device::EngineCrew crew(pool);
+    const std::atomic<bool> no_abort{false};
+    const std::atomic<uint32_t> prio{0};
+    if (!pool.acquire(0, prio, no_abort))
+        return 1;
+    seed::device::EngineCrew::ForQueue all_engines(crew, 0);
+    std::printf("%-6s %-5s %12s %12s %8s %14s %8s\n", "size", "type", "engine", "cblas", "ratio",
+                "shared", "speedup");
     for (size_t s : {size_t{512}, size_t{1024}, size_t{2048}}) {
         if (s > max_size)
             break;
@@ -75,14 +91,19 @@ int main(int argc, char** argv) {
                 if (run_gemm(mem, desc) != SEED_ERR_NONE)
                     std::abort();
             });
+            const double shared = best_time(reps, [&] {
+                if (run_gemm(mem, desc, &all_engines) != SEED_ERR_NONE)
+                    std::abort();
+            });
             std::vector<float> c(s * s);
             const int n = static_cast<int>(s);
             const double blas = best_time(reps, [&] {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data(), n,
                             b.data(), n, 0.0f, c.data(), n);
             });
-            std::printf("%-6zu %-5s %8.1f GF/s %8.1f GF/s %7.3fx\n", s, "f32", ops / engine * 1e-9,
-                        ops / blas * 1e-9, engine / blas);
+            std::printf("%-6zu %-5s %8.1f GF/s %8.1f GF/s %7.3fx %9.1f GF/s %7.2fx\n", s, "f32",
+                        ops / engine * 1e-9, ops / blas * 1e-9, engine / blas, ops / shared * 1e-9,
+                        engine / shared);
         }
         // int8 with int32 accumulation.
         {
@@ -101,7 +122,12 @@ int main(int argc, char** argv) {
                 if (run_gemm(mem, desc) != SEED_ERR_NONE)
                     std::abort();
             });
-            std::printf("%-6zu %-5s %8.1f GOP/s\n", s, "i8", ops / engine * 1e-9);
+            const double shared = best_time(s <= 1024 ? reps : 1, [&] {
+                if (run_gemm(mem, desc, &all_engines) != SEED_ERR_NONE)
+                    std::abort();
+            });
+            std::printf("%-6zu %-5s %8.1f GOP/s %31s %8.1f GOP/s %7.2fx\n", s, "i8",
+                        ops / engine * 1e-9, "", ops / shared * 1e-9, engine / shared);
         }
     }
     return 0;

@@ -14,6 +14,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <functional>
 #include <limits>
 #include <random>
@@ -384,6 +385,151 @@ TEST(ComputeGemm, PanelLoopFaultWritesNothing) {
     EXPECT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_MMU_FAULT);
     EXPECT_EQ(mem.writes(), writes);
     detail::set_gemm_host_budget(size_t{256} << 20);
+}
+
+// ---- One GEMM shared between engines ----------------------------------------
+
+// Runs every part on a thread of its own, in reverse order of start: what a
+// crew of borrowed engines may do at worst. Counts the parts run.
+class ThreadPerPart final : public Parallel {
+public:
+    explicit ThreadPerPart(unsigned width) : width_(width) {}
+    void run(size_t parts, const std::function<void(size_t)>& work) override {
+        std::vector<std::thread> threads;
+        for (size_t i = parts; i-- > 0;)
+            threads.emplace_back([&work, i] { work(i); });
+        for (auto& t : threads)
+            t.join();
+        runs_ += parts;
+    }
+    unsigned width() const override { return width_; }
+    size_t parts_run() const { return runs_; }
+
+private:
+    unsigned width_;
+    size_t runs_ = 0;
+};
+
+// Runs one GEMM with @p parallel (or alone) on a fresh copy of the case, checks it
+// against the reference and returns C's bits.
+std::vector<uint32_t> gemm_bits(const GemmCase& g, Parallel* parallel, uint32_t seed = 3) {
+    FakeMemory mem(1 << 20);
+    GemmSetup s = make_gemm(mem, g, seed);
+    EXPECT_EQ(run_gemm(mem, s.desc_va, parallel), SEED_ERR_NONE);
+    check_gemm(mem, s, g);
+    return mem.get<uint32_t>(s.desc.c, s.c0.size());
+}
+
+// I8 results are exact, so a split must give the same bits; float ones may round
+// differently (each band is its own sgemm call, §11.1: unspecified order) and are
+// checked against the reference within the manual's tolerance by gemm_bits().
+void expect_same_if_exact(const GemmCase& g, const std::vector<uint32_t>& split,
+                          const std::vector<uint32_t>& alone) {
+    if (g.dtype == SEED_DT_I8) {
+        EXPECT_EQ(split, alone);
+    }
+}
+
+class GemmSplit : public ::testing::Test {
+protected:
+    void SetUp() override { detail::set_gemm_min_part_macs(64); }
+    void TearDown() override {
+        detail::set_gemm_min_part_macs(size_t{1} << 24);
+        detail::set_gemm_host_budget(size_t{256} << 20);
+    }
+};
+
+TEST_F(GemmSplit, RowBandsGiveTheResultsOfOneEngine) {
+    const GemmCase cases[] = {
+        {.m = 37, .n = 29, .k = 23},
+        {.m = 37, .n = 29, .k = 23, .trans_a = true, .pad_a = 3, .pad_c = 2},
+        {.m = 41,
+         .n = 17,
+         .k = 19,
+         .trans_b = true,
+         .beta = 0.5f,
+         .bias = true,
+         .act = SEED_ACT_GELU},
+        {.m = 33,
+         .n = 31,
+         .k = 12,
+         .trans_a = true,
+         .trans_b = true,
+         .alpha = 0.0f,
+         .beta = -2.0f,
+         .act = SEED_ACT_RELU},
+        {.dtype = SEED_DT_BF16, .m = 40, .n = 24, .k = 16, .pad_b = 5},
+        {.dtype = SEED_DT_F16, .m = 19, .n = 40, .k = 30, .trans_a = true, .bias = true},
+        {.dtype = SEED_DT_I8,
+         .m = 45,
+         .n = 33,
+         .k = 40,
+         .ialpha = -3,
+         .ibeta = 7,
+         .bias = true,
+         .act = SEED_ACT_RELU},
+        {.dtype = SEED_DT_I8, .m = 17, .n = 9, .k = 70, .trans_a = true, .trans_b = true},
+    };
+    for (const GemmCase& g : cases) {
+        SCOPED_TRACE(::testing::Message() << "dtype " << int{g.dtype} << " m " << g.m);
+        ThreadPerPart parallel(4);
+        const auto alone = gemm_bits(g, nullptr);
+        expect_same_if_exact(g, gemm_bits(g, &parallel), alone);
+        EXPECT_EQ(parallel.parts_run(), 8u) << "two parts per thread";
+    }
+}
+
+TEST_F(GemmSplit, EveryRowIsComputedOnceWhateverTheWidth) {
+    for (unsigned width : {1u, 2u, 3u, 5u, 64u}) {
+        ThreadPerPart parallel(width);
+        const GemmCase g{.dtype = SEED_DT_I8, .m = 7, .n = 5, .k = 9, .ibeta = 1, .bias = true};
+        EXPECT_EQ(gemm_bits(g, &parallel), gemm_bits(g, nullptr)) << width;
+        // Parts of at least 64 multiply-adds (7 * 5 * 9 / 64 = 4), two per thread.
+        EXPECT_EQ(parallel.parts_run(), width == 1 ? 0u : std::min<size_t>(2 * width, 4)) << width;
+    }
+}
+
+TEST_F(GemmSplit, SmallProblemsStayOnOneEngine) {
+    detail::set_gemm_min_part_macs(size_t{1} << 24);
+    ThreadPerPart parallel(4);
+    const GemmCase g{.m = 64, .n = 64, .k = 64};
+    EXPECT_EQ(gemm_bits(g, &parallel), gemm_bits(g, nullptr)) << "the same single call";
+    EXPECT_EQ(parallel.parts_run(), 0u);
+}
+
+TEST_F(GemmSplit, PanelLoopSplitsEachPanel) {
+    detail::set_gemm_host_budget(4096);
+    ThreadPerPart parallel(2);
+    const GemmCase g{
+        .m = 37, .n = 29, .k = 11, .trans_a = true, .pad_c = 3, .beta = 0.5f, .bias = true};
+    gemm_bits(g, &parallel);
+    const GemmCase i8{.dtype = SEED_DT_I8, .m = 23, .n = 19, .k = 40, .ibeta = 3, .bias = true};
+    EXPECT_EQ(gemm_bits(i8, &parallel), gemm_bits(i8, nullptr));
+    EXPECT_GT(parallel.parts_run(), 4u);
+}
+
+TEST_F(GemmSplit, FaultsAreThoseOfOneEngine) {
+    // Every access stays on the packet's own engine: the same single fault, at the
+    // same address, with nothing written when an operand faults.
+    for (int which = 0; which < 5; ++which) {
+        FakeMemory mem(1 << 20);
+        GemmSetup s = make_gemm(mem, {.m = 40, .n = 30, .k = 8, .beta = 1.0f, .bias = true});
+        const uint64_t target[] = {s.desc.a + (33 * 8 + 2) * 4, s.desc.b + 20,
+                                   s.desc.c + (21 * 30 + 4) * 4, s.desc.bias + 12,
+                                   s.desc.c + (25 * 30) * 4};
+        const bool write = which == 4;
+        mem.unmap(target[which], 4);
+        if (write)
+            mem.store(s.desc_va + offsetof(seed_gemm_desc, beta), uint32_t{0});
+        const size_t writes = mem.writes();
+        ThreadPerPart parallel(4);
+        EXPECT_EQ(run_gemm(mem, s.desc_va, &parallel), SEED_ERR_MMU_FAULT) << which;
+        EXPECT_EQ(mem.fault().address, target[which]) << which;
+        EXPECT_EQ(mem.fault().write, write) << which;
+        if (!write) {
+            EXPECT_EQ(mem.writes(), writes) << which;
+        }
+    }
 }
 
 // ---- Descriptor checks -----------------------------------------------------

@@ -2,7 +2,8 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // EnginePool: strict priority, round robin within a priority, engines kept
-// for a queue against lower priorities, abort while waiting, busy time.
+// for a queue against lower priorities, abort while waiting, busy time,
+// engines lent to a running packet.
 #include "engine_pool.h"
 
 #include <gtest/gtest.h>
@@ -134,6 +135,64 @@ TEST(EnginePool, AnEngineGivenBackWhileAnEqualPriorityWaitsIsNotKept) {
     EXPECT_FALSE(try_acquire(pool, 0, prio, std::chrono::milliseconds(20)).has_value());
     pool.release(*got, 1);
     EXPECT_TRUE(try_acquire(pool, 0, prio, std::chrono::milliseconds(200)).has_value());
+}
+
+TEST(EnginePool, LendsFreeEnginesOnlyWhileNobodyWaits) {
+    EnginePool pool(4);
+    std::atomic<bool> no_abort{false};
+    std::atomic<uint32_t> prio{1};
+    auto own = pool.acquire(0, prio, no_abort);
+    ASSERT_TRUE(own.has_value());
+    // Engine kept for queue 2 (another queue): not lent to queue 0.
+    auto kept = pool.acquire(2, prio, no_abort);
+    ASSERT_TRUE(kept.has_value());
+    pool.release(*kept, 2);
+    pool.set_slow_factor(1, 3); // a slow engine is not lent either
+    EXPECT_FALSE(pool.contended());
+    auto lent = pool.lend(0, 8);
+    EXPECT_EQ(lent.size(), *kept == 1 ? 2u : 1u);
+    for (unsigned e : lent) {
+        EXPECT_NE(e, *own);
+        EXPECT_NE(e, *kept);
+        EXPECT_NE(e, 1u);
+    }
+    for (unsigned e : lent)
+        pool.release(e);
+    pool.set_slow_factor(1, 1);
+    pool.drop(2);
+
+    // While a queue waits, nothing is lent and contended() tells lenders to give back.
+    std::vector<unsigned> taken;
+    for (unsigned i = 0; i < 3; ++i) {
+        auto e = pool.acquire(10 + i, prio, no_abort);
+        ASSERT_TRUE(e.has_value());
+        taken.push_back(*e);
+    }
+    std::optional<unsigned> got;
+    std::thread t([&] { got = pool.acquire(5, prio, no_abort); });
+    while (!pool.contended())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    pool.release(taken.back());
+    taken.pop_back();
+    t.join();
+    ASSERT_TRUE(got.has_value());
+    EXPECT_FALSE(pool.contended());
+    pool.release(*got);
+    EXPECT_EQ(pool.lend(0, 8).size(), 1u) << "the engine given back is free again";
+}
+
+TEST(EnginePool, LentEnginesCountAsBusy) {
+    EnginePool pool(2);
+    std::atomic<bool> no_abort{false};
+    std::atomic<uint32_t> prio{0};
+    auto own = pool.acquire(0, prio, no_abort);
+    ASSERT_TRUE(own.has_value());
+    auto lent = pool.lend(0, 1);
+    ASSERT_EQ(lent.size(), 1u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    pool.release(lent[0]);
+    pool.release(*own, 0);
+    EXPECT_GE(pool.busy_ns(lent[0]), 5'000'000u);
 }
 
 } // namespace

@@ -16,6 +16,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -134,6 +135,57 @@ TEST_F(LibseedErrors, WriteToReadOnlyBufferFaults) {
     EXPECT_GE(e->status().fault_address, ro.device_va());
     EXPECT_LT(e->status().fault_address, ro.device_va() + 16);
     EXPECT_EQ(ro.span<std::uint8_t>()[0], 0);
+}
+
+TEST_F(LibseedErrors, GemmLargeEnoughToShareFaultsOnceAtTheOperand) {
+    // 512 x 192 x 384: enough multiply-adds for the engines to share it
+    // (docs/hardware.md §11.1). A is unmapped: one MMU fault at A's first
+    // byte, read, and C untouched.
+    if (!dev_->info().has(seed::Cap::gemm))
+        GTEST_SKIP() << "no GEMM";
+    constexpr std::uint32_t M = 512, N = 192, K = 384;
+    constexpr std::uint64_t unmapped = 0x7ff000000000ull;
+    seed::Buffer b(*dev_, std::uint64_t{K} * N * 4, seed::Placement::device);
+    seed::Buffer c(*dev_, std::uint64_t{M} * N * 4, seed::Placement::host);
+    seed::Buffer desc(*dev_, 4096, seed::Placement::host);
+    for (auto& x : c.span<std::uint32_t>())
+        x = 0x5eed5eedu;
+    seed_gemm_desc d{};
+    d.a = unmapped + 0x1000;
+    d.b = b.device_va();
+    d.c = c.device_va();
+    d.m = M;
+    d.n = N;
+    d.k = K;
+    d.lda = K;
+    d.ldb = N;
+    d.ldc = N;
+    d.alpha = 0x3f800000u; // 1.0f
+    d.dtype = SEED_DT_F32;
+    d.out_dtype = SEED_DT_F32;
+    std::memcpy(desc.span<std::byte>().data(), &d, sizeof(d));
+    seed_pkt_compute pkt{};
+    pkt.hdr.opcode = SEED_OP_GEMM;
+    pkt.desc = desc.device_va();
+    std::array<std::byte, 64> raw{};
+    std::memcpy(raw.data(), &pkt, sizeof(pkt));
+    seed::CommandList l(*dev_);
+    l.nop().raw_packet(raw);
+    const auto e = failure_of(l);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->reason(), seed::JobFailure::mmu_fault);
+    EXPECT_EQ(e->status().hw_error, SEED_ERR_MMU_FAULT);
+    EXPECT_EQ(e->status().fault_address, unmapped + 0x1000);
+    EXPECT_FALSE(e->status().fault_was_write());
+    EXPECT_EQ(e->status().packet_offset, 1u);
+    EXPECT_EQ(e->status().packet_opcode, SEED_OP_GEMM);
+    for (const std::uint32_t x : c.span<std::uint32_t>())
+        ASSERT_EQ(x, 0x5eed5eedu) << "C written";
+    // The queue goes on: the same GEMM with A mapped succeeds.
+    seed::Buffer a(*dev_, std::uint64_t{M} * K * 4, seed::Placement::device);
+    d.a = a.device_va();
+    std::memcpy(desc.span<std::byte>().data(), &d, sizeof(d));
+    q_->submit(l).wait();
 }
 
 TEST_F(LibseedErrors, InvalidPacketReportsOpcodeAndOffset) {

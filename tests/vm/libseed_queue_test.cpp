@@ -205,6 +205,59 @@ TEST_F(LibseedQueue, GemmMatchesHostReference) {
     }
 }
 
+TEST_F(LibseedQueue, GemmSharedByEnginesMatchesHostBitForBit) {
+    // Large enough for the engines to share it (docs/hardware.md §11.1), with
+    // small integers so that every f32 sum is exact: C must equal the host's
+    // result bit for bit, whatever the split; I8 is exact by definition.
+    if (!dev_->info().has(seed::Cap::gemm))
+        GTEST_SKIP() << "no GEMM";
+    constexpr std::uint32_t M = 512, N = 192, K = 384;
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<int> dist(-3, 3);
+    std::vector<float> A(M * K), B(K * N), bias(N);
+    std::vector<std::int8_t> A8(M * K), B8(K * N);
+    for (std::size_t i = 0; i < A.size(); ++i)
+        A8[i] = static_cast<std::int8_t>(dist(rng) * 40), A[i] = static_cast<float>(dist(rng));
+    for (std::size_t i = 0; i < B.size(); ++i)
+        B8[i] = static_cast<std::int8_t>(dist(rng) * 40), B[i] = static_cast<float>(dist(rng));
+    for (auto& x : bias)
+        x = static_cast<float>(dist(rng));
+    auto a = hbm(A.size() * 4), b = hbm(B.size() * 4), c = hbm(M * N * 4), bb = hbm(N * 4);
+    auto a8 = hbm(A8.size()), b8 = hbm(B8.size()), c8 = hbm(M * N * 4);
+    q_->upload(a, std::span<const float>(A));
+    q_->upload(b, std::span<const float>(B));
+    q_->upload(bb, std::span<const float>(bias));
+    q_->upload(a8, std::span<const std::int8_t>(A8));
+    q_->upload(b8, std::span<const std::int8_t>(B8));
+    seed::GemmParams p;
+    p.m = M;
+    p.n = N;
+    p.k = K;
+    p.activation = seed::Activation::relu;
+    seed::GemmParams p8 = p;
+    p8.dtype = seed::DType::i8;
+    p8.activation = seed::Activation::none;
+    p8.alpha_i = -3;
+    seed::CommandList l(*dev_);
+    l.gemm(p, a, b, c, seed::BufferView(bb)).gemm(p8, a8, b8, c8);
+    q_->submit(l).wait();
+    std::vector<float> C(M * N);
+    std::vector<std::int32_t> C8(M * N);
+    q_->download(std::span<float>(C), c);
+    q_->download(std::span<std::int32_t>(C8), c8);
+    for (std::uint32_t i = 0; i < M; ++i)
+        for (std::uint32_t j = 0; j < N; ++j) {
+            float acc = 0;
+            std::int32_t acc8 = 0;
+            for (std::uint32_t k = 0; k < K; ++k) {
+                acc += A[i * K + k] * B[k * N + j];
+                acc8 += std::int32_t{A8[i * K + k]} * B8[k * N + j];
+            }
+            ASSERT_EQ(C[i * N + j], std::max(acc + bias[j], 0.0f)) << i << "," << j;
+            ASSERT_EQ(C8[i * N + j], -3 * acc8) << i << "," << j;
+        }
+}
+
 TEST_F(LibseedQueue, ElementwiseAndReduce) {
     constexpr std::uint32_t R = 4, C = 100;
     auto x = host(R * C * 4), y = host(R * C * 4), z = host(R * C * 4), s = host(4096);

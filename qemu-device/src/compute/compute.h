@@ -8,6 +8,7 @@
 #pragma once
 
 #include "../address_space.h"
+#include "../parallel.h"
 
 #include <cstdint>
 
@@ -19,9 +20,10 @@ namespace seed::device::compute {
 ///
 /// All three functions: a failed access returns the AddressSpace's code unchanged (its
 /// fault() has the details); a fault reading an operand of a GEMM leaves C unwritten.
-/// SEED_ERR_HANG means the model could not get host memory for its buffers. One call
-/// uses the calling thread only.
-uint32_t run_gemm(AddressSpace& as, uint64_t desc_va);
+/// SEED_ERR_HANG means the model could not get host memory for its buffers. A GEMM
+/// shares its multiplications through @p parallel when given; every memory access
+/// stays on the calling thread, in the same order as without it.
+uint32_t run_gemm(AddressSpace& as, uint64_t desc_va, Parallel* parallel = nullptr);
 /// Runs the ELEMENTWISE operation described at @p desc_va (§11.2).
 uint32_t run_elementwise(AddressSpace& as, uint64_t desc_va);
 /// Runs the REDUCE operation described at @p desc_va (§11.3).

@@ -6,9 +6,12 @@
 // inputs, gemm_i8_i32() for I8), applies the alpha/beta/bias/activation
 // epilogue and writes C.
 //
-// Threads: each queue has its own engine thread, so one GEMM uses one host
-// thread; OpenBLAS is set to a single thread once, on first use. Each engine
-// thread keeps up to kScratchRetain bytes of buffers between packets.
+// Threads: each queue has its own engine thread, which gathers the operands,
+// runs the epilogue's conversions and writes C. The product and epilogue of
+// each panel are split into row bands that the engines lent to the packet
+// compute in parallel (Parallel, §11.1), one OpenBLAS call per band; OpenBLAS
+// itself is set to a single thread once, on first use. Each engine thread
+// keeps up to kScratchRetain bytes of buffers between packets.
 //
 // Host memory: operands are gathered in panels bounded by host_budget bytes
 // (256 MiB) and kMaxPanelMacs multiply-adds. When one panel covers the whole
@@ -113,17 +116,22 @@ struct Scratch {
 // between panels, which is where a queue reset or watchdog abort takes effect.
 constexpr size_t kMaxPanelMacs = size_t{1} << 33;
 
+// Smallest share of a panel's product given to one engine (about 0.3 ms of one host
+// core): smaller GEMMs stay on one engine, where waking another costs more than it saves.
+std::atomic<size_t> min_part_macs{size_t{1} << 24};
+
 // Scratch beyond this many bytes is returned to the host after the packet.
 constexpr size_t kScratchRetain = size_t{64} << 20;
 
 /// One GEMM after validation: the panel loop shared by every data type.
 class GemmRun {
 public:
-    GemmRun(AddressSpace& as, const seed_gemm_desc& d, Scratch& scratch)
+    GemmRun(AddressSpace& as, const seed_gemm_desc& d, Scratch& scratch, Parallel* parallel)
         : as_(as), d_(d), m_(d.m), n_(d.n), k_(d.k), elem_(SEED_DT_SIZE(d.dtype)),
           integer_(d.dtype == SEED_DT_I8), trans_a_(d.flags & SEED_GEMM_F_TRANS_A),
           trans_b_(d.flags & SEED_GEMM_F_TRANS_B), bias_(d.flags & SEED_GEMM_F_BIAS),
-          read_c_(integer_ ? d.beta != 0 : (d.beta & 0x7fffffffu) != 0), s_(scratch) {}
+          read_c_(integer_ ? d.beta != 0 : (d.beta & 0x7fffffffu) != 0), s_(scratch),
+          parallel_(parallel) {}
 
     uint32_t run() {
         choose_panels();
@@ -233,8 +241,7 @@ private:
                         return err;
                 if (probe)
                     continue;
-                multiply(mb, nb);
-                epilogue(mb, nb);
+                compute(mb, nb);
                 const void* out = integer_ ? static_cast<const void*>(s_.out_i32.data())
                                            : static_cast<const void*>(s_.out_f32.data());
                 if (uint32_t err = write_block(as_, d_.c, d_.ldc, 4, i0, mb, j0, nb, out))
@@ -257,47 +264,87 @@ private:
         return read_block(as_, d_.c, d_.ldc, 4, i0, mb, j0, nb, dst);
     }
 
-    void multiply(size_t mb, size_t nb) {
+    // Parts the product of an mb x nb panel is split into, by row bands: one per thread
+    // that could take part, twice over so that a late or slow thread can be made up
+    // for, each of at least min_part_macs multiply-adds.
+    size_t parts_for(size_t mb, size_t nb) const {
+        const unsigned width = parallel_ != nullptr ? parallel_->width() : 1;
+        if (width <= 1)
+            return 1;
+        const size_t macs = mb * nb * k_;
+        size_t parts = std::min<size_t>(size_t{2} * width,
+                                        macs / min_part_macs.load(std::memory_order_relaxed));
+        parts = std::min(parts, mb);
+        return std::max<size_t>(parts, 1);
+    }
+
+    // Multiplies the panel and applies the epilogue, in place (s_.out_f32 or s_.out_i32),
+    // in row bands shared between the engines the packet may use. Touches no device memory.
+    void compute(size_t mb, size_t nb) {
+        const bool fused = integer_ || std::bit_cast<float>(d_.alpha) != 0.0f;
         if (integer_) {
             s_.out_i32.resize(mb * nb);
-            gemm_i8_i32(mb, nb, k_, s_.a_i8.data(), s_.b_i8.data(), s_.out_i32.data());
+        } else {
+            static std::once_flag single_thread;
+            std::call_once(single_thread, [] { openblas_set_num_threads(1); });
+            if (!read_c_)
+                s_.out_f32.resize(mb * nb);
+            if (!fused)
+                s_.acc_f32.resize(mb * nb);
+        }
+        const size_t parts = parts_for(mb, nb);
+        if (parts <= 1) {
+            rows(0, mb, mb, nb, fused);
             return;
         }
-        static std::once_flag single_thread;
-        std::call_once(single_thread, [] { openblas_set_num_threads(1); });
-        const auto m = static_cast<blasint>(mb);
+        const size_t step = (mb + parts - 1) / parts;
+        parallel_->run(parts, [&](size_t part) {
+            const size_t r0 = part * step;
+            if (r0 < mb)
+                rows(r0, std::min(mb, r0 + step), mb, nb, fused);
+        });
+    }
+
+    // Rows [r0, r1) of the panel: product, then epilogue.
+    void rows(size_t r0, size_t r1, size_t mb, size_t nb, bool fused) {
+        const size_t count = r1 - r0;
+        if (integer_) {
+            gemm_i8_i32(count, nb, k_, s_.a_i8.data() + r0 * k_, s_.b_i8.data(),
+                        s_.out_i32.data() + r0 * nb);
+            epilogue(r0, r1, nb);
+            return;
+        }
+        const auto m = static_cast<blasint>(count);
         const auto n = static_cast<blasint>(nb);
         const auto k = static_cast<blasint>(k_);
         const auto alpha = std::bit_cast<float>(d_.alpha);
-        if (!read_c_)
-            s_.out_f32.resize(mb * nb);
         // sgemm computes alpha·acc + beta·C itself, except that alpha = 0 skips the product
         // (0·inf would not give NaN): then acc is computed apart and combined below.
-        const bool fused = alpha != 0.0f;
-        float* out = s_.out_f32.data();
-        if (!fused) {
-            s_.acc_f32.resize(mb * nb);
-            out = s_.acc_f32.data();
-        }
+        float* out = (fused ? s_.out_f32.data() : s_.acc_f32.data()) + r0 * nb;
+        // op(A) is gathered as stored: mb x k rows, or k x mb with TRANS_A.
+        const float* a = s_.a_f32.data() + (trans_a_ ? r0 : r0 * k_);
         const float beta = fused && read_c_ ? std::bit_cast<float>(d_.beta) : 0.0f;
         cblas_sgemm(CblasRowMajor, trans_a_ ? CblasTrans : CblasNoTrans,
-                    trans_b_ ? CblasTrans : CblasNoTrans, m, n, k, fused ? alpha : 1.0f,
-                    s_.a_f32.data(), trans_a_ ? m : k, s_.b_f32.data(), trans_b_ ? k : n, beta, out,
-                    n);
+                    trans_b_ ? CblasTrans : CblasNoTrans, m, n, k, fused ? alpha : 1.0f, a,
+                    trans_a_ ? static_cast<blasint>(mb) : k, s_.b_f32.data(), trans_b_ ? k : n,
+                    beta, out, n);
         if (!fused) {
             const auto beta_c = std::bit_cast<float>(d_.beta);
-            for (size_t i = 0; i < mb * nb; ++i)
-                s_.out_f32[i] = alpha * s_.acc_f32[i] + (read_c_ ? beta_c * s_.out_f32[i] : 0.0f);
+            float* c = s_.out_f32.data();
+            const float* acc = s_.acc_f32.data();
+            for (size_t i = r0 * nb; i < r1 * nb; ++i)
+                c[i] = alpha * acc[i] + (read_c_ ? beta_c * c[i] : 0.0f);
         }
+        epilogue(r0, r1, nb);
     }
 
-    // Adds the bias and applies the activation, in place (s_.out_f32 or s_.out_i32).
-    void epilogue(size_t mb, size_t nb) {
+    // Adds the bias and applies the activation to rows [r0, r1), in place.
+    void epilogue(size_t r0, size_t r1, size_t nb) {
         if (integer_) {
             // Two's complement wrap-around: all arithmetic modulo 2^32 in uint32_t.
             const uint32_t alpha = d_.alpha;
             const uint32_t beta = d_.beta;
-            for (size_t i = 0; i < mb; ++i)
+            for (size_t i = r0; i < r1; ++i)
                 for (size_t j = 0; j < nb; ++j) {
                     uint32_t x = alpha * static_cast<uint32_t>(s_.out_i32[i * nb + j]);
                     if (read_c_)
@@ -313,7 +360,7 @@ private:
         if (!bias_ && d_.activation == SEED_ACT_NONE)
             return;
         float* out = s_.out_f32.data();
-        for (size_t i = 0; i < mb; ++i)
+        for (size_t i = r0; i < r1; ++i)
             for (size_t j = 0; j < nb; ++j) {
                 float x = out[i * nb + j];
                 if (bias_)
@@ -332,6 +379,7 @@ private:
     const bool integer_, trans_a_, trans_b_, bias_, read_c_;
     size_t mb_ = 0, nb_ = 0;
     Scratch& s_;
+    Parallel* parallel_;
 };
 
 } // namespace
@@ -340,7 +388,11 @@ void detail::set_gemm_host_budget(size_t bytes) {
     host_budget.store(bytes, std::memory_order_relaxed);
 }
 
-uint32_t run_gemm(AddressSpace& as, uint64_t desc_va) {
+void detail::set_gemm_min_part_macs(size_t macs) {
+    min_part_macs.store(std::max<size_t>(macs, 1), std::memory_order_relaxed);
+}
+
+uint32_t run_gemm(AddressSpace& as, uint64_t desc_va, Parallel* parallel) {
     if (desc_va % SEED_DESC_ALIGN != 0)
         return SEED_ERR_MISALIGNED;
     seed_gemm_desc d;
@@ -350,7 +402,7 @@ uint32_t run_gemm(AddressSpace& as, uint64_t desc_va) {
         return report_rejected("GEMM", desc_va, check);
     try {
         thread_local Scratch scratch;
-        const uint32_t err = GemmRun(as, d, scratch).run();
+        const uint32_t err = GemmRun(as, d, scratch, parallel).run();
         if (scratch.bytes() > kScratchRetain)
             scratch = Scratch{};
         return err;

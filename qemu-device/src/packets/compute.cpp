@@ -14,11 +14,11 @@
 namespace seed::device::packets {
 namespace {
 
-uint32_t run_engine(uint8_t opcode, AddressSpace& as, uint64_t desc) {
+uint32_t run_engine(uint8_t opcode, AddressSpace& as, uint64_t desc, Parallel* parallel) {
     switch (opcode) {
 #if defined(SEED_HAVE_COMPUTE_GEMM)
     case SEED_OP_GEMM:
-        return compute::run_gemm(as, desc);
+        return compute::run_gemm(as, desc, parallel);
 #endif
 #if defined(SEED_HAVE_COMPUTE_ELEMENTWISE)
     case SEED_OP_ELEMENTWISE:
@@ -32,6 +32,7 @@ uint32_t run_engine(uint8_t opcode, AddressSpace& as, uint64_t desc) {
         log::warn("compute opcode {:#x} is not built into this model", opcode);
         (void)as;
         (void)desc;
+        (void)parallel;
         return SEED_ERR_BAD_OPCODE;
     }
 }
@@ -45,7 +46,7 @@ uint32_t run_compute(PacketEnv& env, const seed_pkt_raw& raw, PacketFailure& fai
             return SEED_ERR_MALFORMED;
     if (pkt.desc % SEED_DESC_ALIGN != 0)
         return misaligned(pkt.desc, fail);
-    uint32_t err = run_engine(pkt.hdr.opcode, env.memory(), pkt.desc);
+    uint32_t err = run_engine(pkt.hdr.opcode, env.memory(), pkt.desc, env.parallel());
     if (err == SEED_ERR_MMU_FAULT || err == SEED_ERR_BUS || err == SEED_ERR_ECC)
         return memory_failure(env, err, fail);
     if (env.aborted())

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "../context_address_space.h"
+#include "../parallel.h"
 #include "../wait_hub.h"
 
 #include <hw/seed_hw.h>
@@ -53,6 +54,9 @@ public:
     virtual bool acquire_engine() = 0;
     virtual void release_engine() = 0;
     virtual uint16_t engine() const = 0;
+    /// Shares a compute packet's work with the engines it can borrow (§11.1);
+    /// null: the packet's own engine only.
+    virtual Parallel* parallel() { return nullptr; }
     /// The queue is (or no longer is) in state WAITING.
     virtual void set_waiting(bool waiting) = 0;
     /// A packet at level >= 1 with SEED_PKT_F_IRQ retired.
