@@ -45,6 +45,7 @@
 #include "seed_hw_reg_io.h"
 #include "seed_hwq.h"
 #include "seed_reset.h"
+#include "seed_trace.h"
 
 /* Longest job timeout accepted: one hour. */
 #define SEED_JOB_TIMEOUT_MAX_MS		3600000u
@@ -105,6 +106,8 @@ void seed_hwq_watchdog_work(struct work_struct *work)
 	if (fence) {
 		seed_dbg(hwq->sdev, RESET, "queue %u: packet %llu ran %u ms, stopping it\n",
 			 hwq->id, fence->seqno, seed_job_timeout_ms);
+		trace_seed_job_timeout(hwq->sdev->drm.dev, hwq->id, fence->seqno,
+				       to_seed_hw_fence(fence)->pkt.hdr.tag);
 		seed_exec_recover_hwq(hwq, fence, "job timeout");
 		dma_fence_put(fence);
 		/* The queue restarted: watch what runs next. */
@@ -314,6 +317,7 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
 	seed_info(sdev, "device reset done (%s)\n", reason);
 out:
 	dma_fence_end_signalling(cookie);
+	trace_seed_device_reset(sdev->drm.dev, reason, ret);
 	return ret;
 }
 
