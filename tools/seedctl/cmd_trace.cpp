@@ -460,12 +460,8 @@ private:
                         "load seed.ko (version with tracepoints)");
             return exit_unsupported;
         }
-        TraceInstance inst(root / "instances" / ("seedctl-" + std::to_string(::getpid())));
-        // mono: comparable across CPUs and with CLOCK_MONOTONIC.
-        inst.write("trace_clock", "mono");
-        inst.write("buffer_size_kb", "4096");
-        inst.write("events/seed/enable", "1");
-
+        // Handlers first: an interrupt once the instance exists must stop
+        // the recording, not kill seedctl and leave the instance behind.
         struct sigaction sa {};
         struct sigaction old_int {
         }, old_term{};
@@ -473,6 +469,12 @@ private:
         sigemptyset(&sa.sa_mask);
         ::sigaction(SIGINT, &sa, &old_int);
         ::sigaction(SIGTERM, &sa, &old_term);
+        TraceInstance inst(root / "instances" / ("seedctl-" + std::to_string(::getpid())));
+        // mono: comparable across CPUs and with CLOCK_MONOTONIC.
+        inst.write("trace_clock", "mono");
+        inst.write("buffer_size_kb", "4096");
+        inst.write("events/seed/enable", "1");
+
         const auto end = std::chrono::steady_clock::now() +
                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                              std::chrono::duration<double>(seconds_));
