@@ -5,15 +5,20 @@
 // through libseed show up as submit, run and done in that order with
 // matching ids, BOs as create then free; and `seedctl trace` turns them
 // into a Chrome trace with one complete event per job, both from a
-// captured log and by recording itself.
+// captured log and by recording itself. A job hung through seed-vm's
+// fault injection shows its timeout and the queue reset between its run
+// and its done; an admin device reset shows up between the jobs around it.
 #include "seedctl_run.hpp"
+#include "vm_env.hpp"
 
+#include <seed/management.hpp>
 #include <seed/seed.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -193,6 +198,108 @@ TEST_F(DriverTrace, JobsAndBuffersAppearInOrder) {
     }
 }
 
+// Index of the first event named @p name at or after @p from whose fields
+// match @p want, or events.size().
+std::size_t find_event(const std::vector<Event>& events, const std::string& name,
+                       const std::map<std::string, std::uint64_t>& want, std::size_t from = 0) {
+    for (std::size_t i = from; i < events.size(); i++) {
+        if (events[i].name != name)
+            continue;
+        if (std::all_of(want.begin(), want.end(),
+                        [&](const auto& kv) { return events[i].num(kv.first) == kv.second; }))
+            return i;
+    }
+    return events.size();
+}
+
+std::uint32_t parameter(const char* name) {
+    std::ifstream in(std::string("/sys/module/seed/parameters/") + name);
+    std::uint32_t v = 0;
+    in >> v;
+    return v;
+}
+
+// A job hung by fault injection: the queue reset on its hardware queue
+// (the run event's ring) comes after its run, then the job is done with a
+// timeout. If the driver's timeout fires first, seed_job_timeout names the
+// packet (the run event's hw_seqno) and the reset aims at it. An admin device
+// reset comes after that and before the next job is submitted.
+TEST_F(DriverTrace, TimeoutAndResetsAppearInOrder) {
+    using seed::vm::Control;
+    if (!seed::vm::chips() || !Control::available(0))
+        GTEST_SKIP() << "needs seed-vm's fault-injection channel";
+    Control ctl(0);
+    seed::Device dev = seed::Device::open(0u);
+    seed::Queue queue(dev);
+    const seed::Buffer host(dev, 64 << 10, seed::Placement::host);
+    queue.fill(host, host.size(), 0x11111111u).wait(); // queue and ring set up
+
+    Instance inst("seed-vm-test");
+    ASSERT_TRUE(inst.ok());
+    // Every hardware queue users can get (the last is the driver's own).
+    for (unsigned q = 0; q + 1 < dev.info().num_queues; ++q)
+        ASSERT_EQ(ctl.command("hang-queue " + std::to_string(q)), "ok");
+    const seed::Fence hung = queue.fill(host, host.size(), 0x22222222u);
+    EXPECT_THROW(hung.wait(), seed::JobError);
+    ctl.command("clear");
+    seed::reset_device(dev);
+    queue.fill(host, host.size(), 0x33333333u).wait();
+    EXPECT_EQ(host.span<std::uint32_t>()[0], 0x33333333u);
+    const std::string log = inst.stop_and_read();
+    const auto events = seed_events(log);
+    const std::size_t end = events.size();
+
+    // The hung job is the queue's second: seq 2.
+    const std::size_t run = find_event(events, "seed_job_run", {{"seq", 2}});
+    ASSERT_NE(run, end) << log;
+    const std::uint64_t client = events[run].num("client");
+    const std::uint64_t qid = events[run].num("queue");
+    const std::uint64_t ring = events[run].num("ring");
+    const std::uint64_t hw_seqno = events[run].num("hw_seqno");
+    // Who notices the hang first: the driver's job timeout (a conditional
+    // queue reset aimed at the packet) or the device's engine watchdog (an
+    // ERROR record, then an unconditional queue reset). Both default to
+    // 10 s and the device wins; seed-vm --module-arg job_timeout_ms=2000
+    // makes it the driver.
+    const bool driver_first = parameter("job_timeout_ms") < parameter("watchdog_ms");
+    const std::size_t timeout = find_event(events, "seed_job_timeout", {});
+    std::size_t qreset = end;
+    if (driver_first) {
+        ASSERT_NE(timeout, end) << "no seed_job_timeout\n" << log;
+        EXPECT_EQ(events[timeout].num("ring"), ring) << log;
+        EXPECT_EQ(events[timeout].num("hw_seqno"), hw_seqno) << log;
+        EXPECT_LT(run, timeout);
+        // Only the hung packet timed out.
+        EXPECT_EQ(find_event(events, "seed_job_timeout", {}, timeout + 1), end) << log;
+        qreset = find_event(events, "seed_queue_reset",
+                            {{"ring", ring}, {"hw_seqno", hw_seqno}, {"ret", 0}}, timeout);
+    } else {
+        EXPECT_EQ(timeout, end) << log;
+        qreset = find_event(events, "seed_queue_reset",
+                            {{"ring", ring}, {"hw_seqno", 0}, {"ret", 0}}, run);
+    }
+    ASSERT_NE(qreset, end) << log;
+    const std::size_t done = find_event(events, "seed_job_done",
+                                        {{"client", client}, {"queue", qid}, {"seq", 2}}, qreset);
+    ASSERT_NE(done, end) << log;
+    EXPECT_NE(events[done].num("status"), 0u) << log;
+    EXPECT_EQ(events[done].fields.at("error"), "-110") << "a timeout\n" << log;
+
+    // The admin reset: after the failed job, before the next one.
+    const std::size_t reset = find_event(events, "seed_device_reset", {{"ret", 0}});
+    ASSERT_NE(reset, end) << log;
+    EXPECT_EQ(events[reset].fields.at("reason"), "requested");
+    EXPECT_GT(reset, done);
+    const std::size_t next =
+        find_event(events, "seed_job_submit", {{"client", client}, {"queue", qid}, {"seq", 3}});
+    ASSERT_NE(next, end) << log;
+    EXPECT_GT(next, reset);
+    const std::size_t next_done =
+        find_event(events, "seed_job_done", {{"client", client}, {"queue", qid}, {"seq", 3}});
+    ASSERT_NE(next_done, end) << log;
+    EXPECT_EQ(events[next_done].num("status"), 0u);
+}
+
 // Complete events ("X") of a seedctl trace document, per track; checks the
 // document's shape on the way.
 std::map<std::pair<int, int>, unsigned> complete_events(const std::string& text) {
@@ -240,24 +347,33 @@ TEST_F(DriverTrace, SeedctlConvertsACapturedLog) {
 TEST_F(DriverTrace, SeedctlRecords) {
     const fs::path file = "/tmp/seed-trace.json";
     seed::test::ProcessResult r;
+    // A long recording, ended by SIGINT once the jobs are done: the
+    // duration is only a bound should the signal not stop it.
     std::thread recorder([&] {
-        r = seed::vm::seedctl({"trace", "-t", "20", "-o", file.string()});
+        r = seed::vm::seedctl({"trace", "-t", "120", "-o", file.string()});
     });
-    // Jobs start once seedctl's instance has the events on.
-    bool ready = false;
-    for (int i = 0; i < 200 && !ready; i++) {
-        for (const auto& d : fs::directory_iterator(tracefs / "instances"))
-            if (d.path().filename().string().rfind("seedctl-", 0) == 0 &&
+    // Jobs start once seedctl's instance (seedctl-<pid>) has the events on.
+    pid_t pid = 0;
+    for (int i = 0; i < 200 && !pid; i++) {
+        for (const auto& d : fs::directory_iterator(tracefs / "instances")) {
+            const std::string name = d.path().filename().string();
+            if (name.rfind("seedctl-", 0) == 0 &&
                 read_file(d.path() / "events/seed/enable").rfind('1', 0) == 0)
-                ready = true;
-        if (!ready)
+                pid = static_cast<pid_t>(std::stol(name.substr(8)));
+        }
+        if (!pid)
             std::this_thread::sleep_for(50ms);
     }
-    EXPECT_TRUE(ready) << "seedctl trace set up no instance";
+    EXPECT_NE(pid, 0) << "seedctl trace set up no instance";
+    const auto start = std::chrono::steady_clock::now();
     constexpr unsigned jobs = 4;
     run_jobs(jobs);
+    if (pid) {
+        EXPECT_EQ(::kill(pid, SIGINT), 0) << std::strerror(errno);
+    }
     recorder.join();
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 60s) << "SIGINT did not end the recording";
     const auto tracks = complete_events(read_file(file));
     // One track: the test's queue (libseed's own jobs, if any, are on
     // other queues); on it, one event per job.
