@@ -410,6 +410,11 @@ static const struct pci_error_handlers seed_err_handlers = {
 	.reset_done = seed_reset_done,
 };
 
+static void seed_shutdown(struct pci_dev *pdev)
+{
+	seed_exec_shutdown(pci_get_drvdata(pdev));
+}
+
 static const struct pci_device_id seed_pci_ids[] = {
 	{ PCI_DEVICE(SEED_PCI_VENDOR_ID, SEED_PCI_DEVICE_ID) },
 	{ }
@@ -421,6 +426,7 @@ static struct pci_driver seed_pci_driver = {
 	.id_table = seed_pci_ids,
 	.probe = seed_probe,
 	.remove = seed_remove,
+	.shutdown = seed_shutdown,
 	.err_handler = &seed_err_handlers,
 	.dev_groups = seed_sysfs_groups,
 };

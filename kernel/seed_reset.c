@@ -522,6 +522,29 @@ int seed_exec_pci_reset_done(struct seed_device *sdev)
 }
 
 /**
+ * seed_exec_shutdown() - quiesce the device before reboot or kexec
+ * @sdev: device
+ *
+ * The queues stop taking packets and bus mastering goes off, so the device
+ * writes no memory the next kernel may own. Nothing is freed.
+ */
+void seed_exec_shutdown(struct seed_device *sdev)
+{
+	struct seed_exec *exec = &sdev->exec;
+	struct seed_hwq *hwq;
+	u32 i;
+
+	mutex_lock(&exec->reset_lock);
+	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+		hwq = seed_exec_hwq(exec, i);
+		if (hwq)
+			seed_hwq_stop(hwq);
+	}
+	pci_clear_master(sdev->pdev);
+	mutex_unlock(&exec->reset_lock);
+}
+
+/**
  * seed_exec_reset_init() - set up the reset work items
  * @sdev: device
  */

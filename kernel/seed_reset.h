@@ -23,6 +23,7 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason);
 void seed_exec_reset_init(struct seed_device *sdev);
 void seed_exec_pci_reset_prepare(struct seed_device *sdev);
 int seed_exec_pci_reset_done(struct seed_device *sdev);
+void seed_exec_shutdown(struct seed_device *sdev);
 void seed_exec_run_deferred_reset(struct seed_device *sdev);
 
 void seed_hwq_watch(struct seed_hwq *hwq);
