@@ -27,6 +27,7 @@
 #include "seed_hwmon.h"
 #include "seed_irq.h"
 #include "seed_query.h"
+#include "seed_reset.h"
 #include "seed_sysfs.h"
 
 unsigned int seed_dbg_mask;
@@ -390,6 +391,30 @@ static void seed_remove(struct pci_dev *pdev)
 	seed_dev_fini(sdev);
 }
 
+/*
+ * A function reset the driver did not start (the PCI core's "reset"
+ * attribute): jobs in flight fail, then the device is set up again.
+ */
+static void seed_reset_prepare(struct pci_dev *pdev)
+{
+	seed_exec_pci_reset_prepare(pci_get_drvdata(pdev));
+}
+
+static void seed_reset_done(struct pci_dev *pdev)
+{
+	seed_exec_pci_reset_done(pci_get_drvdata(pdev));
+}
+
+static const struct pci_error_handlers seed_err_handlers = {
+	.reset_prepare = seed_reset_prepare,
+	.reset_done = seed_reset_done,
+};
+
+static void seed_shutdown(struct pci_dev *pdev)
+{
+	seed_exec_shutdown(pci_get_drvdata(pdev));
+}
+
 static const struct pci_device_id seed_pci_ids[] = {
 	{ PCI_DEVICE(SEED_PCI_VENDOR_ID, SEED_PCI_DEVICE_ID) },
 	{ }
@@ -401,6 +426,8 @@ static struct pci_driver seed_pci_driver = {
 	.id_table = seed_pci_ids,
 	.probe = seed_probe,
 	.remove = seed_remove,
+	.shutdown = seed_shutdown,
+	.err_handler = &seed_err_handlers,
 	.dev_groups = seed_sysfs_groups,
 };
 

@@ -68,6 +68,9 @@ struct seed_ring {
  * @unplugged: The device is being removed: teardown owns the hardware.
  * @bus_resetting: A device reset dropped @reset_lock for a bus reset; other
  *	resets back off (-EAGAIN). Under @reset_lock.
+ * @pci_resetting: The PCI core resets the function (reset_prepare was
+ *	called, reset_done not yet); @bus_resetting is set meanwhile. Under
+ *	@reset_lock.
  * @lost: The device stopped working and cannot be recovered. Bus mastering
  *	was turned off before this was set, so the device reaches no memory.
  * @running: Probe finished; device resets may run.
@@ -97,6 +100,7 @@ struct seed_exec {
 	atomic_t reset_count;
 	bool unplugged;
 	bool bus_resetting;
+	bool pci_resetting;
 	bool lost;
 	bool running;
 	bool reset_deferred;

@@ -46,6 +46,7 @@
 #include "seed_gem.h"
 #include "seed_hbm.h"
 #include "seed_mmu.h"
+#include "seed_trace.h"
 
 MODULE_IMPORT_NS(DMA_BUF);
 
@@ -85,6 +86,7 @@ struct seed_bo_mapping {
  * @sgt: DMA-mapped pages (host BOs), owned by the shmem helpers or the
  *	import; NULL once teardown removed the DMA mapping.
  * @host_link: In &seed_mem.host_bos while @sgt is mapped.
+ * @id: Unique while the module is loaded; names the BO in traces.
  */
 struct seed_bo {
 	struct drm_gem_shmem_object base;
@@ -100,6 +102,7 @@ struct seed_bo {
 	bool host_accounted;
 	struct sg_table *sgt;
 	struct list_head host_link;
+	u64 id;
 };
 
 /**
@@ -391,8 +394,11 @@ static size_t seed_bo_rss(struct drm_gem_object *obj)
 	return obj->size;
 }
 
+static atomic64_t seed_bo_ids = ATOMIC64_INIT(0);
+
 static void seed_bo_init(struct seed_bo *bo, u32 placement)
 {
+	bo->id = atomic64_inc_return(&seed_bo_ids);
 	mutex_init(&bo->lock);
 	INIT_LIST_HEAD(&bo->mappings);
 	INIT_LIST_HEAD(&bo->blocks);
@@ -449,6 +455,7 @@ static void seed_hbm_bo_free(struct drm_gem_object *obj)
 {
 	struct seed_bo *bo = to_seed_bo(obj);
 
+	trace_seed_bo_free(obj->dev->dev, bo->id, obj->size, bo->placement);
 	/* Every handle is closed: no user mapping (and TLB entry) is left. */
 	if (bo->hbm_size)
 		seed_hbm_free(seed_bo_sdev(bo), bo->hbm_size, &bo->blocks);
@@ -483,6 +490,7 @@ static void seed_host_bo_free(struct drm_gem_object *obj)
 	struct seed_bo *bo = to_seed_bo(obj);
 	struct seed_mem *mem = &seed_bo_sdev(bo)->mem;
 
+	trace_seed_bo_free(obj->dev->dev, bo->id, obj->size, bo->placement);
 	mutex_lock(&mem->lock);
 	list_del_init(&bo->host_link);
 	if (bo->host_accounted)
@@ -717,6 +725,9 @@ int seed_bo_create_ioctl(struct drm_device *drm, void *data, struct drm_file *fi
 		drm_gem_object_put(obj);
 		goto out_unreserve;
 	}
+	/* Before dropping the reference: the free cannot come first. */
+	trace_seed_bo_create(drm->dev, file->client_id, to_seed_bo(obj)->id, handle, size,
+			     args->placement);
 	ret = seed_bo_va(obj, sf->ctx, &va);
 	drm_gem_object_put(obj);
 	if (ret)

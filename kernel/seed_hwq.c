@@ -34,6 +34,7 @@
 #include "seed_hw_reg_io.h"
 #include "seed_hwq.h"
 #include "seed_reset.h"
+#include "seed_trace.h"
 
 static const char *seed_hw_fence_driver_name(struct dma_fence *f)
 {
@@ -123,18 +124,22 @@ static void seed_hwq_fail_locked(struct seed_hwq *hwq, struct seed_hw_fence *hf,
 static u32 seed_hwq_process_locked(struct seed_hwq *hwq)
 {
 	struct seed_hw_fence *hf, *tmp;
-	u64 fence, now;
+	u64 fence, now, dev_ns;
 	u32 status;
 
 	fence = READ_ONCE(hwq->cpl->fence);
 	/* §9.4: head/status and the error fields are at least as new. */
 	dma_rmb();
 	status = READ_ONCE(hwq->cpl->status);
+	dev_ns = READ_ONCE(hwq->cpl->timestamp);
 
 	now = ktime_get_ns();
 	list_for_each_entry_safe(hf, tmp, &hwq->inflight, link) {
 		if (hf->base.seqno > fence)
 			break;
+		/* The record is this packet's only if it retired last. */
+		if (hf->base.seqno == fence)
+			hf->dev_ns = dev_ns;
 		seed_hwq_account_locked(hwq, hf, now);
 		seed_hwq_signal_locked(hwq, hf, 0);
 	}
@@ -564,6 +569,7 @@ static int seed_hwq_reset_write(struct seed_hwq *hwq, struct seed_hw_fence *targ
 	struct seed_device *sdev = hwq->sdev;
 	u32 ctrl = SEED_QUEUE_CTRL_RESET | SEED_QUEUE_CTRL_IRQ_EN;
 	long left;
+	int ret = 0;
 
 	lockdep_assert_held(&sdev->exec.reset_lock);
 
@@ -587,16 +593,17 @@ static int seed_hwq_reset_write(struct seed_hwq *hwq, struct seed_hw_fence *targ
 	if (!left && !seed_hwq_reset_done(hwq, target)) {
 		seed_err(sdev, "queue %u reset did not complete in %u ms\n",
 			 hwq->id, SEED_HWQ_RESET_TIMEOUT_MS);
-		return -ETIMEDOUT;
-	}
-	if (!(READ_ONCE(hwq->cpl->status) & SEED_CPL_STATUS_RESET_DONE)) {
+		ret = -ETIMEDOUT;
+	} else if (!(READ_ONCE(hwq->cpl->status) & SEED_CPL_STATUS_RESET_DONE)) {
 		seed_dbg(sdev, RESET, "queue %u: packet %llu retired, reset declined\n",
 			 hwq->id, target->base.seqno);
-		return -EAGAIN;
+		ret = -EAGAIN;
+	} else {
+		seed_dbg(sdev, RESET, "queue %u reset done (%u resets)\n", hwq->id,
+			 READ_ONCE(hwq->cpl->resets));
 	}
-	seed_dbg(sdev, RESET, "queue %u reset done (%u resets)\n", hwq->id,
-		 READ_ONCE(hwq->cpl->resets));
-	return 0;
+	trace_seed_queue_reset(sdev->drm.dev, hwq->id, target ? target->base.seqno : 0, ret);
+	return ret;
 }
 
 /**

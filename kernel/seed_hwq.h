@@ -64,6 +64,9 @@ struct seed_job_outcome {
  * @busy_ns: Busy time counter of the client the packet runs for, or NULL.
  * @cancelled: The packet's client went away: it fails instead of running,
  *	or is stopped if it runs (seed_hwq_cancel()). Under &seed_hwq.lock.
+ * @dev_ns: Device clock when the packet retired (the timestamp of the
+ *	completion record that reported it, §9.4), or 0 if not known: the
+ *	record read already covered later packets. Set before @base signals.
  */
 struct seed_hw_fence {
 	struct dma_fence base;
@@ -76,6 +79,7 @@ struct seed_hw_fence {
 	struct seed_job_outcome *outcome;
 	atomic64_t *busy_ns;
 	bool cancelled;
+	u64 dev_ns;
 };
 
 /**

@@ -63,6 +63,7 @@
 #include "seed_drv.h"
 #include "seed_hwq.h"
 #include "seed_reset.h"
+#include "seed_trace.h"
 
 /* Failed-job outcomes kept per queue (the UAPI promises at least 256). */
 #define SEED_QUEUE_FAILED_KEEP		1024
@@ -86,6 +87,8 @@ MODULE_PARM_DESC(max_queues_per_file, "Queues one open file may create (default 
  * @ref: Held by the file's queue table and by every job.
  * @sdev: Device.
  * @sf: File that created the queue; outlives it.
+ * @client_id: DRM client id of @sf's file, for tracing.
+ * @id: Queue id in @sf's queue table, for tracing.
  * @ring: Ring the queue's jobs run on.
  * @entity: The queue's entity on @ring's scheduler.
  * @timeline: Timeline syncobj; point seq = job seq.
@@ -104,6 +107,8 @@ struct seed_queue {
 	struct kref ref;
 	struct seed_device *sdev;
 	struct seed_file *sf;
+	u64 client_id;
+	u32 id;
 	struct seed_ring *ring;
 	struct drm_sched_entity entity;
 	struct drm_syncobj *timeline;
@@ -282,6 +287,7 @@ static void seed_job_done_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 	struct seed_queue *q = job->q;
 	struct seed_job_rec *rec = job->rec;
 	unsigned long flags;
+	u32 status = DRM_SEED_JOB_OK;
 
 	xa_lock_irqsave(&q->jobs, flags);
 	rec->finished = NULL;
@@ -289,6 +295,7 @@ static void seed_job_done_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 		rec->failed = true;
 		if (!rec->outcome.error)
 			rec->outcome.error = seed_job_errno_to_status(f->error);
+		status = rec->outcome.error;
 		q->nfailed++;
 		seed_queue_prune_locked(q);
 	} else {
@@ -299,6 +306,10 @@ static void seed_job_done_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 	if (job->seq > q->done_seq)
 		q->done_seq = job->seq;
 	xa_unlock_irqrestore(&q->jobs, flags);
+	/* hw_fence was set before run_job returned, so before f signalled. */
+	trace_seed_job_done(q->sdev->drm.dev, q->client_id, q->id, q->ring->hwq->id, job->seq,
+			    status, f->error,
+			    job->hw_fence ? to_seed_hw_fence(job->hw_fence)->dev_ns : 0);
 	/* The record's reference; the signaller holds another one. */
 	dma_fence_put(f);
 }
@@ -406,6 +417,8 @@ static struct dma_fence *seed_job_run(struct drm_sched_job *sched_job)
 	job->hf = NULL;
 	job->hw_fence = dma_fence_get(fence);
 	seed_queue_set_hw_fence(q, job->seq, fence);
+	trace_seed_job_run(q->sdev->drm.dev, q->client_id, q->id, q->ring->hwq->id, job->seq,
+			   fence->seqno, job->hw_ctx);
 	return fence;
 }
 
@@ -529,6 +542,7 @@ static noinline struct seed_queue *seed_queue_alloc(struct seed_file *sf, u32 pr
 	kref_init(&q->ref);
 	q->sdev = sdev;
 	q->sf = sf;
+	q->client_id = sf->file->client_id;
 	mutex_init(&q->submit_lock);
 	spin_lock_init(&q->hw_lock);
 	xa_init_flags(&q->jobs, XA_FLAGS_LOCK_IRQ);
@@ -616,6 +630,7 @@ int seed_queue_create_ioctl(struct drm_device *drm, void *data, struct drm_file 
 		goto err_id;
 
 	/* Publish: the slot is reserved, so storing cannot fail. */
+	q->id = id;
 	xa_store(&sf->exec.queues, id, q, GFP_KERNEL);
 
 	args->queue_id = id;
@@ -808,6 +823,7 @@ static void seed_submit_commit(struct seed_queue *q, struct seed_job *job,
 	}
 
 	atomic_inc(&q->sdev->exec.live_jobs);
+	trace_seed_job_submit(q->sdev->drm.dev, q->client_id, q->id, q->ring->hwq->id, job->seq);
 	drm_sched_entity_push_job(&job->base);
 }
 

@@ -7,9 +7,12 @@
  */
 
 #include <linux/capability.h>
+#include <linux/dma-resv.h>
 #include <linux/errno.h>
+#include <linux/idr.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -136,27 +139,69 @@ int seed_reset_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	return ret;
 }
 
+/*
+ * One BO's share of the memory statistics, as drm_show_memory_stats()
+ * counts it: shared (more than one handle, or exported) or private;
+ * resident and purgeable by the object's status callback; active while its
+ * reservation object holds unsignalled fences.
+ */
+static void seed_fdinfo_count(struct drm_gem_object *obj, struct drm_memory_stats *stats)
+{
+	enum drm_gem_object_status s = obj->funcs->status ? obj->funcs->status(obj) : 0;
+	size_t size = obj->funcs->rss ? obj->funcs->rss(obj) : obj->size;
+
+	if (drm_gem_object_is_shared_for_memory_stats(obj))
+		stats->shared += obj->size;
+	else
+		stats->private += obj->size;
+
+	if (s & DRM_GEM_OBJECT_RESIDENT)
+		stats->resident += size;
+	else
+		s &= ~DRM_GEM_OBJECT_PURGEABLE;
+
+	if (!dma_resv_test_signaled(obj->resv, dma_resv_usage_rw(true))) {
+		stats->active += size;
+		s &= ~DRM_GEM_OBJECT_PURGEABLE;
+	}
+
+	if (s & DRM_GEM_OBJECT_PURGEABLE)
+		stats->purgeable += size;
+}
+
 /**
  * seed_show_fdinfo() - driver part of /proc/PID/fdinfo/FD
  * @p: printer
  * @file: DRM file
  *
- * drm-engine-compute is the device time of the client's finished jobs;
- * memory is reported per region (hbm, host) as drm-total-* and
- * drm-resident-* keys.
+ * The DRM core prints drm-driver, drm-pdev and drm-client-id. Here:
+ * drm-engine-compute, the device time of the client's finished jobs, with
+ * drm-engine-capacity-compute (the compute engines, which run jobs of
+ * different rings in parallel) when there is more than one; and the
+ * memory of the BOs the file holds handles to, counted as
+ * drm_show_memory_stats() does, but per region: hbm and host.
  */
 void seed_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	struct seed_file *sf = to_seed_file(file);
+	struct seed_device *sdev = sf->sdev;
 	struct drm_memory_stats hbm = {}, host = {};
+	/* Every BO of seed.ko has a status callback, so even with none. */
+	const enum drm_gem_object_status supported = DRM_GEM_OBJECT_RESIDENT |
+						       DRM_GEM_OBJECT_PURGEABLE;
+	struct drm_gem_object *obj;
+	int id;
 
 	drm_printf(p, "drm-engine-compute:\t%llu ns\n",
 		   (unsigned long long)atomic64_read(&sf->exec.busy_ns));
+	if (sdev->hw.num_engines > 1)
+		drm_printf(p, "drm-engine-capacity-compute:\t%u\n", sdev->hw.num_engines);
 
-	hbm.private = atomic64_read(&sf->mem.hbm_bytes);
-	hbm.resident = hbm.private;
-	host.private = atomic64_read(&sf->mem.host_bytes);
-	host.resident = host.private;
-	drm_print_memory_stats(p, &hbm, DRM_GEM_OBJECT_RESIDENT, "hbm");
-	drm_print_memory_stats(p, &host, DRM_GEM_OBJECT_RESIDENT, "host");
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id)
+		seed_fdinfo_count(obj, seed_gem_is_hbm(obj) ? &hbm : &host);
+	spin_unlock(&file->table_lock);
+
+	drm_print_memory_stats(p, &hbm, supported, "hbm");
+	drm_print_memory_stats(p, &host, supported, "host");
 }

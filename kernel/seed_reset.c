@@ -45,6 +45,7 @@
 #include "seed_hw_reg_io.h"
 #include "seed_hwq.h"
 #include "seed_reset.h"
+#include "seed_trace.h"
 
 /* Longest job timeout accepted: one hour. */
 #define SEED_JOB_TIMEOUT_MAX_MS		3600000u
@@ -105,6 +106,8 @@ void seed_hwq_watchdog_work(struct work_struct *work)
 	if (fence) {
 		seed_dbg(hwq->sdev, RESET, "queue %u: packet %llu ran %u ms, stopping it\n",
 			 hwq->id, fence->seqno, seed_job_timeout_ms);
+		trace_seed_job_timeout(hwq->sdev->drm.dev, hwq->id, fence->seqno,
+				       to_seed_hw_fence(fence)->pkt.hdr.tag);
 		seed_exec_recover_hwq(hwq, fence, "job timeout");
 		dma_fence_put(fence);
 		/* The queue restarted: watch what runs next. */
@@ -314,6 +317,7 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
 	seed_info(sdev, "device reset done (%s)\n", reason);
 out:
 	dma_fence_end_signalling(cookie);
+	trace_seed_device_reset(sdev->drm.dev, reason, ret);
 	return ret;
 }
 
@@ -427,6 +431,117 @@ int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const ch
 	dma_fence_end_signalling(cookie);
 	mutex_unlock(&sdev->exec.reset_lock);
 	return ret;
+}
+
+/**
+ * seed_exec_pci_reset_prepare() - the PCI core is about to reset the device
+ * @sdev: device
+ *
+ * A reset the driver did not start: the "reset" attribute in sysfs, or the
+ * recovery of a PCI error. As for the driver's own bus reset, every queue
+ * stops, what it holds fails with DRM_SEED_JOB_RESET and what is pushed
+ * until seed_exec_pci_reset_done() fails at once; other resets back off
+ * meanwhile. The driver's own bus reset comes through here too and is left
+ * alone. Called with the PCI core's device lock held.
+ */
+void seed_exec_pci_reset_prepare(struct seed_device *sdev)
+{
+	struct seed_exec *exec = &sdev->exec;
+	struct seed_hwq *hwq;
+	bool cookie;
+	u32 i;
+
+	mutex_lock(&exec->reset_lock);
+	if (exec->bus_resetting || exec->lost || exec->unplugged) {
+		mutex_unlock(&exec->reset_lock);
+		return;
+	}
+	seed_warn(sdev, "PCI reset of the device: jobs in flight fail\n");
+	exec->pci_resetting = true;
+	exec->bus_resetting = true;
+	cookie = dma_fence_begin_signalling();
+	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+		hwq = seed_exec_hwq(exec, i);
+		if (hwq) {
+			seed_hwq_stop(hwq);
+			seed_hwq_fail_until_restart(hwq);
+		}
+	}
+	dma_fence_end_signalling(cookie);
+	mutex_unlock(&exec->reset_lock);
+}
+
+/**
+ * seed_exec_pci_reset_done() - the PCI core reset the device
+ * @sdev: device
+ *
+ * After seed_exec_pci_reset_prepare(), with the configuration restored:
+ * the device is set up again as after the driver's own bus reset, or
+ * declared lost if it did not come back. Nothing to do otherwise.
+ *
+ * Return: 0, or -ENODEV if the device is lost.
+ */
+int seed_exec_pci_reset_done(struct seed_device *sdev)
+{
+	struct seed_exec *exec = &sdev->exec;
+	struct seed_hwq *hwq;
+	bool cookie;
+	int ret;
+	u32 i;
+
+	mutex_lock(&exec->reset_lock);
+	if (!exec->pci_resetting) {
+		ret = exec->lost ? -ENODEV : 0;
+		mutex_unlock(&exec->reset_lock);
+		return ret;
+	}
+	exec->pci_resetting = false;
+	exec->bus_resetting = false;
+	cookie = dma_fence_begin_signalling();
+	ret = READ_ONCE(exec->unplugged) ? -ENODEV : seed_exec_bus_reset_done(sdev);
+	if (ret) {
+		/* Teardown ends the packets of an unplugged device. */
+		if (!READ_ONCE(exec->unplugged))
+			seed_exec_device_lost_locked(sdev);
+		ret = -ENODEV;
+	} else {
+		seed_mem_restore(sdev);
+		for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+			hwq = seed_exec_hwq(exec, i);
+			if (hwq)
+				seed_hwq_restart(hwq, NULL, NULL);
+		}
+		atomic_inc(&exec->reset_count);
+		seed_exec_report_reset(sdev, "PCI reset");
+		seed_info(sdev, "device back from a PCI reset\n");
+	}
+	dma_fence_end_signalling(cookie);
+	trace_seed_device_reset(sdev->drm.dev, "PCI reset", ret);
+	mutex_unlock(&exec->reset_lock);
+	return ret;
+}
+
+/**
+ * seed_exec_shutdown() - quiesce the device before reboot or kexec
+ * @sdev: device
+ *
+ * The queues stop taking packets and bus mastering goes off, so the device
+ * writes no memory the next kernel may own. Nothing is freed.
+ */
+void seed_exec_shutdown(struct seed_device *sdev)
+{
+	struct seed_exec *exec = &sdev->exec;
+	struct seed_hwq *hwq;
+	u32 i;
+
+	mutex_lock(&exec->reset_lock);
+	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+		hwq = seed_exec_hwq(exec, i);
+		if (hwq)
+			seed_hwq_stop(hwq);
+	}
+	pci_clear_master(sdev->pdev);
+	mutex_unlock(&exec->reset_lock);
 }
 
 /**

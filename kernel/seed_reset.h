@@ -21,6 +21,9 @@ extern unsigned int seed_job_timeout_ms;
 int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const char *reason);
 int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason);
 void seed_exec_reset_init(struct seed_device *sdev);
+void seed_exec_pci_reset_prepare(struct seed_device *sdev);
+int seed_exec_pci_reset_done(struct seed_device *sdev);
+void seed_exec_shutdown(struct seed_device *sdev);
 void seed_exec_run_deferred_reset(struct seed_device *sdev);
 
 void seed_hwq_watch(struct seed_hwq *hwq);

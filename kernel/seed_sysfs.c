@@ -42,7 +42,8 @@
  *   decimal, separated by spaces (read from the device).
  * - reset_device (0200, write only, CAP_SYS_ADMIN): writing 1 resets the
  *   device; the write returns once the device works again, or fails. (The
- *   PCI core's own "reset" attribute is a bus reset behind the driver.)
+ *   PCI core's own "reset" attribute is a bus reset, which the driver
+ *   recovers from in its reset_prepare/reset_done callbacks.)
  *
  * The identity is read from the hardware once at probe and cached. Only
  * the ECC and busy-time attributes read the device (a telemetry snapshot),

@@ -6,6 +6,7 @@
 
 #include "debugfs.hpp"
 #include "seed_drm.hpp"
+#include "seed_exec.hpp"
 #include "sysfs_files.hpp"
 #include "vm_env.hpp"
 
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -186,15 +188,117 @@ TEST_F(DriverQuery, SysfsCountersAndEventsFollowEccInjection) {
     EXPECT_EQ(std::to_string(n), read_line(dir / "num_engines"));
 }
 
-TEST_F(DriverQuery, FdinfoFollowsDrmUsageStats) {
-    const std::string path = "/proc/self/fdinfo/" + std::to_string(fd_.get());
-    std::ifstream in(path);
+// The drm-usage-stats keys of /proc/self/fdinfo/<fd>, by key; sizes (a
+// number with an optional KiB/MiB unit, as drm_print_memory_stats() writes
+// them) and times ("<n> ns") in their base unit.
+std::map<std::string, std::uint64_t> fdinfo_numbers(int fd, std::string* text_out = nullptr) {
+    std::ifstream in("/proc/self/fdinfo/" + std::to_string(fd));
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_NE(text.find("drm-driver:\tseed"), std::string::npos) << text;
-    EXPECT_NE(text.find("drm-client-id:"), std::string::npos) << text;
+    if (text_out != nullptr)
+        *text_out = text;
+    std::map<std::string, std::uint64_t> keys;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const auto colon = line.find(':');
+        if (colon == std::string::npos || line.rfind("drm-", 0) != 0)
+            continue;
+        std::istringstream value(line.substr(colon + 1));
+        std::uint64_t n = 0;
+        std::string unit;
+        if (!(value >> n))
+            continue;
+        value >> unit;
+        if (unit == "KiB")
+            n <<= 10;
+        else if (unit == "MiB")
+            n <<= 20;
+        keys[line.substr(0, colon)] = n;
+    }
+    return keys;
+}
+
+TEST_F(DriverQuery, FdinfoFollowsDrmUsageStats) {
+    std::string text;
+    auto before = fdinfo_numbers(fd_.get(), &text);
+    EXPECT_NE(text.find("drm-driver:\tseed\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("drm-client-id:\t"), std::string::npos) << text;
+    EXPECT_NE(text.find("drm-pdev:\t0000:"), std::string::npos) << text;
     EXPECT_NE(text.find("drm-engine-compute:\t"), std::string::npos) << text;
-    EXPECT_NE(text.find("drm-total-hbm:"), std::string::npos) << text;
-    EXPECT_NE(text.find("drm-total-host:"), std::string::npos) << text;
+    EXPECT_NE(text.find(" ns\n"), std::string::npos) << text;
+    // Every key is a standard one (drm-usage-stats.rst) or seed-namespaced.
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("drm-", 0) != 0)
+            continue;
+        const std::string key = line.substr(0, line.find(':'));
+        const bool known = key == "drm-driver" || key == "drm-client-id" || key == "drm-pdev" ||
+                           key == "drm-engine-compute" || key == "drm-engine-capacity-compute" ||
+                           key.rfind("drm-total-", 0) == 0 || key.rfind("drm-shared-", 0) == 0 ||
+                           key.rfind("drm-active-", 0) == 0 || key.rfind("drm-resident-", 0) == 0 ||
+                           key.rfind("drm-purgeable-", 0) == 0;
+        EXPECT_TRUE(known) << line;
+    }
+    for (const char* region : {"hbm", "host"})
+        for (const char* what : {"total", "shared", "active", "resident", "purgeable"})
+            EXPECT_TRUE(before.contains(std::string("drm-") + what + "-" + region))
+                << what << "-" << region << "\n"
+                << text;
+    // The capacity is the engine count, printed when there is more than one.
+    drm_seed_query_telemetry t{};
+    drm_seed_query q{};
+    q.type = DRM_SEED_QUERY_TELEMETRY;
+    q.size = sizeof(t);
+    q.data = reinterpret_cast<std::uintptr_t>(&t);
+    ASSERT_EQ(seed_ioctl(fd_.get(), DRM_IOCTL_SEED_QUERY, &q), 0);
+    if (t.num_engines > 1)
+        EXPECT_EQ(before["drm-engine-capacity-compute"], t.num_engines) << text;
+    else
+        EXPECT_FALSE(before.contains("drm-engine-capacity-compute")) << text;
+}
+
+TEST_F(DriverQuery, FdinfoFollowsUsage) {
+    const auto base = fdinfo_numbers(fd_.get());
+
+    // Memory grows with the BOs the file holds, per region, and falls when
+    // they are closed.
+    Bo hbm, host, cmd;
+    ASSERT_EQ(create_bo(hbm, fd_.get(), 3 << 20, DRM_SEED_BO_HBM), 0);
+    ASSERT_EQ(create_bo(host, fd_.get(), 256 << 10, DRM_SEED_BO_HOST), 0);
+    ASSERT_EQ(create_bo(cmd, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
+    auto with = fdinfo_numbers(fd_.get());
+    EXPECT_EQ(with["drm-total-hbm"], base.at("drm-total-hbm") + hbm.size);
+    EXPECT_EQ(with["drm-resident-hbm"], base.at("drm-resident-hbm") + hbm.size);
+    EXPECT_EQ(with["drm-total-host"], base.at("drm-total-host") + host.size + cmd.size);
+    EXPECT_EQ(with["drm-resident-host"], base.at("drm-resident-host") + host.size + cmd.size);
+    EXPECT_EQ(with["drm-purgeable-hbm"], 0u);
+
+    // Busy time grows with the device time of finished jobs: a fill of the
+    // HBM BO keeps an engine busy.
+    Queue queue;
+    ASSERT_EQ(create_queue(queue, fd_.get()), 0);
+    put_fill(cmd, 0, hbm.va, hbm.size, 0x5eed5eed5eed5eedull);
+    std::uint64_t last = 0;
+    for (int i = 0; i < 4; i++) {
+        const Submit s = submit(queue, cmd, 1);
+        ASSERT_EQ(s.err, 0);
+        last = s.seq;
+    }
+    int err = 0;
+    const auto st = finish(queue, last, &err);
+    ASSERT_EQ(err, 0);
+    EXPECT_EQ(st.error, DRM_SEED_JOB_OK);
+    const auto busy = fdinfo_numbers(fd_.get());
+    EXPECT_GT(busy.at("drm-engine-compute"), base.at("drm-engine-compute"));
+
+    hbm.reset();
+    host.reset();
+    const auto after = fdinfo_numbers(fd_.get());
+    EXPECT_EQ(after.at("drm-total-hbm"), base.at("drm-total-hbm"));
+    EXPECT_EQ(after.at("drm-resident-hbm"), base.at("drm-resident-hbm"));
+    EXPECT_EQ(after.at("drm-total-host"), base.at("drm-total-host") + cmd.size);
+    // Busy time only grows.
+    EXPECT_GE(after.at("drm-engine-compute"), busy.at("drm-engine-compute"));
 }
 
 TEST_F(DriverQuery, ResetNeedsPrivilege) {

@@ -440,6 +440,109 @@ TEST_F(DriverRecovery, SysfsResetDeviceResetsAndRecovers) {
     expect_device_works(queue, host, 0x99999999u);
 }
 
+// The PCI core's own "reset" attribute (a function reset behind the
+// driver, through QEMU down to the device model): the driver's
+// reset_prepare/reset_done recover as from its own bus reset. Jobs in
+// flight, the running one and those queued behind it, fail with reason
+// RESET; buffers made before work afterwards, new jobs run, the reset
+// count goes up by one and no memory is kept.
+class DriverPciReset : public DriverRecovery {
+protected:
+    // Writes "1" to the PCI device's reset attribute; 0 or the errno.
+    // QEMU's root port never reports its link active again after the
+    // secondary bus reset, so the PCI core gives up waiting with ENOTTY
+    // once the reset was delivered and the configuration restored (the
+    // kernel logs "Data Link Layer Link Active not set"): that counts as
+    // done, the checks after it tell whether the device came back.
+    int pci_reset() {
+        const fs::path attr = sysfs_of(*dev_) / "reset";
+        const int fd = ::open(attr.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return errno;
+        const int err = ::write(fd, "1", 1) == 1 ? 0 : errno;
+        ::close(fd);
+        return err == ENOTTY ? 0 : err;
+    }
+
+    // Resets the device model counted (its fault-injection status line).
+    unsigned model_resets() {
+        const std::string status = ctl_->command("status");
+        const auto at = status.find(" resets=");
+        return at == std::string::npos ? ~0u
+                                       : static_cast<unsigned>(std::stoul(status.substr(at + 8)));
+    }
+
+    // Buffers made before the reset take new data through the device.
+    void expect_buffers_work(seed::Queue& queue, const seed::Buffer& hbm, const seed::Buffer& host,
+                             std::uint32_t value) {
+        ASSERT_EQ(outcome(queue.fill(hbm, hbm.size(), value)), seed::JobFailure::none);
+        ASSERT_EQ(outcome(queue.copy(host, hbm)), seed::JobFailure::none);
+        for (std::uint32_t v : host.span<std::uint32_t>())
+            ASSERT_EQ(v, value);
+    }
+};
+
+TEST_F(DriverPciReset, WhileIdle) {
+    const seed::MemoryUsage before = dev_->memory_usage();
+    {
+        seed::Queue queue(*dev_);
+        const seed::Buffer host(*dev_, 1 << 16, seed::Placement::host);
+        const seed::Buffer hbm(*dev_, 1 << 16, seed::Placement::device);
+        expect_buffers_work(queue, hbm, host, 0x12345678u);
+        const unsigned resets = reset_count(*dev_);
+        const unsigned model = model_resets();
+        ASSERT_NE(model, ~0u);
+        ASSERT_EQ(pci_reset(), 0);
+        EXPECT_EQ(reset_count(*dev_), resets + 1);
+        EXPECT_EQ(model_resets(), model + 1) << "the reset never reached the device model";
+        expect_buffers_work(queue, hbm, host, 0x87654321u);
+        seed::Queue fresh(*dev_);
+        expect_device_works(fresh, host, 0x0badcafeu);
+    }
+    const seed::MemoryUsage after = dev_->memory_usage();
+    EXPECT_EQ(after.hbm_used, before.hbm_used);
+    EXPECT_EQ(after.host_used, before.host_used);
+}
+
+TEST_F(DriverPciReset, WithJobsInFlight) {
+    const seed::MemoryUsage before = dev_->memory_usage();
+    {
+        seed::Queue queue(*dev_);
+        seed::Queue other(*dev_);
+        const seed::Buffer flag(*dev_, 4096, seed::Placement::host);
+        const seed::Buffer host(*dev_, 1 << 16, seed::Placement::host);
+        const seed::Buffer hbm(*dev_, 1 << 16, seed::Placement::device);
+        expect_buffers_work(queue, hbm, host, 0x12345678u);
+        const unsigned resets = reset_count(*dev_);
+
+        seed::CommandList waiter(*dev_);
+        waiter.wait(flag, 1);
+        const seed::Fence running = queue.submit(waiter);
+        const seed::Fence queued = queue.fill(host, host.size(), 0x11223344u);
+        seed::CommandList waiter2(*dev_);
+        waiter2.wait(flag, 2);
+        const seed::Fence running2 = other.submit(waiter2);
+        std::this_thread::sleep_for(200ms);
+        ASSERT_FALSE(running.ready());
+        ASSERT_FALSE(running2.ready());
+
+        const unsigned model = model_resets();
+        ASSERT_EQ(pci_reset(), 0);
+        EXPECT_EQ(reset_count(*dev_), resets + 1);
+        EXPECT_EQ(model_resets(), model + 1) << "the reset never reached the device model";
+        EXPECT_EQ(outcome(running), seed::JobFailure::reset);
+        EXPECT_EQ(outcome(running2), seed::JobFailure::reset);
+        const seed::JobFailure why = outcome(queued);
+        EXPECT_TRUE(why == seed::JobFailure::reset || why == seed::JobFailure::none)
+            << seed::to_string(why);
+        expect_buffers_work(queue, hbm, host, 0x87654321u);
+        expect_buffers_work(other, hbm, host, 0x5eed5eedu);
+    }
+    const seed::MemoryUsage after = dev_->memory_usage();
+    EXPECT_EQ(after.hbm_used, before.hbm_used);
+    EXPECT_EQ(after.host_used, before.host_used);
+}
+
 TEST_F(DriverRecovery, DeviceResetSendsUevent) {
     // Kernel uevents, as udevd receives them.
     const int sock = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);

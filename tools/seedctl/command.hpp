@@ -59,6 +59,7 @@ public:
 [[nodiscard]] std::unique_ptr<Command> make_topo_command();
 [[nodiscard]] std::unique_ptr<Command> make_cdi_command();
 [[nodiscard]] std::unique_ptr<Command> make_exporter_command();
+[[nodiscard]] std::unique_ptr<Command> make_trace_command();
 
 /// Opens the device named by @p spec, or every visible device (in visible
 /// order) without one. Throws seed::Error.
@@ -142,5 +143,17 @@ struct MetricsSample {
 [[nodiscard]] std::string render_prometheus(std::span<const MetricsSample> samples);
 /// A label value with \\, \" and \n escaped.
 [[nodiscard]] std::string prometheus_escape(const std::string& value);
+
+/// `seedctl trace`: a tracefs text log of seed.ko's events as a Chrome
+/// trace document, and what was found in it.
+struct TraceConversion {
+    std::string json;             ///< {"traceEvents": [...], ...}
+    unsigned seed_events = 0;     ///< seed_* lines read
+    unsigned jobs = 0;            ///< complete events (run and done both seen)
+    unsigned jobs_not_run = 0;    ///< done without a run event
+    unsigned jobs_unfinished = 0; ///< run without a done event
+    unsigned lost_lines = 0;      ///< "[LOST n EVENTS]" reports
+};
+[[nodiscard]] TraceConversion convert_trace(std::string_view log);
 
 } // namespace seedctl
