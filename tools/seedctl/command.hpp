@@ -51,6 +51,7 @@ public:
 
 [[nodiscard]] std::unique_ptr<Command> make_list_command();
 [[nodiscard]] std::unique_ptr<Command> make_info_command();
+[[nodiscard]] std::unique_ptr<Command> make_query_command();
 [[nodiscard]] std::unique_ptr<Command> make_telemetry_command();
 [[nodiscard]] std::unique_ptr<Command> make_watch_command();
 [[nodiscard]] std::unique_ptr<Command> make_ps_command();

