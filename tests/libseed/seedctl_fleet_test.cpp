@@ -178,6 +178,40 @@ TEST(Health, DegradedOnUncorrectableErrorsOrRetiredHbm) {
     EXPECT_TRUE(contains(h.reasons[0], "2 uncorrectable ECC errors")) << h.reasons[0];
 }
 
+TEST(PciSysfs, LinkSpeedAndAerText) {
+    EXPECT_EQ(seedctl::parse_link_speed("8.0 GT/s PCIe"), 8.0);
+    EXPECT_EQ(seedctl::parse_link_speed("2.5 GT/s"), 2.5);
+    EXPECT_FALSE(seedctl::parse_link_speed("Unknown"));
+    EXPECT_FALSE(seedctl::parse_link_speed("8.0"));
+    EXPECT_EQ(seedctl::parse_aer_total("RxErr 1\nBadTLP 2\nTOTAL_ERR_COR 3\n"), 3u);
+    EXPECT_EQ(seedctl::parse_aer_total("Undefined 0\nDLP 4\n"), 4u);
+    EXPECT_FALSE(seedctl::parse_aer_total(""));
+    EXPECT_FALSE(seedctl::parse_aer_total("garbage\n"));
+}
+
+TEST(PciSysfs, ReadsLinkAndAerFromASysfsTree) {
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("seedctl-pci-" + std::to_string(::getpid()));
+    const fs::path dev = root / "bus/pci/devices/0000:00:04.0";
+    fs::create_directories(dev);
+    const auto put = [&](const char* name, const char* text) { std::ofstream(dev / name) << text; };
+    put("current_link_speed", "2.5 GT/s PCIe\n");
+    put("max_link_speed", "8.0 GT/s PCIe\n");
+    put("current_link_width", "1\n");
+    put("aer_dev_fatal", "Undefined 0\nTOTAL_ERR_FATAL 1\n");
+    const auto link = seedctl::read_pci_link("0000:00:04.0", root.string());
+    EXPECT_EQ(link.speed_gts, 2.5);
+    EXPECT_EQ(link.max_speed_gts, 8.0);
+    EXPECT_EQ(link.width, 1u);
+    EXPECT_FALSE(link.max_width);
+    const auto aer = seedctl::read_aer_counters("0000:00:04.0", root.string());
+    EXPECT_FALSE(aer.correctable);
+    EXPECT_EQ(aer.fatal, 1u);
+    const auto none = seedctl::read_pci_link("0000:00:09.0", root.string());
+    EXPECT_FALSE(none.speed_gts || none.width);
+    fs::remove_all(root);
+}
+
 seed::test::ProcessResult seedctl_run(std::vector<std::string> args) {
     args.insert(args.begin(), SEEDCTL_PATH);
     return seed::test::run_process(args, {{"SEED_VISIBLE_DEVICES", ""}});

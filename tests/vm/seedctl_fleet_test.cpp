@@ -170,4 +170,54 @@ TEST_F(SeedctlFleet, QueryUnknownFieldFails) {
     EXPECT_TRUE(contains(r.err, "unknown field 'bogus'; valid fields: index, node,")) << r.err;
 }
 
+// diag's PCIe checks report what sysfs has: a link compared with its
+// maximum, AER totals, or "not available" when the attributes are absent.
+TEST_F(SeedctlFleet, DiagReportsPcieLinkAndAerHonestly) {
+    for (const auto& d : devices_) {
+        SCOPED_TRACE(d.pci_address);
+        const auto r = seedctl({"diag", "-d", std::to_string(d.index), "--json"});
+        ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+        const json checks = json::parse(r.out).at("devices").at(0).at("diag").at("checks");
+        json link, aer;
+        for (const auto& c : checks) {
+            if (c.at("name") == "pcie_link")
+                link = c;
+            if (c.at("name") == "pcie_aer")
+                aer = c;
+        }
+        ASSERT_FALSE(link.is_null()) << checks.dump();
+        ASSERT_FALSE(aer.is_null()) << checks.dump();
+
+        std::string speed;
+        std::getline(std::ifstream(pci_dir(d) + "current_link_speed"), speed);
+        std::string width;
+        std::getline(std::ifstream(pci_dir(d) + "current_link_width"), width);
+        const bool has_link = (!speed.empty() && speed.find("GT/s") != std::string::npos) ||
+                              (!width.empty() && width != "0");
+        EXPECT_EQ(link.at("available"), has_link) << link.dump() << " speed '" << speed << "'";
+        if (has_link) {
+            EXPECT_TRUE(contains(link.at("detail"), " GT/s x")) << link.dump();
+        } else {
+            EXPECT_TRUE(contains(link.at("detail"), "not available")) << link.dump();
+            EXPECT_TRUE(link.at("passed").get<bool>());
+        }
+        const bool has_aer = std::filesystem::exists(pci_dir(d) + "aer_dev_correctable") ||
+                             std::filesystem::exists(pci_dir(d) + "aer_dev_nonfatal") ||
+                             std::filesystem::exists(pci_dir(d) + "aer_dev_fatal");
+        EXPECT_EQ(aer.at("available"), has_aer) << aer.dump();
+        EXPECT_TRUE(contains(aer.at("detail"), has_aer ? " non-fatal, " : "not available"))
+            << aer.dump();
+
+        const auto text = seedctl({"diag", "-d", std::to_string(d.index)});
+        bool aer_line = false;
+        for (const auto& line : lines_of(text.out)) {
+            if (!contains(line, "  pcie_aer "))
+                continue;
+            aer_line = true;
+            EXPECT_EQ(contains(line, " N/A "), !has_aer) << line;
+        }
+        EXPECT_TRUE(aer_line) << text.out;
+    }
+}
+
 } // namespace

@@ -119,7 +119,22 @@ struct DiagCheck {
     std::string name;
     bool passed = false;
     std::string detail;
+    bool available = true; ///< false: nothing to check on this device (counts as passed)
 };
+
+/// AER counters of a PCI device (sysfs aer_dev_correctable, aer_dev_nonfatal,
+/// aer_dev_fatal): the TOTAL_ERR_* line of each file, std::nullopt where the
+/// file is missing.
+struct AerCounters {
+    std::optional<std::uint64_t> correctable;
+    std::optional<std::uint64_t> nonfatal;
+    std::optional<std::uint64_t> fatal;
+};
+[[nodiscard]] AerCounters read_aer_counters(const std::string& pci_address,
+                                            const std::string& sys_dir = "/sys");
+/// The total of one aer_dev_* file ("RxErr 0\n...TOTAL_ERR_COR 2\n"): its
+/// TOTAL_ERR_ line, else the sum of the counts; std::nullopt if malformed.
+[[nodiscard]] std::optional<std::uint64_t> parse_aer_total(std::string_view text);
 struct DiagResult {
     seed::DeviceInfo info;
     int level = 1;
