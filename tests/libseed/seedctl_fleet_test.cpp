@@ -6,6 +6,7 @@
 // and AER text; and the binary's handling of bad query arguments.
 #include "command.hpp"
 #include "fields.hpp"
+#include "health.hpp"
 
 #include "support/sample_devices.hpp"
 #include "support/subprocess.hpp"
@@ -176,6 +177,40 @@ TEST(Health, DegradedOnUncorrectableErrorsOrRetiredHbm) {
     EXPECT_EQ(h.state, "degraded");
     ASSERT_EQ(h.reasons.size(), 2u);
     EXPECT_TRUE(contains(h.reasons[0], "2 uncorrectable ECC errors")) << h.reasons[0];
+}
+
+TEST(Uevent, ParsesTheDriversResetEvent) {
+    const std::string msg("change@/devices/pci0000:00/0000:00:04.0\0ACTION=change\0"
+                          "DEVPATH=/devices/pci0000:00/0000:00:04.0\0SUBSYSTEM=pci\0"
+                          "SEED_EVENT=RESET\0SEED_RESET_REASON=admin\0SEQNUM=1234\0"s);
+    const auto ev = seedctl::parse_uevent(msg);
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->action, "change");
+    EXPECT_EQ(ev->pci_address(), "0000:00:04.0");
+    const auto he = seedctl::health_event_of(*ev);
+    ASSERT_TRUE(he);
+    EXPECT_EQ(he->name, "reset");
+    EXPECT_EQ(he->reason, "admin");
+    EXPECT_EQ(he->seqnum, "1234");
+    const auto line = json::parse(seedctl::render_health_event_json(sample_device(0), *he, "t"));
+    EXPECT_EQ(line.at("event"), "reset");
+    EXPECT_EQ(line.at("reason"), "admin");
+    EXPECT_EQ(line.at("device").at("pci_address"), sample_device(0).pci_address);
+}
+
+TEST(Uevent, IgnoresOtherEventsAndUdevMessages) {
+    const std::string add("add@/devices/virtual/net/lo\0ACTION=add\0SUBSYSTEM=net\0"s);
+    const auto ev = seedctl::parse_uevent(add);
+    ASSERT_TRUE(ev);
+    EXPECT_FALSE(seedctl::health_event_of(*ev));
+    EXPECT_FALSE(seedctl::parse_uevent("libudev\0\xfe\xed"s));
+    const std::string removed(
+        "remove@/devices/pci0000:00/0000:00:05.0\0ACTION=remove\0SUBSYSTEM=pci\0"
+        "PCI_SLOT_NAME=0000:00:05.0\0"s);
+    const auto rm = seedctl::parse_uevent(removed);
+    ASSERT_TRUE(rm);
+    EXPECT_EQ(rm->pci_address(), "0000:00:05.0");
+    EXPECT_EQ(seedctl::health_event_of(*rm)->name, "removed");
 }
 
 TEST(PciSysfs, LinkSpeedAndAerText) {

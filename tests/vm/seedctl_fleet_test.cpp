@@ -170,6 +170,179 @@ TEST_F(SeedctlFleet, QueryUnknownFieldFails) {
     EXPECT_TRUE(contains(r.err, "unknown field 'bogus'; valid fields: index, node,")) << r.err;
 }
 
+TEST_F(SeedctlFleet, HealthShowsEveryDevice) {
+    const auto r = seedctl({"health", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_EQ(doc.at("devices").size(), devices_.size());
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+        const auto& h = doc.at("devices").at(i).at("health");
+        EXPECT_EQ(h.at("state"), expected_health(devices_[i])) << h.dump();
+        EXPECT_EQ(h.at("reset_count"), sysfs_number(devices_[i], "reset_count"));
+    }
+    const auto text = seedctl({"health"});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_EQ(lines_of(text.out).size(), devices_.size() + 1) << text.out;
+}
+
+// A child process running seedctl with stdout to a pipe.
+class Background {
+public:
+    explicit Background(const std::vector<std::string>& args) {
+        int out[2];
+        if (::pipe2(out, O_CLOEXEC) != 0)
+            throw std::runtime_error("pipe");
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::dup2(out[1], STDOUT_FILENO);
+            ::unsetenv("SEED_VISIBLE_DEVICES");
+            std::vector<char*> argv;
+            const std::string path = seedctl_path();
+            argv.push_back(const_cast<char*>(path.c_str()));
+            for (const auto& a : args)
+                argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(path.c_str(), argv.data());
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        out_ = out[0];
+    }
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+    ~Background() {
+        if (pid_ > 0 && status_ < 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        ::close(out_);
+    }
+
+    /// Waits up to @p timeout for the exit; its status, or -1 if still running.
+    int wait_for(std::chrono::milliseconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        while (status_ < 0) {
+            drain();
+            int st = 0;
+            if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+                status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+                break;
+            }
+            if (std::chrono::steady_clock::now() >= end)
+                return -1;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        drain();
+        return status_;
+    }
+    void signal(int sig) const { ::kill(pid_, sig); }
+    /// Waits until the child blocks SIGINT and SIGTERM (SigBlk in
+    /// /proc/PID/status), i.e. is ready to read them; false on timeout.
+    bool wait_signals_blocked(std::chrono::milliseconds timeout) const {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        const unsigned long long wanted = (1ull << (SIGINT - 1)) | (1ull << (SIGTERM - 1));
+        while (std::chrono::steady_clock::now() < end) {
+            std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+            for (std::string line; std::getline(in, line);) {
+                if (line.starts_with("SigBlk:") &&
+                    (std::stoull(line.substr(7), nullptr, 16) & wanted) == wanted)
+                    return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
+    [[nodiscard]] const std::string& output() const noexcept { return text_; }
+
+private:
+    void drain() {
+        pollfd p{out_, POLLIN, 0};
+        while (::poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP))) {
+            char buf[4096];
+            const ssize_t n = ::read(out_, buf, sizeof(buf));
+            if (n <= 0)
+                break;
+            text_.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+
+    pid_t pid_ = -1;
+    int out_ = -1;
+    int status_ = -1;
+    std::string text_;
+};
+
+// health --watch over every device sees the reset of the last one, as one
+// JSON line naming that device and the driver's reason. The watcher may
+// subscribe after the first reset, so the test resets until it reports.
+TEST_F(SeedctlFleet, HealthWatchSeesAResetOfTheRightDevice) {
+    const auto& target = devices_.back();
+    const auto before = sysfs_number(target, "reset_count");
+    Background watch({"health", "--watch", "--json", "--count", "1", "--timeout", "300"});
+    // Subscribed once it blocks the signals (it binds the socket first).
+    ASSERT_TRUE(watch.wait_signals_blocked(std::chrono::seconds(30))) << watch.output();
+    int status = -1;
+    unsigned resets = 0;
+    for (; resets < 10 && status < 0; ++resets) {
+        const auto r = seedctl({"reset", "-d", std::to_string(target.index), "--force"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        status = watch.wait_for(std::chrono::seconds(5));
+    }
+    ASSERT_EQ(status, 0) << "after " << resets << " resets: " << watch.output();
+    EXPECT_EQ(sysfs_number(target, "reset_count"), before + resets);
+    const auto lines = lines_of(watch.output());
+    ASSERT_EQ(lines.size(), 1u) << watch.output();
+    const json ev = json::parse(lines[0]);
+    EXPECT_EQ(ev.at("schema_version"), 1);
+    EXPECT_EQ(ev.at("event"), "reset");
+    EXPECT_EQ(ev.at("action"), "change");
+    EXPECT_TRUE(contains(ev.at("reason").get<std::string>(), "requested by seedctl")) << lines[0];
+    EXPECT_EQ(ev.at("device").at("pci_address"), target.pci_address);
+    EXPECT_EQ(ev.at("device").at("index"), target.index);
+    EXPECT_FALSE(ev.at("time").get<std::string>().empty());
+}
+
+// With -d another device, a reset of the target is not reported; text mode
+// prints a readable line.
+TEST_F(SeedctlFleet, HealthWatchFiltersByDeviceAndPrintsText) {
+    if (devices_.size() < 2)
+        GTEST_SKIP() << "needs two chips";
+    const auto& target = devices_.back();
+    const auto& other = devices_.front();
+    Background only_other({"health", "--watch", "-d", std::to_string(other.index)});
+    Background text({"health", "--watch", "--count", "1", "--timeout", "300"});
+    ASSERT_TRUE(only_other.wait_signals_blocked(std::chrono::seconds(30)));
+    ASSERT_TRUE(text.wait_signals_blocked(std::chrono::seconds(30)));
+    int status = -1;
+    for (unsigned n = 0; n < 10 && status < 0; ++n) {
+        ASSERT_EQ(seedctl({"reset", "-d", std::to_string(target.index), "--force"}).exit_code, 0);
+        status = text.wait_for(std::chrono::seconds(5));
+    }
+    ASSERT_EQ(status, 0) << text.output();
+    EXPECT_TRUE(contains(text.output(), "device " + std::to_string(target.index) + " (" +
+                                            target.pci_address + ", " + target.serial +
+                                            "): reset, reason requested by seedctl"))
+        << text.output();
+    // Both sockets got the uevent at once; give the other watcher time to
+    // (not) print it, then stop it.
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    EXPECT_EQ(only_other.wait_for(std::chrono::milliseconds(0)), -1) << only_other.output();
+    only_other.signal(SIGTERM);
+    EXPECT_EQ(only_other.wait_for(std::chrono::seconds(30)), 0);
+    EXPECT_TRUE(only_other.output().empty()) << only_other.output();
+}
+
+TEST_F(SeedctlFleet, HealthWatchExitsCleanlyOnSigintAndSigterm) {
+    for (const int sig : {SIGINT, SIGTERM}) {
+        Background watch({"health", "--watch"});
+        ASSERT_TRUE(watch.wait_signals_blocked(std::chrono::seconds(30))) << watch.output();
+        EXPECT_EQ(watch.wait_for(std::chrono::milliseconds(0)), -1) << "exited early";
+        watch.signal(sig);
+        EXPECT_EQ(watch.wait_for(std::chrono::seconds(30)), 0) << strsignal(sig);
+        EXPECT_TRUE(watch.output().empty()) << watch.output();
+    }
+}
+
 // diag's PCIe checks report what sysfs has: a link compared with its
 // maximum, AER totals, or "not available" when the attributes are absent.
 TEST_F(SeedctlFleet, DiagReportsPcieLinkAndAerHonestly) {

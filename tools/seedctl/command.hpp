@@ -56,6 +56,7 @@ public:
 [[nodiscard]] std::unique_ptr<Command> make_watch_command();
 [[nodiscard]] std::unique_ptr<Command> make_ps_command();
 [[nodiscard]] std::unique_ptr<Command> make_reset_command();
+[[nodiscard]] std::unique_ptr<Command> make_health_command();
 [[nodiscard]] std::unique_ptr<Command> make_diag_command();
 [[nodiscard]] std::unique_ptr<Command> make_topo_command();
 [[nodiscard]] std::unique_ptr<Command> make_cdi_command();
