@@ -247,6 +247,14 @@ TEST(PciSysfs, ReadsLinkAndAerFromASysfsTree) {
     fs::remove_all(root);
 }
 
+TEST(SetPowerCap, ParsesHwmonMicrowatts) {
+    EXPECT_EQ(seedctl::parse_microwatts("300000000\n"), 300000000);
+    EXPECT_EQ(seedctl::parse_microwatts("0"), 0);
+    EXPECT_FALSE(seedctl::parse_microwatts(""));
+    EXPECT_FALSE(seedctl::parse_microwatts("12 W"));
+    EXPECT_FALSE(seedctl::parse_microwatts("x"));
+}
+
 seed::test::ProcessResult seedctl_run(std::vector<std::string> args) {
     args.insert(args.begin(), SEEDCTL_PATH);
     return seed::test::run_process(args, {{"SEED_VISIBLE_DEVICES", ""}});
@@ -281,6 +289,18 @@ TEST(SeedctlQueryCli, BadFieldsAndFormatsExitTwoBeforeTouchingDevices) {
     const auto none = seedctl_run({"query", "index"});
     EXPECT_EQ(none.exit_code, 1);
     EXPECT_TRUE(contains(none.err, "no SeedChip devices found")) << none.err;
+}
+
+TEST(SeedctlSetCli, NeedsADeviceAndAPositiveCap) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"set", "--power-cap", "100"},
+          {"set", "-d", "0"},
+          {"set", "-d", "0", "--power-cap", "0"},
+          {"set", "-d", "0", "--power-cap", "watts"}}) {
+        const auto r = seedctl_run(args);
+        EXPECT_EQ(r.exit_code, 2) << args.back() << r.err;
+        EXPECT_TRUE(r.out.empty()) << r.out;
+    }
 }
 
 TEST(SeedctlResetCli, RefusesWithoutDeviceOrAll) {

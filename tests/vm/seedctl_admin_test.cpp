@@ -446,8 +446,8 @@ TEST(SeedctlAdminUsage, MalformedArgumentsExitTwo) {
 }
 
 TEST(SeedctlAdminUsage, EverySubcommandHasHelp) {
-    for (const std::string cmd :
-         {"list", "info", "telemetry", "watch", "ps", "reset", "diag", "topo", "cdi", "exporter"}) {
+    for (const std::string cmd : {"list", "info", "query", "telemetry", "watch", "ps", "reset",
+                                  "health", "set", "diag", "topo", "cdi", "exporter"}) {
         const auto r = seedctl({cmd, "--help"});
         EXPECT_EQ(r.exit_code, 0) << cmd;
         EXPECT_TRUE(contains(r.out, "Usage:")) << r.out;

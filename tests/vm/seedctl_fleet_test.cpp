@@ -343,6 +343,78 @@ TEST_F(SeedctlFleet, HealthWatchExitsCleanlyOnSigintAndSigterm) {
     }
 }
 
+std::string hwmon_attr(const seed::DeviceInfo& d, const std::string& name) {
+    for (const auto& e : std::filesystem::directory_iterator(pci_dir(d) + "hwmon")) {
+        std::string line;
+        std::getline(std::ifstream(e.path() / name), line);
+        return line;
+    }
+    return {};
+}
+
+bool power_cap_writable(const seed::DeviceInfo& d) {
+    for (const auto& e : std::filesystem::directory_iterator(pci_dir(d) + "hwmon")) {
+        const auto perms = std::filesystem::status(e.path() / "power1_cap").permissions();
+        using std::filesystem::perms;
+        return (perms & (perms::owner_write | perms::group_write | perms::others_write)) !=
+               perms::none;
+    }
+    return false;
+}
+
+// set --power-cap goes through hwmon power1_cap: with a driver whose
+// power1_cap is writable the cap and `query power.cap` change; with one that
+// exposes it read-only (the rated power) seedctl says so, exit 77, and
+// nothing changes.
+TEST_F(SeedctlFleet, SetPowerCapThroughHwmon) {
+    const auto& d = devices_.front();
+    const std::string dev = std::to_string(d.index);
+    const std::string before = hwmon_attr(d, "power1_cap");
+    ASSERT_FALSE(before.empty());
+    if (!power_cap_writable(d)) {
+        const auto r = seedctl({"set", "-d", dev, "--power-cap", "150"});
+        EXPECT_EQ(r.exit_code, 77) << r.err;
+        EXPECT_TRUE(r.out.empty()) << r.out;
+        EXPECT_TRUE(contains(r.err, "does not support setting the power cap")) << r.err;
+        EXPECT_TRUE(contains(r.err, "power1_cap is read-only")) << r.err;
+        EXPECT_EQ(hwmon_attr(d, "power1_cap"), before);
+        return;
+    }
+    const auto min = std::stoll(hwmon_attr(d, "power1_cap_min"));
+    const auto max = std::stoll(hwmon_attr(d, "power1_cap_max"));
+    const auto target = (min + max) / 2 / 1000000 * 1000000;
+    const auto r = seedctl({"set", "-d", dev, "--power-cap", std::to_string(target / 1000000)});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(std::stoll(hwmon_attr(d, "power1_cap")), target);
+    const auto q = seedctl({"query", "power.cap", "--format", "csv,noheader,nounits", "-d", dev});
+    EXPECT_EQ(std::stod(q.out), static_cast<double>(target) / 1e6) << q.out;
+    const auto high = seedctl({"set", "-d", dev, "--power-cap", std::to_string(max / 1000000 + 1)});
+    EXPECT_EQ(high.exit_code, 2) << high.err;
+    EXPECT_TRUE(contains(high.err, "out of range")) << high.err;
+    EXPECT_EQ(std::stoll(hwmon_attr(d, "power1_cap")), target);
+    ASSERT_EQ(seedctl({"set", "-d", dev, "--power-cap",
+                       std::to_string(static_cast<double>(std::stoll(before)) / 1e6)})
+                  .exit_code,
+              0);
+}
+
+TEST_F(SeedctlFleet, SetRejectsBadValuesAndChangesNothing) {
+    const auto& d = devices_.front();
+    const std::string before = hwmon_attr(d, "power1_cap");
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"set", "-d", "0", "--power-cap", "0"},
+          {"set", "-d", "0", "--power-cap", "-5"},
+          {"set", "-d", "0", "--power-cap", "abc"},
+          {"set", "--power-cap", "100"},
+          {"set", "-d", "0"}}) {
+        const auto r = seedctl(args);
+        EXPECT_EQ(r.exit_code, 2) << joined(args) << r.err;
+        EXPECT_TRUE(r.out.empty()) << r.out;
+        EXPECT_TRUE(contains(r.err, "error")) << r.err;
+    }
+    EXPECT_EQ(hwmon_attr(d, "power1_cap"), before);
+}
+
 // diag's PCIe checks report what sysfs has: a link compared with its
 // maximum, AER totals, or "not available" when the attributes are absent.
 TEST_F(SeedctlFleet, DiagReportsPcieLinkAndAerHonestly) {

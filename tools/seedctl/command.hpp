@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -57,6 +58,11 @@ public:
 [[nodiscard]] std::unique_ptr<Command> make_ps_command();
 [[nodiscard]] std::unique_ptr<Command> make_reset_command();
 [[nodiscard]] std::unique_ptr<Command> make_health_command();
+[[nodiscard]] std::unique_ptr<Command> make_set_command();
+
+/// A hwmon power value in microwatts ("300000000\n"); std::nullopt if
+/// malformed.
+[[nodiscard]] std::optional<std::int64_t> parse_microwatts(std::string_view text);
 [[nodiscard]] std::unique_ptr<Command> make_diag_command();
 [[nodiscard]] std::unique_ptr<Command> make_topo_command();
 [[nodiscard]] std::unique_ptr<Command> make_cdi_command();

@@ -50,6 +50,7 @@ int run(int argc, char** argv) {
     commands.push_back(make_ps_command());
     commands.push_back(make_reset_command());
     commands.push_back(make_health_command());
+    commands.push_back(make_set_command());
     commands.push_back(make_diag_command());
     commands.push_back(make_topo_command());
     commands.push_back(make_cdi_command());
