@@ -195,7 +195,8 @@ TEST(Cdi, OneDevicePerChipByIndexAndUuid) {
 }
 
 TEST(Diag, OverallResultAndJson) {
-    seedctl::DiagResult r{sample_device(0), 2, {{"identity", true, "ok"}, {"gemm", false, "bad"}}};
+    seedctl::DiagResult r{
+        sample_device(0), 2, {{"identity", true, "ok", true}, {"gemm", false, "bad", true}}};
     EXPECT_FALSE(r.passed());
     const json doc = json::parse(seedctl::render_diag_json(std::vector{r}));
     EXPECT_EQ(doc.at("devices").at(0).at("diag").at("passed"), false);

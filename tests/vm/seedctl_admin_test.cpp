@@ -230,6 +230,31 @@ TEST_F(SeedctlAdmin, ResetRefusesWhileInUseUnlessForced) {
     EXPECT_EQ(sysfs_number(d, "reset_count"), before + 2);
 }
 
+// Without -d, reset refuses unless --all: exit 2, a message, and no chip's
+// reset count moves.
+TEST_F(SeedctlAdmin, ResetWithoutDeviceRefusesUnlessAll) {
+    std::vector<std::uint64_t> before;
+    for (const auto& d : devices_)
+        before.push_back(sysfs_number(d, "reset_count"));
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"reset"}, {"reset", "--force"}, {"reset", "--json"}}) {
+        const auto r = seedctl(args);
+        EXPECT_EQ(r.exit_code, 2) << joined(args) << r.err;
+        EXPECT_TRUE(r.out.empty()) << r.out;
+        EXPECT_TRUE(contains(r.err, "reset needs -d DEV or --all")) << r.err;
+        EXPECT_TRUE(contains(r.err, "hint:")) << r.err;
+    }
+    for (std::size_t i = 0; i < devices_.size(); ++i)
+        EXPECT_EQ(sysfs_number(devices_[i], "reset_count"), before[i]) << devices_[i].pci_address;
+
+    const auto all = seedctl({"reset", "--all", "--force", "--json"});
+    ASSERT_EQ(all.exit_code, 0) << all.err;
+    EXPECT_EQ(json::parse(all.out).at("devices").size(), devices_.size()) << all.out;
+    for (std::size_t i = 0; i < devices_.size(); ++i)
+        EXPECT_EQ(sysfs_number(devices_[i], "reset_count"), before[i] + 1)
+            << devices_[i].pci_address;
+}
+
 TEST_F(SeedctlAdmin, ResetAsNobodyFailsWithAMessage) {
     int err_pipe[2];
     ASSERT_EQ(::pipe(err_pipe), 0);
@@ -381,7 +406,7 @@ TEST(SeedctlAdminNoDevice, EveryCommandFailsClearly) {
     for (const std::vector<std::string>& args : {std::vector<std::string>{"telemetry"},
                                                  {"watch", "--count", "1"},
                                                  {"ps"},
-                                                 {"reset"},
+                                                 {"reset", "--all"},
                                                  {"diag"},
                                                  {"topo"},
                                                  {"cdi", "generate"},
@@ -406,6 +431,7 @@ TEST(SeedctlAdminUsage, MalformedArgumentsExitTwo) {
           {"diag", "--level"},
           {"reset", "--bogus"},
           {"reset", "-d", "not-a-device"},
+          {"reset", "--all", "-d", "0"},
           {"ps", "extra"},
           {"topo", "--csv"},
           {"cdi"},
@@ -420,8 +446,8 @@ TEST(SeedctlAdminUsage, MalformedArgumentsExitTwo) {
 }
 
 TEST(SeedctlAdminUsage, EverySubcommandHasHelp) {
-    for (const std::string cmd :
-         {"list", "info", "telemetry", "watch", "ps", "reset", "diag", "topo", "cdi", "exporter"}) {
+    for (const std::string cmd : {"list", "info", "query", "telemetry", "watch", "ps", "reset",
+                                  "health", "set", "diag", "topo", "cdi", "exporter"}) {
         const auto r = seedctl({cmd, "--help"});
         EXPECT_EQ(r.exit_code, 0) << cmd;
         EXPECT_TRUE(contains(r.out, "Usage:")) << r.out;

@@ -6,6 +6,7 @@
 //   2  + DMA patterns host <-> HBM and a GEMM against a host reference
 //   3  + a DMA pattern pass over all free HBM, in chunks
 #include "command.hpp"
+#include "fields.hpp"
 #include "output.hpp"
 #include "report.hpp"
 
@@ -17,12 +18,14 @@
 #include <seed/uuid.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <ostream>
 #include <random>
+#include <sstream>
 
 namespace seedctl {
 
@@ -39,7 +42,11 @@ std::string render_diag_text(std::span<const DiagResult> results) {
                r.info.serial + "), level " + std::to_string(r.level) + '\n';
         Table table({"  CHECK", "RESULT", "DETAIL"});
         for (const auto& c : r.checks)
-            table.add_row({"  " + c.name, c.passed ? "PASS" : "FAIL", c.detail});
+            table.add_row({"  " + c.name,
+                           !c.available ? "N/A"
+                           : c.passed   ? "PASS"
+                                        : "FAIL",
+                           c.detail});
         out += table.render();
         out += std::string("  Overall: ") + (r.passed() ? "PASS" : "FAIL") + '\n';
     }
@@ -52,14 +59,106 @@ std::string render_diag_json(std::span<const DiagResult> results) {
         Json j = device_summary_json(r.info);
         Json checks = Json::array();
         for (const auto& c : r.checks)
-            checks.push_back({{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
+            checks.push_back({{"name", c.name},
+                              {"passed", c.passed},
+                              {"detail", c.detail},
+                              {"available", c.available}});
         j["diag"] = {{"level", r.level}, {"passed", r.passed()}, {"checks", std::move(checks)}};
         array.push_back(std::move(j));
     }
     return to_text(devices_document(std::move(array)));
 }
 
+std::optional<std::uint64_t> parse_aer_total(std::string_view text) {
+    std::uint64_t sum = 0;
+    std::optional<std::uint64_t> total;
+    std::size_t pos = 0;
+    bool any = false;
+    while (pos < text.size()) {
+        const auto end = std::min(text.find('\n', pos), text.size());
+        const auto line = text.substr(pos, end - pos);
+        pos = end + 1;
+        if (line.empty())
+            continue;
+        const auto space = line.rfind(' ');
+        if (space == std::string_view::npos)
+            return std::nullopt;
+        std::uint64_t v = 0;
+        const auto num = line.substr(space + 1);
+        const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+        if (ec != std::errc() || p != num.data() + num.size())
+            return std::nullopt;
+        any = true;
+        if (line.starts_with("TOTAL_ERR_"))
+            total = v;
+        else
+            sum += v;
+    }
+    if (!any)
+        return std::nullopt;
+    return total ? *total : sum;
+}
+
+AerCounters read_aer_counters(const std::string& pci_address, const std::string& sys_dir) {
+    const std::string dir = sys_dir + "/bus/pci/devices/" + pci_address + '/';
+    const auto read = [&](const char* name) -> std::optional<std::uint64_t> {
+        std::ifstream in(dir + name);
+        if (!in)
+            return std::nullopt;
+        std::stringstream text;
+        text << in.rdbuf();
+        return parse_aer_total(text.str());
+    };
+    return {read("aer_dev_correctable"), read("aer_dev_nonfatal"), read("aer_dev_fatal")};
+}
+
 namespace {
+
+std::string link_text(const std::optional<double>& speed, const std::optional<unsigned>& width) {
+    return (speed ? fixed(*speed, 1) + " GT/s" : std::string("? GT/s")) + " x" +
+           (width ? std::to_string(*width) : std::string("?"));
+}
+
+// Current against maximum PCIe link speed and width.
+DiagCheck pcie_link_check(const seed::DeviceInfo& info) {
+    const PciLink l = read_pci_link(info.pci_address);
+    DiagCheck c{"pcie_link", true, {}, true};
+    if (!l.speed_gts && !l.max_speed_gts && !l.width && !l.max_width) {
+        c.available = false;
+        c.detail = "not available: sysfs reports no link speed or width for " + info.pci_address;
+        return c;
+    }
+    const bool slow = l.speed_gts && l.max_speed_gts && *l.speed_gts < *l.max_speed_gts;
+    const bool narrow = l.width && l.max_width && *l.width < *l.max_width;
+    c.passed = !slow && !narrow;
+    c.detail =
+        link_text(l.speed_gts, l.width) + " (max " + link_text(l.max_speed_gts, l.max_width) + ")";
+    if (slow)
+        c.detail += ", link below its maximum speed";
+    if (narrow)
+        c.detail += ", link narrower than its maximum width";
+    return c;
+}
+
+// The device's AER error counters: non-fatal or fatal errors fail.
+DiagCheck pcie_aer_check(const seed::DeviceInfo& info) {
+    const AerCounters a = read_aer_counters(info.pci_address);
+    DiagCheck c{"pcie_aer", true, {}, true};
+    if (!a.correctable && !a.nonfatal && !a.fatal) {
+        c.available = false;
+        c.detail = "not available: no AER counters in sysfs (no AER capability, or the kernel "
+                   "does not handle AER for " +
+                   info.pci_address + ")";
+        return c;
+    }
+    const auto text = [](const std::optional<std::uint64_t>& v) {
+        return v ? std::to_string(*v) : std::string("n/a");
+    };
+    c.passed = a.nonfatal.value_or(0) == 0 && a.fatal.value_or(0) == 0;
+    c.detail = text(a.correctable) + " correctable, " + text(a.nonfatal) + " non-fatal, " +
+               text(a.fatal) + " fatal";
+    return c;
+}
 
 std::string read_line(const std::string& path) {
     std::ifstream in(path);
@@ -70,7 +169,7 @@ std::string read_line(const std::string& path) {
 
 // Runs @p body; a thrown error fails the check with its message.
 DiagCheck check(std::string name, const std::function<std::string(bool&)>& body) {
-    DiagCheck c{std::move(name), false, {}};
+    DiagCheck c{std::move(name), false, {}, true};
     try {
         c.detail = body(c.passed);
     } catch (const std::exception& e) {
@@ -237,6 +336,8 @@ DiagResult run_diag(const seed::Device& dev, int level) {
                std::to_string(t.core_clock_mhz) + "/" + std::to_string(t.hbm_clock_mhz) + " MHz, " +
                std::to_string(t.engine_busy_ns.size()) + " engines";
     }));
+    r.checks.push_back(pcie_link_check(info));
+    r.checks.push_back(pcie_aer_check(info));
     r.checks.push_back(check("ecc", [&](bool& ok) {
         const auto t = seed::read_telemetry(dev);
         ok = t.ecc_uncorrected == 0;
@@ -287,7 +388,7 @@ public:
     void configure(CLI::App& app) override {
         add_device_option(app, device_);
         app.add_option("--level", level_,
-                       "1: identity, interrupts, telemetry, ECC (default); "
+                       "1: identity, interrupts, telemetry, PCIe link and AER, ECC (default); "
                        "2: + DMA patterns host<->HBM and a GEMM; 3: + a "
                        "pattern pass over all free HBM")
             ->check(CLI::Range(1, 3));

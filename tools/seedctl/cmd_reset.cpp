@@ -23,22 +23,34 @@ public:
     }
 
     void configure(CLI::App& app) override {
-        add_device_option(app, device_);
+        auto* device = app.add_option("-d,--device", device_,
+                                      "Device: index, PCI address (dddd:bb:dd.f), UUID or "
+                                      "/dev/accel/accelN");
+        app.add_flag("--all", all_, "Reset every visible device (required without -d)")
+            ->excludes(device);
         app.add_flag("-f,--force", force_,
                      "Reset even if other processes hold the device open (their running jobs "
                      "fail with reason 'reset')");
         app.add_flag("--json", json_, "Print the outcome as JSON (docs/seedctl-json.md)");
         app.description(
-            "Reset one device (-d), or every visible device, through DRM_IOCTL_SEED_RESET and "
-            "wait until it works again. Needs CAP_SYS_ADMIN. Refuses when `seedctl ps` shows "
+            "Reset one device (-d), or every visible device (--all), through "
+            "DRM_IOCTL_SEED_RESET and wait until it works again. Without -d or --all it "
+            "refuses and resets nothing. Needs CAP_SYS_ADMIN. Refuses when `seedctl ps` shows "
             "other processes using the device, unless --force. Reports the reset count "
             "before and after.");
         app.footer("Exit status: 0 every reset succeeded, 1 a reset failed (including "
-                   "permission denied or an unrecoverable device), 2 usage error, 3 refused "
+                   "permission denied or an unrecoverable device), 2 usage error (including "
+                   "neither -d nor --all), 3 refused "
                    "because the device is in use (see --force).");
     }
 
     int run(const Io& io) override {
+        if (!device_ && !all_) {
+            print_error(io.err, "reset needs -d DEV or --all; nothing was reset",
+                        "`seedctl list` shows the devices; `seedctl reset --all` resets every "
+                        "visible device");
+            return exit_usage;
+        }
         auto devices = open_devices(device_);
         if (devices.empty()) {
             return report_no_devices(io.err);
@@ -101,6 +113,7 @@ public:
 
 private:
     std::optional<std::string> device_;
+    bool all_ = false;
     bool force_ = false;
     bool json_ = false;
 };

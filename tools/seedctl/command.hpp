@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -51,10 +52,17 @@ public:
 
 [[nodiscard]] std::unique_ptr<Command> make_list_command();
 [[nodiscard]] std::unique_ptr<Command> make_info_command();
+[[nodiscard]] std::unique_ptr<Command> make_query_command();
 [[nodiscard]] std::unique_ptr<Command> make_telemetry_command();
 [[nodiscard]] std::unique_ptr<Command> make_watch_command();
 [[nodiscard]] std::unique_ptr<Command> make_ps_command();
 [[nodiscard]] std::unique_ptr<Command> make_reset_command();
+[[nodiscard]] std::unique_ptr<Command> make_health_command();
+[[nodiscard]] std::unique_ptr<Command> make_set_command();
+
+/// A hwmon power value in microwatts ("300000000\n"); std::nullopt if
+/// malformed.
+[[nodiscard]] std::optional<std::int64_t> parse_microwatts(std::string_view text);
 [[nodiscard]] std::unique_ptr<Command> make_diag_command();
 [[nodiscard]] std::unique_ptr<Command> make_topo_command();
 [[nodiscard]] std::unique_ptr<Command> make_cdi_command();
@@ -119,7 +127,22 @@ struct DiagCheck {
     std::string name;
     bool passed = false;
     std::string detail;
+    bool available = true; ///< false: nothing to check on this device (counts as passed)
 };
+
+/// AER counters of a PCI device (sysfs aer_dev_correctable, aer_dev_nonfatal,
+/// aer_dev_fatal): the TOTAL_ERR_* line of each file, std::nullopt where the
+/// file is missing.
+struct AerCounters {
+    std::optional<std::uint64_t> correctable;
+    std::optional<std::uint64_t> nonfatal;
+    std::optional<std::uint64_t> fatal;
+};
+[[nodiscard]] AerCounters read_aer_counters(const std::string& pci_address,
+                                            const std::string& sys_dir = "/sys");
+/// The total of one aer_dev_* file ("RxErr 0\n...TOTAL_ERR_COR 2\n"): its
+/// TOTAL_ERR_ line, else the sum of the counts; std::nullopt if malformed.
+[[nodiscard]] std::optional<std::uint64_t> parse_aer_total(std::string_view text);
 struct DiagResult {
     seed::DeviceInfo info;
     int level = 1;

@@ -44,10 +44,13 @@ int run(int argc, char** argv) {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(make_list_command());
     commands.push_back(make_info_command());
+    commands.push_back(make_query_command());
     commands.push_back(make_telemetry_command());
     commands.push_back(make_watch_command());
     commands.push_back(make_ps_command());
     commands.push_back(make_reset_command());
+    commands.push_back(make_health_command());
+    commands.push_back(make_set_command());
     commands.push_back(make_diag_command());
     commands.push_back(make_topo_command());
     commands.push_back(make_cdi_command());
