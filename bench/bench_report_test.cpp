@@ -83,7 +83,8 @@ Results sample() {
     s.uring_submit = 4000;
     s.uring_e2e = 1000;
     r.submit = s;
-    r.latency = LatencyResult{summarize(std::vector<double>{100, 200, 300})};
+    r.latency = LatencyResult{summarize(std::vector<double>{100, 200, 300}), "/dev/nvme0n1",
+                              summarize(std::vector<double>{40, 50, 60})};
     TransferResult t;
     t.bytes = 64u << 20;
     t.memcpy_gbs = 4;
@@ -120,6 +121,10 @@ TEST(BenchReport, JsonShape) {
     for (const char* k : {"count", "min", "p50", "p90", "p99", "max", "mean"})
         EXPECT_TRUE(j.at("latency_us").contains(k)) << k;
     EXPECT_DOUBLE_EQ(j.at("latency_us").at("p50"), 200);
+    const auto& nvme = j.at("nvme_reference");
+    EXPECT_EQ(nvme.at("device"), "/dev/nvme0n1");
+    EXPECT_DOUBLE_EQ(nvme.at("read_4k_qd1_latency_us").at("p50"), 50);
+    EXPECT_DOUBLE_EQ(nvme.at("ratio_nop_over_nvme").at("p50"), 4);
     EXPECT_DOUBLE_EQ(j.at("transfer").at("ratio_to_memcpy").at("upload"), 0.25);
     EXPECT_DOUBLE_EQ(j.at("transfer").at("ratio_to_memcpy").at("copy_d2h"), 0.5);
     ASSERT_EQ(j.at("gemm").size(), 1u);
@@ -157,6 +162,7 @@ TEST(BenchReport, SkippedSectionsAreNull) {
     const auto j = to_json(r);
     EXPECT_TRUE(j.at("submit").is_null());
     EXPECT_TRUE(j.at("latency_us").is_null());
+    EXPECT_TRUE(j.at("nvme_reference").is_null());
     EXPECT_TRUE(j.at("transfer").is_null());
     EXPECT_TRUE(j.at("scaling").is_null());
     EXPECT_TRUE(j.at("clients").is_null());
@@ -166,9 +172,9 @@ TEST(BenchReport, SkippedSectionsAreNull) {
 
 TEST(BenchReport, TextMentionsEverySection) {
     const std::string t = to_text(sample());
-    for (const char* s :
-         {"a. NOP submission", "b. NOP submit-to-completion", "c. Transfers", "d. f32 GEMM",
-          "e. Multi-chip scaling", "f. Concurrent clients", "Notes:"})
+    for (const char* s : {"a. NOP submission", "b. NOP submit-to-completion", "c. Transfers",
+                          "d. f32 GEMM", "e. Multi-chip scaling", "f. Concurrent clients",
+                          "Notes:", "ratio NOP / NVMe read: p50 4.00x"})
         EXPECT_NE(t.find(s), std::string::npos) << s;
 }
 

@@ -75,10 +75,22 @@ ordered_json to_json(const Results& r) {
     } else {
         j["submit"] = nullptr;
     }
-    if (r.latency)
+    if (r.latency) {
         j["latency_us"] = summary_json(r.latency->us);
-    else
+        if (r.latency->nvme) {
+            const Summary& n = *r.latency->nvme;
+            j["nvme_reference"] = {{"device", r.latency->nvme_device},
+                                   {"read_4k_qd1_latency_us", summary_json(n)},
+                                   {"ratio_nop_over_nvme",
+                                    {{"p50", ratio(r.latency->us.p50, n.p50)},
+                                     {"p99", ratio(r.latency->us.p99, n.p99)}}}};
+        } else {
+            j["nvme_reference"] = nullptr;
+        }
+    } else {
         j["latency_us"] = nullptr;
+        j["nvme_reference"] = nullptr;
+    }
     if (r.transfer) {
         const TransferResult& t = *r.transfer;
         ordered_json gbs = {{"memcpy", t.memcpy_gbs},
@@ -183,6 +195,17 @@ std::string to_text(const Results& r) {
         line(fmt::format("   p50 {:.0f} us   p90 {:.0f} us   p99 {:.0f} us   max {:.0f} us   "
                          "(min {:.0f}, mean {:.0f})",
                          l.p50, l.p90, l.p99, l.max, l.min, l.mean));
+        if (r.latency->nvme) {
+            const Summary& n = *r.latency->nvme;
+            line(fmt::format("   QEMU's NVMe model ({}), 4 KiB O_DIRECT read at QD1, "
+                             "interleaved one for one:",
+                             r.latency->nvme_device));
+            line(fmt::format("   p50 {:.0f} us   p90 {:.0f} us   p99 {:.0f} us   max {:.0f} us   "
+                             "(min {:.0f}, mean {:.0f})",
+                             n.p50, n.p90, n.p99, n.max, n.min, n.mean));
+            line(fmt::format("   ratio NOP / NVMe read: p50 {:.2f}x, p99 {:.2f}x",
+                             ratio(l.p50, n.p50), ratio(l.p99, n.p99)));
+        }
         line("");
     }
     if (r.transfer) {

@@ -47,9 +47,13 @@ struct SubmitResult {
     double batch_ioctl_e2e = 0;
 };
 
-/// b. Submit-to-completion latency of single NOP jobs, microseconds.
+/// b. Submit-to-completion latency of single NOP jobs, microseconds; with a
+/// reference NVMe device, its 4 KiB O_DIRECT reads at queue depth 1,
+/// interleaved with the NOPs one for one.
 struct LatencyResult {
     Summary us;
+    std::string nvme_device;     ///< empty: no reference measured
+    std::optional<Summary> nvme; ///< the reads' latency, microseconds
 };
 
 /// c. Transfer bandwidth, medians in GB/s (1e9 bytes/s).

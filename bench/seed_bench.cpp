@@ -7,6 +7,7 @@
 //
 // Usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]
 //                   [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]
+//                   [--nvme DEV] [--only SECTION,...]
 //
 // The two sides of every ratio are measured alternately, round after round,
 // and medians of the rounds are reported: the machine is shared and noisy.
@@ -16,6 +17,9 @@
 #include <seed/seed.hpp>
 
 #include <cblas.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -29,9 +33,11 @@
 #include <functional>
 #include <iostream>
 #include <latch>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -57,11 +63,13 @@ struct Options {
     std::uint32_t cpu_gemm_max = 256;
     std::uint64_t transfer_mib = 64;
     std::vector<std::string> only; ///< sections to run; empty: all
+    std::string nvme;              ///< reference block device for the latency section
 };
 
 [[noreturn]] void usage(int status) {
     std::fputs("usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]\n"
                "                  [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]\n"
+               "                  [--nvme DEV]   (latency reference: 4 KiB O_DIRECT reads)\n"
                "                  [--only SECTION,...]   (submit latency transfer gemm scaling "
                "clients)\n",
                status == 0 ? stdout : stderr);
@@ -105,6 +113,8 @@ Options parse_options(int argc, char** argv) {
             }
         } else if (a == "--cpu-gemm-max") {
             o.cpu_gemm_max = static_cast<std::uint32_t>(parse_number(value()));
+        } else if (a == "--nvme") {
+            o.nvme = value();
         } else if (a == "--transfer-mib") {
             o.transfer_mib = parse_number(value());
         } else if (a == "--only") {
@@ -238,20 +248,86 @@ seed::bench::SubmitResult bench_submit(const seed::Device& dev, const Options& o
 // ---------------------------------------------------------------------------
 // b. Latency
 
+// 4 KiB O_DIRECT reads at random aligned offsets of a block device, one at a
+// time. On QEMU's NVMe model with a null backend a read makes the trip a NOP
+// makes (doorbell, device thread, completion entry, MSI-X, guest interrupt,
+// wake-up) with no storage behind it: the latency reference.
+class DirectReader {
+public:
+    explicit DirectReader(const std::string& path) {
+        // The nvme driver probes asynchronously after its module loads.
+        for (int i = 0; i < 100 && ::access(path.c_str(), F_OK) != 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+        if (fd_ < 0)
+            throw std::system_error(errno, std::generic_category(), "open " + path);
+        std::uint64_t bytes = 0;
+        if (::ioctl(fd_, BLKGETSIZE64, &bytes) != 0 || bytes < kBlock) {
+            ::close(fd_);
+            throw std::runtime_error(path + ": not a block device of at least 4 KiB");
+        }
+        blocks_ = bytes / kBlock;
+        buf_ = static_cast<char*>(std::aligned_alloc(kBlock, kBlock));
+        if (buf_ == nullptr) {
+            ::close(fd_);
+            throw std::bad_alloc();
+        }
+    }
+    DirectReader(const DirectReader&) = delete;
+    DirectReader& operator=(const DirectReader&) = delete;
+    ~DirectReader() {
+        std::free(buf_);
+        ::close(fd_);
+    }
+    void read_one() {
+        const auto off = static_cast<off_t>((rng_() % blocks_) * kBlock);
+        const ssize_t n = ::pread(fd_, buf_, kBlock, off);
+        if (n != static_cast<ssize_t>(kBlock))
+            throw std::system_error(n < 0 ? errno : EIO, std::generic_category(),
+                                    "4 KiB O_DIRECT read");
+    }
+
+private:
+    static constexpr std::size_t kBlock = 4096;
+    int fd_ = -1;
+    std::uint64_t blocks_ = 0;
+    char* buf_ = nullptr;
+    std::mt19937_64 rng_{42};
+};
+
 seed::bench::LatencyResult bench_latency(const seed::Device& dev, const Options& o) {
     seed::Queue q(dev);
     const seed::CommandList nop = nop_list(dev);
-    for (int i = 0; i < 10; ++i)
+    std::optional<DirectReader> nvme;
+    if (!o.nvme.empty())
+        nvme.emplace(o.nvme);
+    for (int i = 0; i < 10; ++i) {
         q.submit(nop).wait();
+        if (nvme)
+            nvme->read_one();
+    }
     const unsigned samples = o.quick ? 200 : 1000;
     std::vector<double> us;
+    std::vector<double> nvme_us;
     us.reserve(samples);
+    nvme_us.reserve(samples);
+    // One for one, so both sides see the same machine load.
     for (unsigned i = 0; i < samples; ++i) {
-        const auto t0 = Clock::now();
+        auto t0 = Clock::now();
         q.submit(nop).wait();
         us.push_back(seconds_since(t0) * 1e6);
+        if (nvme) {
+            t0 = Clock::now();
+            nvme->read_one();
+            nvme_us.push_back(seconds_since(t0) * 1e6);
+        }
     }
-    return {seed::bench::summarize(us)};
+    seed::bench::LatencyResult r{seed::bench::summarize(us), {}, {}};
+    if (nvme) {
+        r.nvme_device = o.nvme;
+        r.nvme = seed::bench::summarize(nvme_us);
+    }
+    return r;
 }
 
 // ---------------------------------------------------------------------------
@@ -648,7 +724,7 @@ int main(int argc, char** argv) {
         "so stack/cpu ratios flatter the device enormously; stack/device is the meaningful "
         "overhead ratio. cblas runs only up to n = " +
         std::to_string(o.cpu_gemm_max) + " ('-' above: minutes per GEMM under TCG).");
-    if (!res.submit || !res.submit->io_uring)
+    if (res.submit && !res.submit->io_uring)
         res.notes.push_back("io_uring was not used for batches on this device.");
     for (const auto& g : res.gemm)
         if (!g.verified)
