@@ -7,7 +7,7 @@
 //
 // Usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]
 //                   [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]
-//                   [--nvme DEV] [--only SECTION,...]
+//                   [--nvme DEV] [--trace-marker] [--samples N] [--only SECTION,...]
 //
 // The two sides of every ratio are measured alternately, round after round,
 // and medians of the rounds are reported: the machine is shared and noisy.
@@ -64,12 +64,15 @@ struct Options {
     std::uint64_t transfer_mib = 64;
     std::vector<std::string> only; ///< sections to run; empty: all
     std::string nvme;              ///< reference block device for the latency section
+    bool trace_marker = false;     ///< mark each NOP round trip in the ftrace buffer
+    unsigned samples = 0;          ///< latency round trips; 0: 1000 (200 with --quick)
 };
 
 [[noreturn]] void usage(int status) {
     std::fputs("usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]\n"
                "                  [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]\n"
                "                  [--nvme DEV]   (latency reference: 4 KiB O_DIRECT reads)\n"
+               "                  [--trace-marker] [--samples N]   (latency section)\n"
                "                  [--only SECTION,...]   (submit latency transfer gemm scaling "
                "clients)\n",
                status == 0 ? stdout : stderr);
@@ -113,6 +116,10 @@ Options parse_options(int argc, char** argv) {
             }
         } else if (a == "--cpu-gemm-max") {
             o.cpu_gemm_max = static_cast<std::uint32_t>(parse_number(value()));
+        } else if (a == "--samples") {
+            o.samples = static_cast<unsigned>(parse_number(value()));
+        } else if (a == "--trace-marker") {
+            o.trace_marker = true;
         } else if (a == "--nvme") {
             o.nvme = value();
         } else if (a == "--transfer-mib") {
@@ -295,9 +302,38 @@ private:
     std::mt19937_64 rng_{42};
 };
 
+// Writes "seed_bench: nop begin" / "end" into the kernel's trace buffer
+// around each round trip, so tools/seed-latency-profile can cut the trace
+// into jobs: the hops between are the driver's and the kernel's events.
+class TraceMarker {
+public:
+    explicit TraceMarker(bool on) {
+        if (!on)
+            return;
+        fd_ = ::open("/sys/kernel/tracing/trace_marker", O_WRONLY | O_CLOEXEC);
+        if (fd_ < 0)
+            throw std::system_error(errno, std::generic_category(),
+                                    "open /sys/kernel/tracing/trace_marker");
+    }
+    TraceMarker(const TraceMarker&) = delete;
+    TraceMarker& operator=(const TraceMarker&) = delete;
+    ~TraceMarker() {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    void mark(std::string_view what) const {
+        if (fd_ >= 0)
+            (void)!::write(fd_, what.data(), what.size());
+    }
+
+private:
+    int fd_ = -1;
+};
+
 seed::bench::LatencyResult bench_latency(const seed::Device& dev, const Options& o) {
     seed::Queue q(dev);
     const seed::CommandList nop = nop_list(dev);
+    const TraceMarker marker(o.trace_marker);
     std::optional<DirectReader> nvme;
     if (!o.nvme.empty())
         nvme.emplace(o.nvme);
@@ -306,16 +342,18 @@ seed::bench::LatencyResult bench_latency(const seed::Device& dev, const Options&
         if (nvme)
             nvme->read_one();
     }
-    const unsigned samples = o.quick ? 200 : 1000;
+    const unsigned samples = o.samples != 0 ? o.samples : o.quick ? 200 : 1000;
     std::vector<double> us;
     std::vector<double> nvme_us;
     us.reserve(samples);
     nvme_us.reserve(samples);
     // One for one, so both sides see the same machine load.
     for (unsigned i = 0; i < samples; ++i) {
+        marker.mark("seed_bench: nop begin");
         auto t0 = Clock::now();
         q.submit(nop).wait();
         us.push_back(seconds_since(t0) * 1e6);
+        marker.mark("seed_bench: nop end");
         if (nvme) {
             t0 = Clock::now();
             nvme->read_one();
