@@ -16,6 +16,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <string>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -318,12 +320,71 @@ TEST(Mgmt, UeventsBecomeChipEvents) {
 
 TEST(MgmtCApi, RejectsNullAndUnsetSizes) {
     EXPECT_EQ(seed_mgmt_device_count(nullptr), SEED_ERROR_INVALID_ARGUMENT);
-    EXPECT_EQ(seed_mgmt_device_identity(0, nullptr), SEED_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(seed_mgmt_device_identity(nullptr, nullptr), SEED_ERROR_INVALID_ARGUMENT);
     EXPECT_EQ(seed_mgmt_device_find(nullptr, nullptr), SEED_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(seed_mgmt_device_by_uuid(nullptr, nullptr), SEED_ERROR_INVALID_ARGUMENT);
     EXPECT_EQ(seed_mgmt_processes(nullptr, nullptr, nullptr), SEED_ERROR_INVALID_ARGUMENT);
     EXPECT_EQ(seed_mgmt_monitor_next(nullptr, nullptr, 0), SEED_ERROR_INVALID_ARGUMENT);
     EXPECT_EQ(seed_mgmt_monitor_fd(nullptr), -1);
-    EXPECT_NE(std::string(seed_last_error_message()), "");
+}
+
+TEST(MgmtCApi, NeedsInitAndNestsIt) {
+    unsigned count = 0;
+    seed_mgmt_device device = nullptr;
+    EXPECT_EQ(seed_mgmt_device_count(&count), SEED_ERROR_INVALID_STATE);
+    EXPECT_EQ(seed_mgmt_device_by_index(0, &device), SEED_ERROR_INVALID_STATE);
+    EXPECT_NE(std::string(seed_last_error_message()).find("seed_mgmt_init"), std::string::npos);
+    EXPECT_EQ(seed_mgmt_shutdown(), SEED_ERROR_INVALID_STATE);
+    ASSERT_EQ(seed_mgmt_init(), SEED_SUCCESS);
+    ASSERT_EQ(seed_mgmt_init(), SEED_SUCCESS);
+    EXPECT_EQ(seed_mgmt_shutdown(), SEED_SUCCESS);
+    // Still initialised once: a bad UUID is an argument error, not a state error.
+    EXPECT_EQ(seed_mgmt_device_by_uuid("not-a-uuid", &device), SEED_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(seed_mgmt_device_by_pci_address("zz", &device), SEED_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(seed_mgmt_shutdown(), SEED_SUCCESS);
+    EXPECT_EQ(seed_mgmt_device_count(&count), SEED_ERROR_INVALID_STATE);
+}
+
+TEST(MgmtCApi, StatusStringsNameEveryCode) {
+    std::set<std::string> seen;
+    for (int code = 0; code >= SEED_ERROR_INSUFFICIENT_SIZE; --code) {
+        const std::string s = seed_mgmt_status_string(static_cast<seed_status>(code));
+        EXPECT_NE(s, "unknown status") << code;
+        EXPECT_TRUE(seen.insert(s).second) << s;
+    }
+    EXPECT_STREQ(seed_mgmt_status_string(SEED_ERROR_DEVICE_LOST), "device lost");
+    EXPECT_STREQ(seed_mgmt_status_string(static_cast<seed_status>(-1000)), "unknown status");
+}
+
+TEST(MgmtCApi, UtilizationFromTwoSnapshots) {
+    seed_mgmt_telemetry a{}, b{};
+    a.size = b.size = sizeof(a);
+    a.num_engines = b.num_engines = 4;
+    a.clock_ns = 1'000'000;
+    b.clock_ns = 2'000'000; // 1 ms of device time
+    a.engine_busy_ns[0] = 0;
+    b.engine_busy_ns[0] = 1'000'000; // busy all the time
+    a.engine_busy_ns[1] = 500;
+    b.engine_busy_ns[1] = 250'500; // a quarter
+    a.engine_busy_ns[2] = 7;
+    b.engine_busy_ns[2] = 7; // idle
+    a.engine_busy_ns[3] = 900'000;
+    b.engine_busy_ns[3] = 10; // went backwards: a reset, idle
+    uint32_t mean = 99, max = 99;
+    ASSERT_EQ(seed_mgmt_utilization(&a, &b, &mean, &max), SEED_SUCCESS);
+    EXPECT_EQ(max, 1000u);
+    EXPECT_EQ(mean, (1000u + 250u + 0u + 0u + 2u) / 4u);
+    // No time passed: idle, not a division by zero.
+    ASSERT_EQ(seed_mgmt_utilization(&a, &a, &mean, nullptr), SEED_SUCCESS);
+    EXPECT_EQ(mean, 0u);
+    // The host clock stands in when the device clock did not move.
+    b.clock_ns = a.clock_ns;
+    a.host_time_ns = 0;
+    b.host_time_ns = 2'000'000;
+    ASSERT_EQ(seed_mgmt_utilization(&a, &b, nullptr, &max), SEED_SUCCESS);
+    EXPECT_EQ(max, 500u);
+    b.size = 0;
+    EXPECT_EQ(seed_mgmt_utilization(&a, &b, &mean, &max), SEED_ERROR_INVALID_ARGUMENT);
 }
 
 } // namespace
