@@ -353,7 +353,7 @@ TEST(MgmtCApi, StatusStringsNameEveryCode) {
         EXPECT_TRUE(seen.insert(s).second) << s;
     }
     EXPECT_STREQ(seed_mgmt_status_string(SEED_ERROR_DEVICE_LOST), "device lost");
-    EXPECT_STREQ(seed_mgmt_status_string(static_cast<seed_status>(-1000)), "unknown status");
+    EXPECT_STREQ(seed_mgmt_status_string(static_cast<seed_status>(-13)), "unknown status");
 }
 
 TEST(MgmtCApi, UtilizationFromTwoSnapshots) {
