@@ -217,9 +217,10 @@ SEED_API seed_status seed_mgmt_device_power_limit(seed_mgmt_device device,
 SEED_API seed_status seed_mgmt_device_set_power_limit(seed_mgmt_device device, uint32_t milliwatts);
 
 /* Every SeedChip client visible to the caller (root: all; others: their
- * own processes). With @out NULL or *@count too small, *@count is set to
- * the number needed and SEED_ERROR_INSUFFICIENT_SIZE returned (nothing for
- * NULL). @unreadable (may be NULL) gets the number of processes whose
+ * own processes). With @out NULL, *@count is set to the number of clients
+ * and SEED_SUCCESS returned (a size query); with *@count too small for
+ * them, *@count is set to the number needed and SEED_ERROR_INSUFFICIENT_SIZE
+ * returned. @unreadable (may be NULL) gets the number of processes whose
  * descriptors could not be inspected. out[0].size must be set: it is the
  * size of every element, and every element gets it. */
 SEED_API seed_status seed_mgmt_processes(seed_mgmt_process* out, size_t* count,

@@ -268,7 +268,11 @@ seed_status seed_mgmt_processes(seed_mgmt_process* out, size_t* count, unsigned*
         const MgmtProcessScan scan = mgmt_scan_processes();
         if (unreadable != nullptr)
             *unreadable = scan.unreadable;
-        const std::size_t capacity = out == nullptr ? 0 : *count;
+        if (out == nullptr) {
+            *count = scan.processes.size();
+            return;
+        }
+        const std::size_t capacity = *count;
         *count = scan.processes.size();
         if (scan.processes.size() > capacity) {
             throw seed::Error(std::make_error_code(std::errc::no_buffer_space),

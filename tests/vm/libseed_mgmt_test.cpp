@@ -116,7 +116,12 @@ TEST_F(LibseedMgmt, TelemetryUtilizationAndOwnProcess) {
     // This process holds the chip with at least the buffer's HBM.
     size_t n = 0;
     EXPECT_EQ(seed_mgmt_processes(nullptr, &n, nullptr), SEED_SUCCESS);
+    ASSERT_GE(n, 1u); // this process at least
     std::vector<seed_mgmt_process> procs(n + 4);
+    procs[0].size = sizeof(seed_mgmt_process);
+    size_t too_few = 0;
+    EXPECT_EQ(seed_mgmt_processes(procs.data(), &too_few, nullptr), SEED_ERROR_INSUFFICIENT_SIZE);
+    EXPECT_GE(too_few, 1u);
     procs[0].size = sizeof(seed_mgmt_process);
     n = procs.size();
     ASSERT_EQ(seed_mgmt_processes(procs.data(), &n, nullptr), SEED_SUCCESS)
