@@ -37,7 +37,9 @@ typedef enum seed_status {
     SEED_ERROR_PERMISSION = -7,    /* EPERM, EACCES */
     SEED_ERROR_BUSY = -8,          /* EBUSY */
     SEED_ERROR_INVALID_STATE = -9,
-    SEED_ERROR_SYSTEM = -10, /* another errno; see the message */
+    SEED_ERROR_SYSTEM = -10,           /* another errno; see the message */
+    SEED_ERROR_NOT_SUPPORTED = -11,    /* the driver or device cannot do it (ENOTSUP, ENOTTY) */
+    SEED_ERROR_INSUFFICIENT_SIZE = -12 /* an output array is too small; see the count */
 } seed_status;
 
 typedef struct seed_device seed_device;
