@@ -16,6 +16,14 @@
 // Entries are physical indices or UUIDs separated by commas; entries that
 // match no device are ignored; a malformed entry or a duplicate makes
 // list() and open() throw seed::Error with Errc::invalid_visible_devices.
+//
+// Variables SEED_VISIBLE_DEVICE_<TAG> (any non-empty TAG), each naming one
+// device by physical index or UUID, add that device: after the devices of
+// SEED_VISIBLE_DEVICES, in physical order. Any one of them restricts the
+// visible set as SEED_VISIBLE_DEVICES does. Container runtimes replace
+// variables of the same name, so the CDI spec of `seedctl cdi generate`
+// gives each chip a variable of its own, SEED_VISIBLE_DEVICE_<UUID hex>:
+// a container given chips 0 and 2 sees exactly those two.
 // DeviceInfo::index is the position in the visible list.
 //
 // Nodes the process has no permission to open are not its devices: physical

@@ -17,6 +17,8 @@
 #include <string>
 #include <system_error>
 
+#include <unistd.h>
+
 namespace seed::detail {
 namespace {
 
@@ -135,7 +137,7 @@ std::vector<ProbedDevice> probe_devices(const ProbePaths& paths) {
 
 std::vector<ProbedDevice> probe_visible_devices(const ProbePaths& paths) {
     // Parse first: a malformed variable is reported even with no device.
-    const VisibleDevices visible = parse_visible_devices(std::getenv(visible_devices_env));
+    const VisibleDevices visible = visible_devices_from_environment(environ);
     std::vector<ProbedDevice> all = probe_devices(paths);
     if (!visible.restricted)
         return all;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <string>
 #include <string_view>
 
 namespace seed::detail {
@@ -64,6 +65,46 @@ VisibleDevices parse_visible_devices(const char* value) {
     return result;
 }
 
+VisibleDevices visible_devices_from_environment(const char* const* envp) {
+    const char* list = nullptr;
+    std::vector<std::string_view> per_device;
+    const std::string_view list_prefix = std::string_view(visible_devices_env);
+    const std::string_view device_prefix(visible_device_env_prefix);
+    for (const char* const* e = envp; e != nullptr && *e != nullptr; ++e) {
+        const std::string_view var(*e);
+        const auto eq = var.find('=');
+        if (eq == std::string_view::npos)
+            continue;
+        const std::string_view name = var.substr(0, eq);
+        if (name == list_prefix)
+            list = *e + eq + 1;
+        else if (name.size() > device_prefix.size() && name.starts_with(device_prefix))
+            per_device.push_back(var);
+    }
+    VisibleDevices result = parse_visible_devices(list);
+    for (const std::string_view var : per_device) {
+        const auto eq = var.find('=');
+        const std::string_view name = var.substr(0, eq);
+        const std::string_view text = trim(var.substr(eq + 1));
+        VisibleEntry entry;
+        if (all_digits(text) && !text.empty()) {
+            const auto index = parse_number<unsigned>(text, 10, UINT_MAX);
+            if (!index)
+                throw Error(Errc::invalid_visible_devices,
+                            fmt::format("{}: index '{}' is out of range", name, text));
+            entry = *index;
+        } else if (const auto uuid = parse_uuid(text)) {
+            entry = *uuid;
+        } else {
+            throw Error(Errc::invalid_visible_devices,
+                        fmt::format("{}=\"{}\": not one device index or UUID", name, text));
+        }
+        result.restricted = true;
+        result.unordered.push_back(entry);
+    }
+    return result;
+}
+
 std::vector<std::size_t> select_visible(const VisibleDevices& visible,
                                         std::span<const Uuid> physical) {
     std::vector<std::size_t> selected;
@@ -86,6 +127,16 @@ std::vector<std::size_t> select_visible(const VisibleDevices& visible,
         if (std::find(selected.begin(), selected.end(), found) != selected.end())
             continue;
         selected.push_back(found);
+    }
+    for (std::size_t i = 0; i < physical.size(); ++i) {
+        const bool named = std::any_of(visible.unordered.begin(), visible.unordered.end(),
+                                       [&](const VisibleEntry& e) {
+                                           if (const auto* index = std::get_if<unsigned>(&e))
+                                               return *index == i;
+                                           return std::get<Uuid>(e) == physical[i];
+                                       });
+        if (named && std::find(selected.begin(), selected.end(), i) == selected.end())
+            selected.push_back(i);
     }
     return selected;
 }

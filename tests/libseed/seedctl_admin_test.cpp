@@ -5,6 +5,7 @@
 // utilisation, CSV, JSON shape, Prometheus text and CDI specs.
 #include "command.hpp"
 #include "output.hpp"
+#include "prometheus.hpp"
 
 #include "support/sample_devices.hpp"
 
@@ -167,7 +168,7 @@ TEST(Prometheus, RendersFamiliesAndLabels) {
          {std::string("# TYPE seedchip_temperature_celsius gauge\n"),
           "seedchip_temperature_celsius" + l0 + "} 45.5\n",
           "seedchip_power_watts" + l0 + "} 75.25\n", "seedchip_hbm_used_bytes" + l0 + "} 4096\n",
-          "seedchip_hbm_total_bytes" + l1 + "} 1073741824\n", "seedchip_up" + l0 + "} 1\n",
+          "seedchip_hbm_size_bytes" + l1 + "} 1073741824\n", "seedchip_up" + l0 + "} 1\n",
           "seedchip_up" + l1 + "} 0\n",
           "seedchip_ecc_errors_total" + l0 + ",type=\"corrected\"} 2\n",
           "seedchip_engine_busy_seconds_total" + l0 + ",engine=\"1\"} 2e-08\n",
@@ -182,7 +183,7 @@ TEST(Prometheus, RendersFamiliesAndLabels) {
 TEST(Cdi, OneDevicePerChipByIndexAndUuid) {
     const std::vector<seed::DeviceInfo> devices = {sample_device(0), sample_device(1)};
     const json spec = json::parse(seedctl::render_cdi_spec(devices));
-    EXPECT_EQ(spec.at("cdiVersion"), "0.6.0");
+    EXPECT_EQ(spec.at("cdiVersion"), "0.5.0");
     EXPECT_EQ(spec.at("kind"), "seedchip.org/accel");
     const auto& list = spec.at("devices");
     ASSERT_EQ(list.size(), 5u);
@@ -190,8 +191,47 @@ TEST(Cdi, OneDevicePerChipByIndexAndUuid) {
     EXPECT_EQ(list[1].at("name"), "5eed0000-0000-4000-8000-000000000000");
     EXPECT_EQ(list[2].at("name"), "1");
     EXPECT_EQ(list[3].at("containerEdits").at("deviceNodes").at(0).at("path"), "/dev/accel/accel1");
+    EXPECT_EQ(list[0].at("containerEdits").at("env"),
+              json::array({"SEED_VISIBLE_DEVICE_5EED0000000040008000000000000000="
+                           "5eed0000-0000-4000-8000-000000000000"}));
+    EXPECT_EQ(list[3].at("containerEdits").at("env"),
+              json::array({"SEED_VISIBLE_DEVICE_5EED0000000040008000000000000001="
+                           "5eed0000-0000-4000-8000-000000000001"}));
     EXPECT_EQ(list[4].at("name"), "all");
     EXPECT_EQ(list[4].at("containerEdits").at("deviceNodes").size(), 2u);
+    EXPECT_EQ(list[4].at("containerEdits").at("env").size(), 2u);
+}
+
+TEST(Prometheus, InfoProcessesAndNaming) {
+    std::vector<seedctl::MetricsSample> samples(1);
+    samples[0].info = sample_device(0);
+    samples[0].telemetry = telemetry_row(0).telemetry;
+    samples[0].memory = seed::MemoryUsage{1u << 30, 4096, 8192, 0, 0, 0};
+    samples[0].power_cap_uw = 300000000;
+    samples[0].processes.push_back({42, "train\"er", "0000:00:04.0", 7, 1048576, 4096, 1500000000});
+    const std::string text = seedctl::render_prometheus(samples);
+    const std::string l0 = "{uuid=\"5eed0000-0000-4000-8000-000000000000\",serial=\"SEEDVM-0000\","
+                           "pci=\"0000:00:04.0\"";
+    for (const std::string& want :
+         {"seedchip_info" + l0 +
+              ",index=\"0\",driver_version=\"0.1.0\",firmware_version=\"1.2.3\","
+              "hardware_revision=\"1.0\"} 1\n",
+          "seedchip_power_cap_watts" + l0 + "} 300\n",
+          "seedchip_hbm_retired_bytes" + l0 + "} 8192\n",
+          "seedchip_hbm_size_bytes" + l0 + "} 1073741824\n",
+          "seedchip_process_hbm_bytes" + l0 + ",pid=\"42\",command=\"train\\\"er\"} 1048576\n",
+          "seedchip_process_host_memory_bytes" + l0 + ",pid=\"42\",command=\"train\\\"er\"} 4096\n",
+          "seedchip_process_engine_busy_seconds_total" + l0 +
+              ",pid=\"42\",command=\"train\\\"er\"} 1.5\n"})
+        EXPECT_NE(text.find(want), std::string::npos) << want << '\n' << text;
+    for (const auto& f : seedctl::metric_families()) {
+        EXPECT_TRUE(f.name.starts_with("seedchip_")) << f.name;
+        EXPECT_EQ(f.name.ends_with("_total"), f.type == "counter") << f.name;
+        EXPECT_NE(text.find("# TYPE " + std::string(f.name) + ' ' + std::string(f.type) + '\n'),
+                  std::string::npos)
+            << f.name;
+    }
+    EXPECT_EQ(text.find("seedchip_hbm_total_bytes"), std::string::npos);
 }
 
 TEST(Diag, OverallResultAndJson) {

@@ -86,3 +86,48 @@ TEST(VisibleDevices, MalformedValuesThrow) {
 }
 
 } // namespace
+
+namespace {
+
+using seed::detail::visible_devices_from_environment;
+
+std::vector<std::size_t> from_env(std::vector<const char*> env) {
+    env.push_back(nullptr);
+    return select_visible(visible_devices_from_environment(env.data()), three);
+}
+
+TEST(VisibleDevicesEnvironment, NoVariableShowsEverything) {
+    EXPECT_EQ(from_env({"PATH=/bin", "SEED_VISIBLE_DEVICE_=1"}), (Indices{0, 1, 2}));
+}
+
+TEST(VisibleDevicesEnvironment, PerDeviceVariablesAddUpInPhysicalOrder) {
+    // As a container runtime sets them for chips 2 and 0: each its own name.
+    EXPECT_EQ(from_env({"SEED_VISIBLE_DEVICE_5EED2=5eed0000-0000-4000-8000-000000000002",
+                        "SEED_VISIBLE_DEVICE_5EED0=5eed0000-0000-4000-8000-000000000000"}),
+              (Indices{0, 2}));
+    EXPECT_EQ(from_env({"SEED_VISIBLE_DEVICE_A=1"}), Indices{1});
+}
+
+TEST(VisibleDevicesEnvironment, ListFirstThenPerDevice) {
+    EXPECT_EQ(from_env({"SEED_VISIBLE_DEVICE_A=0", "SEED_VISIBLE_DEVICES=2"}), (Indices{2, 0}));
+    EXPECT_EQ(from_env({"SEED_VISIBLE_DEVICES=", "SEED_VISIBLE_DEVICE_A=1"}), Indices{1});
+    // Named by both: seen once.
+    EXPECT_EQ(from_env({"SEED_VISIBLE_DEVICES=1", "SEED_VISIBLE_DEVICE_A=1"}), Indices{1});
+    EXPECT_EQ(from_env({"SEED_VISIBLE_DEVICES=1,0"}), (Indices{1, 0}));
+}
+
+TEST(VisibleDevicesEnvironment, MalformedPerDeviceValueIsAnError) {
+    for (const char* bad : {"SEED_VISIBLE_DEVICE_A=", "SEED_VISIBLE_DEVICE_A=0,1",
+                            "SEED_VISIBLE_DEVICE_A=nope", "SEED_VISIBLE_DEVICE_A=99999999999"}) {
+        std::vector<const char*> env = {bad, nullptr};
+        try {
+            (void)visible_devices_from_environment(env.data());
+            ADD_FAILURE() << bad;
+        } catch (const seed::Error& e) {
+            EXPECT_NE(std::string(e.what()).find("SEED_VISIBLE_DEVICE_A"), std::string::npos)
+                << e.what();
+        }
+    }
+}
+
+} // namespace

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -27,7 +28,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -57,6 +60,13 @@ std::uint64_t sysfs_number(const seed::DeviceInfo& d, const std::string& attr) {
     std::uint64_t v = 0;
     in >> v;
     return v;
+}
+
+// tests/cdi/validate-cdi-spec of the source tree (found from the udev
+// rule's path, which the build defines).
+std::string cdi_validator() {
+    const std::string rules = SEED_UDEV_RULES;
+    return rules.substr(0, rules.rfind("/tools/udev/")) + "/tests/cdi/validate-cdi-spec";
 }
 
 // A child process holding device @p index open with a @p bytes HBM buffer
@@ -380,24 +390,121 @@ TEST_F(SeedctlAdmin, CdiGenerateDescribesEveryChip) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::ifstream in(file);
     const json spec = json::parse(in);
-    EXPECT_EQ(spec.at("cdiVersion"), "0.6.0");
+    EXPECT_EQ(spec.at("cdiVersion"), "0.5.0");
     EXPECT_EQ(spec.at("kind"), "seedchip.org/accel");
     ASSERT_EQ(spec.at("devices").size(), 2 * devices_.size() + 1);
+    std::set<std::string> env_names;
     for (const auto& d : devices_) {
         bool by_index = false, by_uuid = false;
         for (const auto& entry : spec.at("devices")) {
             const auto node = entry.at("containerEdits").at("deviceNodes").at(0).at("path");
             if (entry.at("name") == std::to_string(d.index))
                 by_index = node == d.node;
-            if (entry.at("name") == seed::format_uuid(d.uuid))
+            if (entry.at("name") == seed::format_uuid(d.uuid)) {
                 by_uuid = node == d.node;
+                const auto& env = entry.at("containerEdits").at("env");
+                ASSERT_EQ(env.size(), 1u) << env.dump();
+                const std::string var = env.at(0);
+                EXPECT_EQ(var.substr(var.find('=') + 1), seed::format_uuid(d.uuid));
+                env_names.insert(var.substr(0, var.find('=')));
+            }
         }
         EXPECT_TRUE(by_index && by_uuid) << d.node;
         struct stat st {};
         EXPECT_EQ(::stat(d.node.c_str(), &st), 0);
     }
+    // Every chip has a variable of its own, so they compose in one container.
+    EXPECT_EQ(env_names.size(), devices_.size());
     const auto out = seedctl({"cdi", "generate"});
     EXPECT_EQ(json::parse(out.out), spec);
+}
+
+// The spec is valid against a JSON schema of the CDI spec (podman cannot
+// run a container in the busybox guest: no image, no registry), and the
+// validator rejects a broken one.
+TEST_F(SeedctlAdmin, CdiSpecIsValidAgainstTheSchema) {
+    const std::string file = "/tmp/seedctl-cdi-schema.json";
+    ASSERT_EQ(seedctl({"cdi", "generate", "-o", file}).exit_code, 0);
+    const auto good = seed::test::run_process({"/usr/bin/python3", cdi_validator(), file});
+    EXPECT_EQ(good.exit_code, 0) << good.err << good.out;
+
+    std::ifstream in(file);
+    const json spec = json::parse(in);
+    const auto check_broken = [&](const std::string& what, json broken) {
+        const std::string path = "/tmp/seedctl-cdi-broken.json";
+        std::ofstream(path) << broken.dump(2);
+        const auto r = seed::test::run_process({"/usr/bin/python3", cdi_validator(), path});
+        EXPECT_EQ(r.exit_code, 1) << what << '\n' << r.err;
+        EXPECT_FALSE(r.err.empty()) << what;
+    };
+    json no_kind = spec;
+    no_kind.erase("kind");
+    check_broken("no kind", no_kind);
+    json bad_name = spec;
+    bad_name["devices"][0]["name"] = "has space";
+    check_broken("bad name", bad_name);
+    json bad_node = spec;
+    bad_node["devices"][0]["containerEdits"]["deviceNodes"][0]["type"] = "x";
+    check_broken("bad node type", bad_node);
+    json duplicate = spec;
+    duplicate["devices"].push_back(spec["devices"][0]);
+    check_broken("duplicate name", duplicate);
+}
+
+// A container given two chips gets the environment of both CDI devices;
+// libseed then sees exactly those two, in physical order.
+TEST_F(SeedctlAdmin, CdiEnvironmentOfTwoChipsComposes) {
+    ASSERT_GE(devices_.size(), 2u) << "the seedctl tests run with 2 and 4 chips";
+    const auto gen = seedctl({"cdi", "generate"});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    const json spec = json::parse(gen.out);
+    const std::size_t first = 0;
+    const std::size_t second = devices_.size() >= 3 ? 2 : 1;
+    EnvChanges env = {{"SEED_VISIBLE_DEVICES", std::nullopt}};
+    for (const std::size_t want : {second, first}) { // the runtime's order does not matter
+        for (const auto& entry : spec.at("devices")) {
+            if (entry.at("name") != std::to_string(want))
+                continue;
+            for (const std::string var : entry.at("containerEdits").at("env")) {
+                const auto eq = var.find('=');
+                ASSERT_FALSE(env.contains(var.substr(0, eq))) << "same variable twice: " << var;
+                env[var.substr(0, eq)] = var.substr(eq + 1);
+            }
+        }
+    }
+    ASSERT_EQ(env.size(), 3u);
+    auto args = std::vector<std::string>{seedctl_path(), "list", "--json"};
+    const auto r = seed::test::run_process(args, env);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_EQ(doc.at("devices").size(), 2u) << r.out;
+    EXPECT_EQ(doc.at("devices").at(0).at("uuid"), seed::format_uuid(devices_[first].uuid));
+    EXPECT_EQ(doc.at("devices").at(1).at("uuid"), seed::format_uuid(devices_[second].uuid));
+
+    // With SEED_VISIBLE_DEVICES as well, the two add up.
+    env["SEED_VISIBLE_DEVICES"] = std::to_string(devices_.size() - 1);
+    const auto both = seed::test::run_process(args, env);
+    ASSERT_EQ(both.exit_code, 0) << both.err;
+    const json joined_doc = json::parse(both.out);
+    const std::size_t want = second == devices_.size() - 1 ? 2u : 3u;
+    EXPECT_EQ(joined_doc.at("devices").size(), want) << both.out;
+    EXPECT_EQ(joined_doc.at("devices").at(0).at("uuid"), seed::format_uuid(devices_.back().uuid));
+
+    // A malformed per-device variable is an error, not silently ignored.
+    const auto bad = seed::test::run_process(
+        args, {{"SEED_VISIBLE_DEVICES", std::nullopt}, {"SEED_VISIBLE_DEVICE_X", "nope"}});
+    EXPECT_NE(bad.exit_code, 0) << bad.out;
+    EXPECT_TRUE(contains(bad.err, "SEED_VISIBLE_DEVICE_X")) << bad.err;
+}
+
+// The spec names chips by physical index whatever the caller's visibility.
+TEST_F(SeedctlAdmin, CdiGenerateIgnoresVisibleDevices) {
+    const auto all = seedctl({"cdi", "generate"});
+    const auto restricted = seedctl(
+        {"cdi", "generate"}, {{"SEED_VISIBLE_DEVICES", std::to_string(devices_.size() - 1)}});
+    ASSERT_EQ(restricted.exit_code, 0) << restricted.err;
+    EXPECT_EQ(json::parse(restricted.out), json::parse(all.out));
+    EXPECT_TRUE(contains(restricted.err, "ignoring SEED_VISIBLE_DEVICES")) << restricted.err;
 }
 
 // Commands that need a device fail with exit 1 and a hint when none is visible.
@@ -409,7 +516,6 @@ TEST(SeedctlAdminNoDevice, EveryCommandFailsClearly) {
                                                  {"reset", "--all"},
                                                  {"diag"},
                                                  {"topo"},
-                                                 {"cdi", "generate"},
                                                  {"info", "--csv"}}) {
         const auto r = seedctl(args, none);
         EXPECT_EQ(r.exit_code, 1) << joined(args);
@@ -476,6 +582,9 @@ std::string http_get(int port, const std::string& path) {
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     std::string response;
+    // A server that never answers fails the test instead of hanging it.
+    const timeval timeout{60, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
         const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
         (void)!::write(fd, req.data(), req.size());
@@ -528,6 +637,9 @@ std::string read_file(const std::string& path) {
 TEST_F(SeedctlAdmin, ExporterServesMetrics) {
     loopback_up();
     const int port = 19400;
+    const std::uint64_t held = 3u << 20;
+    const Holder holder(0, held);
+    ASSERT_TRUE(holder.ok());
     const Background exporter(
         {seedctl_path(), "exporter", "--listen", "127.0.0.1:" + std::to_string(port)},
         "/tmp/seedctl-exporter-direct.log");
@@ -538,19 +650,159 @@ TEST_F(SeedctlAdmin, ExporterServesMetrics) {
     }
     ASSERT_FALSE(body.empty()) << read_file("/tmp/seedctl-exporter-direct.log");
     for (const auto& d : devices_) {
-        const std::string labels = "{uuid=\"" + seed::format_uuid(d.uuid) + "\",serial=\"" +
-                                   d.serial + "\",pci=\"" + d.pci_address + "\"}";
-        EXPECT_TRUE(contains(body, "seedchip_hbm_total_bytes" + labels + ' ' +
+        const std::string base = "{uuid=\"" + seed::format_uuid(d.uuid) + "\",serial=\"" +
+                                 d.serial + "\",pci=\"" + d.pci_address + "\"";
+        const std::string labels = base + "}";
+        EXPECT_TRUE(contains(body, "seedchip_hbm_size_bytes" + labels + ' ' +
                                        std::to_string(d.hbm_size) + '\n'))
             << body;
         EXPECT_TRUE(contains(body, "seedchip_up" + labels + " 1\n")) << body;
+        EXPECT_TRUE(contains(body, "seedchip_info" + base + ",index=\"" + std::to_string(d.index) +
+                                       "\",driver_version=\"" + seed::version_string(d.driver) +
+                                       "\",firmware_version=\"" + seed::to_string(d.fw_version) +
+                                       "\",hardware_revision=\"" + seed::to_string(d.hw_revision) +
+                                       "\"} 1\n"))
+            << body;
+        EXPECT_TRUE(contains(body, "seedchip_hbm_retired_bytes" + labels + ' ' +
+                                       std::to_string(sysfs_number(d, "hbm_retired_bytes")) + '\n'))
+            << body;
+        EXPECT_TRUE(contains(body, "seedchip_power_cap_watts" + labels + ' ')) << body;
     }
+    // The holder's buffer, under its pid and command.
+    const auto& d0 = devices_[0];
+    const std::string process = "seedchip_process_hbm_bytes{uuid=\"" + seed::format_uuid(d0.uuid) +
+                                "\",serial=\"" + d0.serial + "\",pci=\"" + d0.pci_address +
+                                "\",pid=\"" + std::to_string(holder.pid()) + "\",command=\"";
+    const auto at = body.find(process);
+    ASSERT_NE(at, std::string::npos) << body;
+    const auto value_at = body.find("} ", at) + 2;
+    EXPECT_GE(std::stoull(body.substr(value_at)), held) << body.substr(at, 200);
+    EXPECT_TRUE(contains(body, "seedchip_process_engine_busy_seconds_total{uuid=\"" +
+                                   seed::format_uuid(d0.uuid)))
+        << body;
     for (const char* metric :
          {"# TYPE seedchip_temperature_celsius gauge", "# TYPE seedchip_power_watts gauge",
           "# TYPE seedchip_hbm_used_bytes gauge", "# TYPE seedchip_ecc_errors_total counter",
-          "type=\"uncorrected\"", "engine=\"0\"", "# TYPE seedchip_resets_total counter"})
+          "# TYPE seedchip_info gauge", "# TYPE seedchip_process_hbm_bytes gauge",
+          "# TYPE seedchip_process_engine_busy_seconds_total counter", "type=\"uncorrected\"",
+          "engine=\"0\"", "# TYPE seedchip_resets_total counter"})
         EXPECT_TRUE(contains(body, metric)) << metric << '\n' << body;
+    // Prometheus naming: _total only on counters, and the old gauge is gone.
+    for (const auto& line : lines_of(body)) {
+        if (!line.starts_with("# TYPE "))
+            continue;
+        const bool total = contains(line, "_total ");
+        EXPECT_EQ(total, line.ends_with(" counter")) << line;
+    }
+    EXPECT_FALSE(contains(body, "seedchip_hbm_total_bytes")) << body;
     EXPECT_TRUE(contains(http_get(port, "/nope"), "not found"));
+}
+
+// Connects to 127.0.0.1:port; -1 on failure.
+int connect_local(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Many clients that connect and say nothing, or stop in the middle of a
+// request, do not delay the scrapes of others: each is answered promptly.
+// A one-request-at-a-time server would wait on the first stalled client for
+// as long as the exporter's --timeout (60 s here).
+TEST_F(SeedctlAdmin, ExporterAnswersWhileManyClientsStall) {
+    loopback_up();
+    const int port = 19402;
+    const Background exporter({seedctl_path(), "exporter", "--listen",
+                               "127.0.0.1:" + std::to_string(port), "--timeout", "60"},
+                              "/tmp/seedctl-exporter-stall.log");
+    std::string first;
+    for (int i = 0; i < 100 && first.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        first = http_get(port, "/metrics");
+    }
+    ASSERT_FALSE(first.empty()) << read_file("/tmp/seedctl-exporter-stall.log");
+
+    std::vector<int> stalled;
+    for (int i = 0; i < 48; ++i) {
+        const int fd = connect_local(port);
+        ASSERT_GE(fd, 0) << "client " << i;
+        if (i % 2 == 1) { // half a request, never finished
+            const std::string part = "GET /metrics HTTP/1.1\r\nHost: 127.0";
+            ASSERT_EQ(::write(fd, part.data(), part.size()), static_cast<ssize_t>(part.size()));
+        }
+        stalled.push_back(fd);
+    }
+    // Scrapes from several threads at once, each within a deadline far
+    // below the stalled clients' timeout.
+    std::atomic<int> answered = 0;
+    std::vector<std::thread> scrapers;
+    const auto start = std::chrono::steady_clock::now();
+    for (int t = 0; t < 4; ++t)
+        scrapers.emplace_back([&] {
+            for (int i = 0; i < 3; ++i)
+                if (contains(http_get(port, "/metrics"), "seedchip_up{"))
+                    ++answered;
+        });
+    for (auto& t : scrapers)
+        t.join();
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(answered.load(), 12);
+    EXPECT_LT(took, std::chrono::seconds(30)) << read_file("/tmp/seedctl-exporter-stall.log");
+    // The stalled clients are still connected (not dropped to make room).
+    for (const int fd : stalled) {
+        pollfd p{fd, POLLIN, 0};
+        EXPECT_EQ(::poll(&p, 1, 0), 0) << "a stalled client was closed";
+        ::close(fd);
+    }
+}
+
+TEST_F(SeedctlAdmin, ExporterWritesTextfileAtomically) {
+    const std::string dir = "/tmp/seedctl-textfile";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string file = dir + "/seedchip.prom";
+    const auto r = seedctl({"exporter", "--textfile", file, "--once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string text = read_file(file);
+    for (const auto& d : devices_)
+        EXPECT_TRUE(contains(text, "seedchip_up{uuid=\"" + seed::format_uuid(d.uuid))) << text;
+    EXPECT_TRUE(contains(text, "# TYPE seedchip_info gauge")) << text;
+    unsigned files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        ++files;
+        EXPECT_EQ(e.path().filename().string(), "seedchip.prom") << "left behind: " << e.path();
+    }
+    EXPECT_EQ(files, 1u);
+    // Rewritten on an interval: a stale file is replaced.
+    { std::ofstream(file) << "stale\n"; }
+    const Background looping({seedctl_path(), "exporter", "--textfile", file, "--interval", "1"},
+                             dir + "/../seedctl-textfile.log");
+    bool replaced = false;
+    for (int i = 0; i < 300 && !replaced; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        replaced = contains(read_file(file), "seedchip_up{");
+    }
+    EXPECT_TRUE(replaced) << read_file(dir + "/../seedctl-textfile.log");
+
+    for (const std::vector<std::string>& bad :
+         {std::vector<std::string>{"exporter", "--textfile", dir + "/seedchip.txt", "--once"},
+          {"exporter", "--textfile", "/nonexistent-dir/seedchip.prom", "--once"},
+          {"exporter", "--textfile", file, "--listen", ":1"},
+          {"exporter", "--once"},
+          {"exporter", "--textfile", file, "--interval", "0"},
+          {"exporter", "--listen", "127.0.0.1:70000"},
+          {"exporter", "--max-connections", "0"}}) {
+        const auto e = seedctl(bad);
+        EXPECT_EQ(e.exit_code, 2) << joined(bad) << e.err;
+        EXPECT_TRUE(contains(e.err, "error")) << joined(bad) << e.err;
+    }
 }
 
 TEST_F(SeedctlAdmin, PrometheusScrapesTheExporter) {
@@ -579,8 +831,7 @@ TEST_F(SeedctlAdmin, PrometheusScrapesTheExporter) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        const std::string body =
-            http_get(prom_port, "/api/v1/query?query=seedchip_hbm_total_bytes");
+        const std::string body = http_get(prom_port, "/api/v1/query?query=seedchip_hbm_size_bytes");
         if (body.empty())
             continue;
         const json j = json::parse(body, nullptr, false);

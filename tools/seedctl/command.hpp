@@ -152,20 +152,15 @@ struct DiagResult {
 [[nodiscard]] std::string render_diag_text(std::span<const DiagResult> results);
 [[nodiscard]] std::string render_diag_json(std::span<const DiagResult> results);
 
-/// `seedctl cdi generate`: a CDI spec (cdiVersion 0.6.0) for @p devices.
+/// `seedctl cdi generate`: a CDI spec for @p devices (indices physical).
 [[nodiscard]] std::string render_cdi_spec(std::span<const seed::DeviceInfo> devices);
 inline constexpr const char* cdi_kind = "seedchip.org/accel";
-
-/// `seedctl exporter`: one device's figures for a scrape.
-struct MetricsSample {
-    seed::DeviceInfo info;
-    std::optional<seed::Telemetry> telemetry; ///< nullopt if the query failed
-    std::optional<seed::MemoryUsage> memory;
-};
-/// Prometheus text exposition format (version 0.0.4).
-[[nodiscard]] std::string render_prometheus(std::span<const MetricsSample> samples);
-/// A label value with \\, \" and \n escaped.
-[[nodiscard]] std::string prometheus_escape(const std::string& value);
+/// The lowest CDI version with every field the spec uses, so that older
+/// runtimes (Debian 12's podman) accept it.
+inline constexpr const char* cdi_version = "0.5.0";
+/// The per-chip variable the spec sets: SEED_VISIBLE_DEVICE_<UUID hex,
+/// upper case> (its value is the UUID).
+[[nodiscard]] std::string cdi_env_name(const seed::Uuid& uuid);
 
 /// `seedctl trace`: a tracefs text log of seed.ko's events as a Chrome
 /// trace document, and what was found in it.

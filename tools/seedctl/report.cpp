@@ -8,6 +8,9 @@
 
 #include <cstdlib>
 #include <ostream>
+#include <string_view>
+
+#include <unistd.h>
 
 namespace seedctl {
 
@@ -36,7 +39,12 @@ Diagnosis diagnose(const std::error_code& code, bool visible_set) {
 }
 
 bool visible_devices_set() noexcept {
-    return std::getenv("SEED_VISIBLE_DEVICES") != nullptr;
+    if (std::getenv("SEED_VISIBLE_DEVICES") != nullptr)
+        return true;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+        if (std::string_view(*e).starts_with("SEED_VISIBLE_DEVICE_"))
+            return true;
+    return false;
 }
 
 void print_error(std::ostream& err, const std::string& message, const std::string& hint) {
