@@ -206,8 +206,7 @@ TEST_F(DriverImplicitSync, DmaBufImporterWaitsForWriter) {
         if (write(to_parent[1], &c, 1) != 1 || read(to_child[0], &c, 1) != 1)
             _exit(19);
         pfd = {dmabuf.get(), POLLIN, 0};
-        if (poll(&pfd, 1, static_cast<int>(kJobWaitNs / 1'000'000)) != 1 ||
-            !(pfd.revents & POLLIN))
+        if (poll(&pfd, 1, static_cast<int>(kJobWaitNs / 1'000'000)) != 1 || !(pfd.revents & POLLIN))
             _exit(20);
         pollfd sfd{sync_file.get(), POLLIN, 0};
         if (poll(&sfd, 1, 0) != 1)
@@ -274,9 +273,9 @@ TEST_F(DriverImplicitSync, QueuesOrderByBoLists) {
     std::atomic_ref<std::uint64_t>(*gate_.ptr<std::uint64_t>()).store(0);
     put_wait(cmd2, 1, gate_.va, 1, kGateTimeoutUs);
     put_copy(cmd2, 2, x.va, y.va, x.size);
-    ASSERT_EQ(submit_bos(qb, cmd2, 2, SEED_PKT_SIZE, {bo_entry(x, false), bo_entry(y, true)},
-                         &reader),
-              0);
+    ASSERT_EQ(
+        submit_bos(qb, cmd2, 2, SEED_PKT_SIZE, {bo_entry(x, false), bo_entry(y, true)}, &reader),
+        0);
     put_fill(cmd_, 3, x.va, x.size, kPattern);
     ASSERT_EQ(submit_bos(qa, cmd_, 1, 3 * SEED_PKT_SIZE, {bo_entry(x, true)}, &writer), 0);
     usleep(kQuietMs * 1000);
@@ -416,8 +415,8 @@ TEST_F(DriverImplicitSync, OldSizeSubmitStillWorks) {
     std::memset(area, 0xa5, sizeof(area));
     old.s.seq = 0;
     std::memcpy(area, &old.s, kSubmitSizeV1);
-    ASSERT_TRUE(ring.cmd(fd(), static_cast<std::uint32_t>(kIoctlSubmitV1), area, sizeof(area),
-                         &res, &seq));
+    ASSERT_TRUE(
+        ring.cmd(fd(), static_cast<std::uint32_t>(kIoctlSubmitV1), area, sizeof(area), &res, &seq));
     EXPECT_EQ(res, 0);
     EXPECT_EQ(seq, 2u);
     expect_job_ok(q, 2);
