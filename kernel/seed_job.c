@@ -22,6 +22,14 @@
  * between the two from then on. Priorities are separate rings, with the
  * device's strict PRIORITY order between them (§9.1).
  *
+ * Implicit sync (DOC: implicit sync in the UAPI header): SUBMIT looks up the
+ * BOs the job lists, merges duplicates, and takes their reservation locks
+ * together (ww mutexes, drm_gem_lock_reservations()). With the locks held it
+ * reserves a fence slot in each and makes the fences already there
+ * dependencies of the job; after arming it adds the finished fence, before
+ * the push, then unlocks. The job holds a reference to each BO until it is
+ * freed. The reservation locks are taken before &seed_queue.submit_lock.
+ *
  * Job outcomes live in &seed_queue.jobs, keyed by seq: an entry exists from
  * submission until the job succeeds; failed jobs keep theirs (the most recent
  * &SEED_QUEUE_FAILED_KEEP), so JOB_STATUS can report why they failed.
@@ -44,7 +52,9 @@
  */
 
 #include <linux/capability.h>
+#include <linux/bitmap.h>
 #include <linux/dma-fence-chain.h>
+#include <linux/dma-resv.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/kref.h>
 #include <linux/moduleparam.h>
@@ -72,6 +82,12 @@
 #define SEED_QUEUE_DRAIN_REPORT_MS	10000
 
 #define SEED_QUEUE_DEPTH_MAX		256
+
+/* struct drm_seed_submit before bos, bo_count and pad were added. */
+#define SEED_SUBMIT_SIZE_V1		offsetof(struct drm_seed_submit, bos)
+#define SEED_IOCTL_SUBMIT_V1 \
+	_IOC(_IOC_READ | _IOC_WRITE, DRM_IOCTL_BASE, DRM_COMMAND_BASE + DRM_SEED_SUBMIT, \
+	     SEED_SUBMIT_SIZE_V1)
 
 static unsigned int seed_queue_depth = 16;
 module_param_named(queue_depth, seed_queue_depth, uint, 0444);
@@ -157,6 +173,9 @@ struct seed_job_rec {
  * @deps: The input fences (references), checked for errors before the job
  *	runs: a job whose dependency failed does not run (CANCELLED).
  * @ndeps: Entries in @deps.
+ * @bos: The BOs the job listed, each once (references), or NULL.
+ * @bo_write: Bit i set: the job writes @bos[i].
+ * @nbos: Entries in @bos.
  */
 struct seed_job {
 	struct drm_sched_job base;
@@ -176,6 +195,9 @@ struct seed_job {
 	int bind_err;
 	struct dma_fence *deps[DRM_SEED_MAX_SYNCS];
 	u32 ndeps;
+	struct drm_gem_object **bos;
+	unsigned long *bo_write;
+	u32 nbos;
 };
 
 /*
@@ -200,6 +222,16 @@ static void seed_job_put_deps(struct seed_job *job)
 {
 	while (job->ndeps)
 		dma_fence_put(job->deps[--job->ndeps]);
+}
+
+static void seed_job_put_bos(struct seed_job *job)
+{
+	while (job->nbos)
+		drm_gem_object_put(job->bos[--job->nbos]);
+	kvfree(job->bos);
+	job->bos = NULL;
+	bitmap_free(job->bo_write);
+	job->bo_write = NULL;
 }
 
 static inline struct seed_job *to_seed_job(struct drm_sched_job *job)
@@ -441,6 +473,7 @@ static void seed_job_free(struct drm_sched_job *sched_job)
 
 	drm_sched_job_cleanup(sched_job);
 	seed_job_put_deps(job);
+	seed_job_put_bos(job);
 	seed_ctx_waiter_free(job->waiter);
 	kfree(job->hf);
 	dma_fence_put(job->hw_fence);
@@ -711,11 +744,12 @@ static int seed_submit_check(struct seed_device *sdev, const struct drm_seed_sub
 	if (args->flags || !args->cmd_count || args->cmd_count > DRM_SEED_MAX_CMD_PACKETS ||
 	    !IS_ALIGNED(args->cmd_offset, SEED_PKT_SIZE) ||
 	    args->in_sync_count > DRM_SEED_MAX_SYNCS ||
-	    args->out_sync_count > DRM_SEED_MAX_SYNCS) {
+	    args->out_sync_count > DRM_SEED_MAX_SYNCS ||
+	    args->bo_count > DRM_SEED_MAX_SUBMIT_BOS || args->pad) {
 		seed_dbg(sdev, IOCTL,
-			 "SUBMIT: flags 0x%x count %u offset 0x%llx syncs %u/%u\n",
+			 "SUBMIT: flags 0x%x count %u offset 0x%llx syncs %u/%u bos %u pad 0x%x\n",
 			 args->flags, args->cmd_count, args->cmd_offset,
-			 args->in_sync_count, args->out_sync_count);
+			 args->in_sync_count, args->out_sync_count, args->bo_count, args->pad);
 		return -EINVAL;
 	}
 	return 0;
@@ -792,8 +826,90 @@ static noinline int seed_submit_in_syncs(struct drm_file *file, struct seed_job 
 }
 ALLOW_ERROR_INJECTION(seed_submit_in_syncs, ERRNO);
 
-/* Arms and pushes the job; cannot fail. Caller holds q->submit_lock. */
+static struct drm_seed_submit_bo *seed_submit_copy_bos(u64 ptr, u32 count)
+{
+	struct drm_seed_submit_bo *bos;
+	u32 i;
+
+	if (!count)
+		return NULL;
+	bos = vmemdup_array_user(u64_to_user_ptr(ptr), count, sizeof(*bos));
+	if (IS_ERR(bos))
+		return bos;
+	for (i = 0; i < count; i++) {
+		if ((bos[i].flags & ~DRM_SEED_SUBMIT_BO_FLAGS) || bos[i].reserved) {
+			kvfree(bos);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return bos;
+}
+
+/*
+ * Looks up the listed BOs into job->bos, each object once: a handle listed
+ * twice (or two handles of one object) would deadlock the reservation
+ * locking, so duplicates merge, writing if any entry writes.
+ */
+static noinline int seed_submit_lookup_bos(struct drm_file *file, struct seed_job *job,
+					   const struct drm_seed_submit_bo *list, u32 count)
+{
+	struct drm_gem_object *obj;
+	u32 i, j;
+
+	if (!count)
+		return 0;
+	job->bos = kvcalloc(count, sizeof(*job->bos), GFP_KERNEL);
+	job->bo_write = bitmap_zalloc(count, GFP_KERNEL);
+	if (!job->bos || !job->bo_write)
+		return -ENOMEM;
+
+	for (i = 0; i < count; i++) {
+		obj = drm_gem_object_lookup(file, list[i].handle);
+		if (!obj)
+			return -ENOENT;
+		for (j = 0; j < job->nbos && job->bos[j] != obj; j++)
+			;
+		if (j < job->nbos)
+			drm_gem_object_put(obj);
+		else
+			job->bos[job->nbos++] = obj;
+		if (list[i].flags & DRM_SEED_SUBMIT_BO_WRITE)
+			__set_bit(j, job->bo_write);
+	}
+	return 0;
+}
+ALLOW_ERROR_INJECTION(seed_submit_lookup_bos, ERRNO);
+
+/*
+ * With the reservations of job->bos locked: a fence slot in each for the
+ * job, and the fences already there as its dependencies (writers for a
+ * read, every user for a write).
+ */
+static noinline int seed_submit_implicit_deps(struct seed_job *job)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < job->nbos; i++) {
+		ret = dma_resv_reserve_fences(job->bos[i]->resv, 1);
+		if (ret)
+			return ret;
+		ret = drm_sched_job_add_implicit_dependencies(&job->base, job->bos[i],
+							      test_bit(i, job->bo_write));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+ALLOW_ERROR_INJECTION(seed_submit_implicit_deps, ERRNO);
+
+/*
+ * Arms and pushes the job; cannot fail. Caller holds q->submit_lock and, if
+ * @ticket is not NULL, the reservations of job->bos, which this unlocks
+ * before the push (from then on the job may run and be freed).
+ */
 static void seed_submit_commit(struct seed_queue *q, struct seed_job *job,
+			       struct ww_acquire_ctx *ticket,
 			       struct dma_fence_chain *tl_chain,
 			       struct seed_out_sync *out, u32 out_count)
 {
@@ -802,6 +918,14 @@ static void seed_submit_commit(struct seed_queue *q, struct seed_job *job,
 
 	drm_sched_job_arm(&job->base);
 	finished = &job->base.s_fence->finished;
+
+	/* The slots were reserved with the reservations locked. */
+	for (i = 0; i < job->nbos; i++)
+		dma_resv_add_fence(job->bos[i]->resv, finished,
+				   test_bit(i, job->bo_write) ? DMA_RESV_USAGE_WRITE :
+				   DMA_RESV_USAGE_READ);
+	if (ticket)
+		drm_gem_unlock_reservations(job->bos, job->nbos, ticket);
 
 	/* The slot was reserved: storing allocates nothing. */
 	job->rec->finished = dma_fence_get(finished);
@@ -832,6 +956,9 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 	struct seed_device *sdev = sf->sdev;
 	struct drm_file *file = sf->file;
 	struct drm_seed_sync *in_syncs = NULL, *out_syncs = NULL;
+	struct drm_seed_submit_bo *bo_list = NULL;
+	struct ww_acquire_ctx ticket;
+	bool bos_locked = false;
 	struct seed_out_sync *out = NULL;
 	struct dma_fence_chain *tl_chain = NULL;
 	struct seed_queue *q;
@@ -852,6 +979,12 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 	if (IS_ERR(out_syncs)) {
 		ret = PTR_ERR(out_syncs);
 		out_syncs = NULL;
+		goto out_free_syncs;
+	}
+	bo_list = seed_submit_copy_bos(args->bos, args->bo_count);
+	if (IS_ERR(bo_list)) {
+		ret = PTR_ERR(bo_list);
+		bo_list = NULL;
 		goto out_free_syncs;
 	}
 
@@ -904,6 +1037,19 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 	if (ret)
 		goto out_free_job;
 
+	ret = seed_submit_lookup_bos(file, job, bo_list, args->bo_count);
+	if (ret)
+		goto out_free_job;
+	if (job->nbos) {
+		ret = drm_gem_lock_reservations(job->bos, job->nbos, &ticket);
+		if (ret)
+			goto out_free_job;
+		bos_locked = true;
+		ret = seed_submit_implicit_deps(job);
+		if (ret)
+			goto out_free_job;
+	}
+
 	mutex_lock(&q->submit_lock);
 	if (q->dead) {
 		ret = -ENOENT;
@@ -918,7 +1064,8 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 	job->q = q;
 	/* Before the push: from then on the job may run and be freed. */
 	args->seq = job->seq;
-	seed_submit_commit(q, job, tl_chain, out, args->out_sync_count);
+	seed_submit_commit(q, job, bos_locked ? &ticket : NULL, tl_chain, out,
+			   args->out_sync_count);
 	tl_chain = NULL;
 	mutex_unlock(&q->submit_lock);
 	job = NULL;
@@ -928,9 +1075,12 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 out_unlock:
 	mutex_unlock(&q->submit_lock);
 out_free_job:
+	if (bos_locked)
+		drm_gem_unlock_reservations(job->bos, job->nbos, &ticket);
 	if (job_inited)
 		drm_sched_job_cleanup(&job->base);
 	seed_job_put_deps(job);
+	seed_job_put_bos(job);
 	if (job->cmd_bo)
 		drm_gem_object_put(job->cmd_bo);
 	seed_ctx_waiter_free(job->waiter);
@@ -945,6 +1095,7 @@ out_put_out:
 out_put_queue:
 	seed_queue_put(q);
 out_free_syncs:
+	kvfree(bo_list);
 	kfree(in_syncs);
 	kfree(out_syncs);
 	return ret;
@@ -972,8 +1123,9 @@ int seed_submit_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 
 /**
  * seed_uring_cmd() - io_uring command: SUBMIT without the ioctl
- * @cmd: command; @cmd->cmd_op is DRM_IOCTL_SEED_SUBMIT and the SQE's command
- *	area holds a struct drm_seed_submit
+ * @cmd: command; @cmd->cmd_op is DRM_IOCTL_SEED_SUBMIT (or the number it had
+ *	before &drm_seed_submit.bos was added) and the SQE's command area holds
+ *	a struct drm_seed_submit of that size
  * @issue_flags: IO_URING_F_*
  *
  * The ring must use IORING_SETUP_SQE128 (the structure does not fit a
@@ -988,18 +1140,28 @@ int seed_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	struct drm_file *file = cmd->file->private_data;
 	struct drm_device *drm = file->minor->dev;
-	struct drm_seed_submit args;
+	struct drm_seed_submit args = {};
+	size_t size;
 	int ret, idx;
 
 	BUILD_BUG_ON(sizeof(args) > 80);	/* the command area of a 128-byte SQE */
 
-	if (cmd->cmd_op != DRM_IOCTL_SEED_SUBMIT)
+	/*
+	 * cmd_op is the ioctl number, which encodes the structure's size:
+	 * binaries from before bos existed pass the shorter one, and the rest
+	 * of their command area need not be zero.
+	 */
+	if (cmd->cmd_op == DRM_IOCTL_SEED_SUBMIT)
+		size = sizeof(args);
+	else if (cmd->cmd_op == SEED_IOCTL_SUBMIT_V1)
+		size = SEED_SUBMIT_SIZE_V1;
+	else
 		return -ENOTTY;
 	if (!(issue_flags & IO_URING_F_SQE128) || !(issue_flags & IO_URING_F_CQE32))
 		return -EINVAL;
 
 	/* The SQE may be in memory shared with userspace: read it once. */
-	memcpy(&args, io_uring_sqe_cmd(cmd->sqe), sizeof(args));
+	memcpy(&args, io_uring_sqe_cmd(cmd->sqe), size);
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;

@@ -16,7 +16,11 @@
 //
 // After that the list is immutable; recording throws Errc::invalid_state.
 // The list keeps every buffer it references alive, as does every job that
-// runs it.
+// runs it. Each submission also tells the kernel which buffers the packets
+// read and which they write (SIGNAL and WAIT addresses excepted: they are
+// synchronisation themselves), so a job waits for the earlier jobs of any
+// queue writing what it reads (or using what it writes), and processes
+// sharing a buffer as a dma-buf see it busy until the job is done.
 #pragma once
 
 #include <seed/export.h>

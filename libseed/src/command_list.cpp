@@ -24,10 +24,15 @@ detail::CommandListImpl& open_list(const std::shared_ptr<detail::CommandListImpl
     return *impl;
 }
 
+/// How a packet uses a buffer.
+enum class Access { read, write, sync };
+
 /// Checks that [view.offset, view.offset + extent) lies in the buffer and
-/// belongs to the list's device; records the reference; returns the VA.
+/// belongs to the list's device; records the reference and, for data
+/// accesses, the BO list entry; returns the VA.
 std::uint64_t use(detail::CommandListImpl& list, const BufferView& view, std::uint64_t extent,
-                  const char* what, bool written = false) {
+                  const char* what, Access access = Access::read) {
+    const bool written = access != Access::read;
     const auto& b = view.buffer.impl();
     if (!b)
         throw Error(Errc::invalid_argument, fmt::format("{}: empty buffer", what));
@@ -43,6 +48,14 @@ std::uint64_t use(detail::CommandListImpl& list, const BufferView& view, std::ui
         throw Error(Errc::invalid_argument, fmt::format("{}: buffer is device read-only", what));
     if (std::find(list.refs.begin(), list.refs.end(), b) == list.refs.end())
         list.refs.push_back(b);
+    if (access != Access::sync) {
+        auto it = std::find_if(list.bos.begin(), list.bos.end(),
+                               [&](const drm_seed_submit_bo& e) { return e.handle == b->handle; });
+        if (it == list.bos.end())
+            it = list.bos.insert(list.bos.end(), drm_seed_submit_bo{b->handle, 0, 0});
+        if (access == Access::write)
+            it->flags |= DRM_SEED_SUBMIT_BO_WRITE;
+    }
     return b->device_va + view.offset;
 }
 
@@ -73,7 +86,7 @@ CommandList& CommandList::nop() {
 
 CommandList& CommandList::copy(const BufferView& dst, const BufferView& src, std::uint64_t size) {
     auto& l = open_list(impl_);
-    const seed_pkt_raw p = detail::encode_copy(use(l, dst, size, "copy dst", true),
+    const seed_pkt_raw p = detail::encode_copy(use(l, dst, size, "copy dst", Access::write),
                                                use(l, src, size, "copy src"), size, 1, 0, 0);
     l.packets.push_back(p);
     return *this;
@@ -85,7 +98,7 @@ CommandList& CommandList::copy_2d(const BufferView& dst, std::uint64_t dst_pitch
     auto& l = open_list(impl_);
     const std::uint64_t rows = height == 0 ? 0 : height - 1u;
     const seed_pkt_raw p = detail::encode_copy(
-        use(l, dst, width == 0 ? 0 : rows * dst_pitch + width, "copy dst", true),
+        use(l, dst, width == 0 ? 0 : rows * dst_pitch + width, "copy dst", Access::write),
         use(l, src, width == 0 ? 0 : rows * src_pitch + width, "copy src"), width, height,
         dst_pitch, src_pitch);
     l.packets.push_back(p);
@@ -95,14 +108,15 @@ CommandList& CommandList::copy_2d(const BufferView& dst, std::uint64_t dst_pitch
 CommandList& CommandList::fill(const BufferView& dst, std::uint64_t size, std::uint64_t pattern,
                                std::uint32_t pattern_bytes) {
     auto& l = open_list(impl_);
-    l.packets.push_back(
-        detail::encode_fill(use(l, dst, size, "fill dst", true), size, pattern, pattern_bytes));
+    l.packets.push_back(detail::encode_fill(use(l, dst, size, "fill dst", Access::write), size,
+                                            pattern, pattern_bytes));
     return *this;
 }
 
 CommandList& CommandList::signal(const BufferView& addr, std::uint64_t value) {
     auto& l = open_list(impl_);
-    l.packets.push_back(detail::encode_signal(use(l, addr, 8, "signal address", true), value));
+    l.packets.push_back(
+        detail::encode_signal(use(l, addr, 8, "signal address", Access::sync), value));
     return *this;
 }
 
@@ -111,14 +125,15 @@ CommandList& CommandList::wait(const BufferView& addr, std::uint64_t value,
     auto& l = open_list(impl_);
     if (timeout.count() < 0 || timeout.count() > 0xffffffffll)
         throw Error(Errc::invalid_argument, "wait timeout out of range");
-    l.packets.push_back(detail::encode_wait(use(l, addr, 8, "wait address"), value,
+    l.packets.push_back(detail::encode_wait(use(l, addr, 8, "wait address", Access::sync), value,
                                             static_cast<std::uint32_t>(timeout.count())));
     return *this;
 }
 
 CommandList& CommandList::timestamp(const BufferView& addr) {
     auto& l = open_list(impl_);
-    l.packets.push_back(detail::encode_timestamp(use(l, addr, 8, "timestamp address", true)));
+    l.packets.push_back(
+        detail::encode_timestamp(use(l, addr, 8, "timestamp address", Access::write)));
     return *this;
 }
 
@@ -132,7 +147,7 @@ CommandList& CommandList::gemm(const GemmParams& params, const BufferView& a, co
     const detail::GemmExtents x = detail::gemm_extents(d);
     (void)use(l, a, x.a, "gemm A");
     (void)use(l, b, x.b, "gemm B");
-    (void)use(l, c, x.c, "gemm C", true);
+    (void)use(l, c, x.c, "gemm C", Access::write);
     if (bias)
         (void)use(l, *bias, x.bias, "gemm bias");
     push_compute(l, SEED_OP_GEMM, d);
@@ -149,7 +164,7 @@ CommandList& CommandList::elementwise(const ElementwiseParams& params, const Buf
     const seed_ew_desc d =
         detail::encode_elementwise(params, dst.device_va(), src0.device_va(), s1);
     const detail::EwExtents x = detail::elementwise_extents(d);
-    (void)use(l, dst, x.dst, "elementwise dst", true);
+    (void)use(l, dst, x.dst, "elementwise dst", Access::write);
     (void)use(l, src0, x.src0, "elementwise src0");
     if (src1)
         (void)use(l, *src1, x.src1, "elementwise src1");
@@ -162,7 +177,7 @@ CommandList& CommandList::reduce(const ReduceParams& params, const BufferView& d
     auto& l = open_list(impl_);
     const seed_reduce_desc d = detail::encode_reduce(params, dst.device_va(), src.device_va());
     const detail::ReduceExtents x = detail::reduce_extents(d);
-    (void)use(l, dst, x.dst, "reduce dst", true);
+    (void)use(l, dst, x.dst, "reduce dst", Access::write);
     (void)use(l, src, x.src, "reduce src");
     push_compute(l, SEED_OP_REDUCE, d);
     return *this;

@@ -187,6 +187,14 @@ PreparedSubmit prepare(const std::shared_ptr<QueueImpl>& q, const CommandList& l
     s.args.cmd_offset = 0;
     s.args.in_syncs = reinterpret_cast<std::uintptr_t>(s.in.data());
     s.args.in_sync_count = static_cast<std::uint32_t>(s.in.size());
+    // The buffers the list reads and writes: the kernel orders the job
+    // after their other users and marks them busy until it is done
+    // (implicit sync, for PRIME importers). s.list keeps l->bos alive.
+    if (l->bos.size() > DRM_SEED_MAX_SUBMIT_BOS)
+        throw Error(Errc::invalid_argument, fmt::format("command list uses {} buffers (at most {})",
+                                                        l->bos.size(), DRM_SEED_MAX_SUBMIT_BOS));
+    s.args.bos = reinterpret_cast<std::uintptr_t>(l->bos.data());
+    s.args.bo_count = static_cast<std::uint32_t>(l->bos.size());
     return s;
 }
 

@@ -888,7 +888,34 @@ private:
                     mutate_bytes(&y, sizeof(y));
         s.in_sync_count = static_cast<u32>(in.size());
         s.out_sync_count = static_cast<u32>(out.size());
+        place_bo_list(c, s);
         return s;
+    }
+
+    // The BO list of @s (implicit sync) in scratch slot 3: mostly the
+    // client's BOs, read or written, duplicates included; sometimes
+    // another file's handles, unknown flags, reserved bits or a count past
+    // the limit. Only the structure's own fields are judged afterwards
+    // (submit_invalid()): the list may be overwritten by a later SQE of a
+    // uring batch before the kernel reads it.
+    void place_bo_list(Client& c, drm_seed_submit& s) {
+        if (rng_.one_in(3))
+            return;
+        std::vector<drm_seed_submit_bo> bos(1 + rng_.below(8));
+        for (auto& e : bos) {
+            e.handle = bo_handle(c);
+            e.flags = rng_.one_in(2) ? DRM_SEED_SUBMIT_BO_WRITE : 0;
+            if (rng_.one_in(30))
+                e.flags = static_cast<u32>(rng_.interesting());
+            if (rng_.one_in(30))
+                e.reserved = rng_.interesting();
+        }
+        s.bos = place(bos.data(), bos.size() * sizeof(bos[0]), 3);
+        s.bo_count = static_cast<u32>(bos.size());
+        if (rng_.one_in(40))
+            s.bo_count = DRM_SEED_MAX_SUBMIT_BOS + 1 + static_cast<u32>(rng_.below(4));
+        if (rng_.one_in(40))
+            s.pad = static_cast<u32>(rng_.interesting());
     }
 
     // Places the sync arrays of @s; true if both are fully readable.
@@ -923,6 +950,10 @@ private:
             return "misaligned cmd_offset";
         if (s.in_sync_count > DRM_SEED_MAX_SYNCS || s.out_sync_count > DRM_SEED_MAX_SYNCS)
             return "too many syncs";
+        if (s.bo_count > DRM_SEED_MAX_SUBMIT_BOS)
+            return "too many BOs";
+        if (s.pad)
+            return "nonzero pad";
         if (syncs_readable && syncs_intact) {
             for (size_t i = 0; i < in.size() && i < s.in_sync_count; i++)
                 if (in[i].flags)

@@ -345,6 +345,27 @@ TEST_F(LibseedQueue, CrossQueueDependencyHoldsTheSecondJob) {
     EXPECT_EQ(mem.span<std::uint64_t>()[1], 1u); // copied after a's signal
 }
 
+// No fence between the queues: the buffers the lists use order the jobs
+// (libseed passes them to SUBMIT for the kernel's implicit sync).
+TEST_F(LibseedQueue, SharedBufferOrdersJobsAcrossQueuesWithoutFences) {
+    seed::Queue q2(*dev_);
+    auto sem = host(4096);
+    auto x = host(8192);
+    auto y = host(8192);
+    seed::CommandList writer(*dev_);
+    writer.wait(sem, 1).fill(x, 8192, 0xabcd1234, 4);
+    seed::CommandList reader(*dev_);
+    reader.copy(y, x, 8192);
+    const seed::Fence a = q_->submit(writer);
+    const seed::Fence b = q2.submit(reader);
+    EXPECT_FALSE(b.wait_for(300ms)); // x is still to be written by a
+    host_signal(sem, 1);
+    b.wait();
+    EXPECT_TRUE(a.ready());
+    for (std::uint32_t w : y.span<std::uint32_t>())
+        ASSERT_EQ(w, 0xabcd1234u);
+}
+
 TEST_F(LibseedQueue, SyncFileExportAndImport) {
     auto sem = host(4096);
     seed::CommandList list(*dev_);

@@ -328,6 +328,56 @@ struct drm_seed_sync {
 #define DRM_SEED_MAX_CMD_PACKETS	(1u << 20)
 
 /**
+ * DOC: implicit sync
+ *
+ * A job may list the BOs it uses in &drm_seed_submit.bos, each marked read
+ * or written. Such a job waits, besides its &drm_seed_submit.in_syncs, for
+ * the fences already in each listed BO's reservation object (struct
+ * dma_resv): for the previous writers of a BO it reads, and for every
+ * previous user (readers and writers) of a BO it writes. Its finished fence
+ * is then added to each BO's reservation object as a read or a write, and
+ * the job holds the BOs until it has finished. Whoever waits on the BO
+ * through its reservation object therefore waits for the job: a PRIME
+ * importer in another process or on another device, poll() on the dma-buf fd
+ * (POLLIN waits for writers, POLLOUT for every user),
+ * DMA_BUF_IOCTL_EXPORT_SYNC_FILE, and other SeedChip jobs that list the BO.
+ * Unlike a failed fence of &drm_seed_submit.in_syncs, a failed job found in
+ * a reservation object does not cancel the job that waited for it: it only
+ * orders the two.
+ *
+ * Listing the BOs is optional; jobs that list none synchronise only through
+ * syncobjs, as before. The list does not limit what the job may access: it
+ * is for synchronisation, not protection. A handle may appear more than
+ * once; the BO then counts as written if any entry writes it.
+ *
+ * Errors: -EINVAL for more than DRM_SEED_MAX_SUBMIT_BOS entries, unknown
+ * flags or a nonzero &drm_seed_submit_bo.reserved, or a nonzero
+ * &drm_seed_submit.pad; -ENOENT for an unknown handle; -EFAULT for an
+ * unreadable &drm_seed_submit.bos. Waiting for the locks of the BOs may be
+ * interrupted by a signal (-EINTR, or the ioctl is restarted).
+ */
+
+/* drm_seed_submit_bo.flags bits. */
+/** DRM_SEED_SUBMIT_BO_WRITE: the job writes the BO (without it: reads). */
+#define DRM_SEED_SUBMIT_BO_WRITE	(1u << 0)
+#define DRM_SEED_SUBMIT_BO_FLAGS	DRM_SEED_SUBMIT_BO_WRITE
+
+/** DRM_SEED_MAX_SUBMIT_BOS: most entries in &drm_seed_submit.bos. */
+#define DRM_SEED_MAX_SUBMIT_BOS		1024
+
+/**
+ * struct drm_seed_submit_bo - a BO a job uses (DOC: implicit sync)
+ */
+struct drm_seed_submit_bo {
+	/** @handle: GEM handle. */
+	__u32 handle;
+	/** @flags: DRM_SEED_SUBMIT_BO_* flags. */
+	__u32 flags;
+	/** @reserved: Must be zero. */
+	__u64 reserved;
+};
+
+/**
  * struct drm_seed_submit - run a command buffer (DRM_IOCTL_SEED_SUBMIT)
  *
  * Runs @cmd_count 64-byte packets starting @cmd_offset bytes into BO
@@ -346,6 +396,11 @@ struct drm_seed_sync {
  * IORING_SETUP_CQE32 (-EINVAL otherwise). The command completes at once:
  * cqe.res is 0 or the negative error the ioctl would return, and on success
  * big_cqe[0] holds @seq. Other cmd_op values fail with -ENOTTY.
+ *
+ * Implicit synchronisation: @bos lists the BOs the job uses, see DOC:
+ * implicit sync. Binaries built before @bos existed pass the 56-byte
+ * structure (the ioctl number and, for io_uring, cmd_op encode the size);
+ * the kernel reads the missing fields as zero, so their jobs list no BOs.
  */
 struct drm_seed_submit {
 	/** @queue_id: Queue. */
@@ -368,6 +423,15 @@ struct drm_seed_submit {
 	__u32 out_sync_count;
 	/** @seq: Out: the job's sequence number (timeline point), from 1. */
 	__u64 seq;
+	/**
+	 * @bos: Pointer to @bo_count struct drm_seed_submit_bo, the BOs the
+	 * job reads or writes (implicit sync). Ignored if @bo_count is 0.
+	 */
+	__u64 bos;
+	/** @bo_count: Entries at @bos, at most DRM_SEED_MAX_SUBMIT_BOS. */
+	__u32 bo_count;
+	/** @pad: Must be zero. */
+	__u32 pad;
 };
 
 /* drm_seed_job_status.state values. */
