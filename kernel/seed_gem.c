@@ -931,7 +931,7 @@ seed_userptr_bo_create(struct seed_device *sdev, u64 start, u64 size, u32 flags)
 	}
 	return obj;
 }
-ALLOW_ERROR_INJECTION(seed_userptr_bo_create, ERR_NULL);
+ALLOW_ERROR_INJECTION(seed_userptr_bo_create, ERRNO);
 
 /**
  * seed_bo_userptr_ioctl() - DRM_IOCTL_SEED_BO_USERPTR
@@ -981,8 +981,8 @@ int seed_bo_userptr_ioctl(struct drm_device *drm, void *data, struct drm_file *f
 		goto out_exit;
 
 	obj = seed_userptr_bo_create(sdev, args->user_ptr, size, args->flags);
-	if (IS_ERR_OR_NULL(obj)) {
-		ret = obj ? PTR_ERR(obj) : -ENOMEM;
+	if (IS_ERR(obj)) {
+		ret = PTR_ERR(obj);
 		goto out_unreserve;
 	}
 	to_seed_bo(obj)->creator = file;
