@@ -451,6 +451,24 @@ static void seed_host_bo_track(struct seed_bo *bo, struct sg_table *sgt)
 	mutex_unlock(&mem->lock);
 }
 
+/* A device read-only BO is only read by the device. */
+static enum dma_data_direction seed_userptr_dma_dir(struct seed_bo *bo)
+{
+	return bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY ? DMA_TO_DEVICE : DMA_BIDIRECTIONAL;
+}
+
+/*
+ * The same user page may be in several userptr BOs (of this or other
+ * files), so device-writable mappings of it overlap. Without cache
+ * maintenance per mapping (coherent DMA, as on x86, where the sync is a
+ * no-op) that is harmless; telling the DMA API so keeps its debug checks,
+ * which reject overlapping writable mappings, quiet.
+ */
+static unsigned long seed_userptr_dma_attrs(struct seed_bo *bo)
+{
+	return bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY ? 0 : DMA_ATTR_SKIP_CPU_SYNC;
+}
+
 /**
  * seed_gem_teardown() - remove the device's DMA mappings of host BOs
  * @sdev: device that reaches no memory any more, being removed
@@ -470,7 +488,8 @@ void seed_gem_teardown(struct seed_device *sdev)
 		list_del_init(&bo->host_link);
 		if (bo->pages) {
 			/* The pages stay pinned until the BO is freed. */
-			dma_unmap_sgtable(sdev->drm.dev, bo->sgt, DMA_BIDIRECTIONAL, 0);
+			dma_unmap_sgtable(sdev->drm.dev, bo->sgt, seed_userptr_dma_dir(bo),
+					  seed_userptr_dma_attrs(bo));
 			sg_free_table(bo->sgt);
 			kfree(bo->sgt);
 		} else if (obj->import_attach) {
@@ -571,7 +590,8 @@ static void seed_userptr_bo_free(struct drm_gem_object *obj)
 	bo->sgt = NULL;
 	mutex_unlock(&mem->lock);
 	if (sgt) {
-		dma_unmap_sgtable(sdev->drm.dev, sgt, DMA_BIDIRECTIONAL, 0);
+		dma_unmap_sgtable(sdev->drm.dev, sgt, seed_userptr_dma_dir(bo),
+				  seed_userptr_dma_attrs(bo));
 		sg_free_table(sgt);
 		kfree(sgt);
 	}
@@ -885,7 +905,8 @@ static int seed_userptr_map_dma(struct seed_device *sdev, struct seed_bo *bo)
 	if (ret)
 		goto err_free;
 
-	ret = dma_map_sgtable(sdev->drm.dev, sgt, DMA_BIDIRECTIONAL, 0);
+	ret = dma_map_sgtable(sdev->drm.dev, sgt, seed_userptr_dma_dir(bo),
+			      seed_userptr_dma_attrs(bo));
 	if (ret)
 		goto err_table;
 
