@@ -96,10 +96,18 @@ ordered_json to_json(const Results& r) {
         ordered_json gbs = {{"memcpy", t.memcpy_gbs},
                             {"upload", t.upload_gbs},
                             {"download", t.download_gbs},
+                            {"upload_staging", t.upload_staging_gbs},
+                            {"download_staging", t.download_staging_gbs},
+                            {"upload_registered", t.upload_registered_gbs},
+                            {"download_registered", t.download_registered_gbs},
                             {"copy_h2d", t.copy_h2d_gbs},
                             {"copy_d2h", t.copy_d2h_gbs}};
         ordered_json rel = {{"upload", ratio(t.upload_gbs, t.memcpy_gbs)},
                             {"download", ratio(t.download_gbs, t.memcpy_gbs)},
+                            {"upload_staging", ratio(t.upload_staging_gbs, t.memcpy_gbs)},
+                            {"download_staging", ratio(t.download_staging_gbs, t.memcpy_gbs)},
+                            {"upload_registered", ratio(t.upload_registered_gbs, t.memcpy_gbs)},
+                            {"download_registered", ratio(t.download_registered_gbs, t.memcpy_gbs)},
                             {"copy_h2d", ratio(t.copy_h2d_gbs, t.memcpy_gbs)},
                             {"copy_d2h", ratio(t.copy_d2h_gbs, t.memcpy_gbs)}};
         j["transfer"] = {
@@ -217,8 +225,12 @@ std::string to_text(const Results& r) {
             line(fmt::format("   {:<44} {:>8.2f} GB/s  {:>6.2f}x memcpy", name, gbs,
                              ratio(gbs, t.memcpy_gbs)));
         };
-        row("host -> HBM  Queue::upload (staging + COPY)", t.upload_gbs);
-        row("HBM -> host  Queue::download", t.download_gbs);
+        row("host -> HBM  staging buffer + COPY (before)", t.upload_staging_gbs);
+        row("HBM -> host  COPY + staging buffer (before)", t.download_staging_gbs);
+        row("host -> HBM  Queue::upload (pinned per call)", t.upload_gbs);
+        row("HBM -> host  Queue::download (pinned per call)", t.download_gbs);
+        row("host -> HBM  Queue::upload, registered memory", t.upload_registered_gbs);
+        row("HBM -> host  Queue::download, registered memory", t.download_registered_gbs);
         row("host -> HBM  COPY job from a host buffer", t.copy_h2d_gbs);
         row("HBM -> host  COPY job to a host buffer", t.copy_d2h_gbs);
         line("");

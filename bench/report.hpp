@@ -60,11 +60,15 @@ struct LatencyResult {
 struct TransferResult {
     std::uint64_t bytes = 0;
     unsigned reps = 0;
-    double memcpy_gbs = 0;   ///< guest memcpy of the same size
-    double upload_gbs = 0;   ///< Queue::upload (staging copy + COPY job + wait)
-    double download_gbs = 0; ///< Queue::download
-    double copy_h2d_gbs = 0; ///< COPY job host buffer -> HBM, submit + wait
-    double copy_d2h_gbs = 0; ///< COPY job HBM -> host buffer
+    double memcpy_gbs = 0;            ///< guest memcpy of the same size
+    double upload_gbs = 0;            ///< Queue::upload (pins the pages per call + COPY job + wait)
+    double download_gbs = 0;          ///< Queue::download
+    double upload_staging_gbs = 0;    ///< new host buffer + memcpy + COPY job (the old upload)
+    double download_staging_gbs = 0;  ///< COPY job to a new host buffer + memcpy (old download)
+    double upload_registered_gbs = 0; ///< Queue::upload from seed::RegisteredMemory
+    double download_registered_gbs = 0; ///< Queue::download into seed::RegisteredMemory
+    double copy_h2d_gbs = 0;            ///< COPY job host buffer -> HBM, submit + wait
+    double copy_d2h_gbs = 0;            ///< COPY job HBM -> host buffer
 };
 
 /// d. One f32 square GEMM, medians in milliseconds.

@@ -473,7 +473,21 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
         fn();
         return bytes / seconds_since(t0) * 1e-9;
     };
-    std::vector<double> mc, up, down, h2d, d2h;
+    // The transfers as Queue::upload/download did them before BO_USERPTR.
+    auto staged_upload = [&] {
+        const seed::Buffer staging(dev, n, seed::Placement::host);
+        std::memcpy(staging.bytes().data(), src.data(), n);
+        q.copy(dbuf, staging, n).wait();
+    };
+    auto staged_download = [&] {
+        const seed::Buffer staging(dev, n, seed::Placement::host);
+        q.copy(staging, dbuf, n).wait();
+        std::memcpy(dst.data(), staging.bytes().data(), n);
+    };
+    std::vector<std::byte> rsrc(src), rdst(n);
+    const seed::RegisteredMemory reg_src(dev, std::span<const std::byte>(rsrc));
+    const seed::RegisteredMemory reg_dst(dev, std::span<std::byte>(rdst));
+    std::vector<double> mc, up, down, h2d, d2h, sup, sdown, rup, rdown;
     for (unsigned rep = 0; rep < r.reps; ++rep) {
         mc.push_back(gbs([&] {
             std::memcpy(dst.data(), src.data(), n);
@@ -484,12 +498,24 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
         up.push_back(
             gbs([&] { q.upload(seed::BufferView(dbuf), std::span<const std::byte>(src)).wait(); }));
         down.push_back(gbs([&] { q.download(std::span<std::byte>(dst), seed::BufferView(dbuf)); }));
+        sup.push_back(gbs(staged_upload));
+        sdown.push_back(gbs(staged_download));
+        rup.push_back(gbs(
+            [&] { q.upload(seed::BufferView(dbuf), std::span<const std::byte>(rsrc)).wait(); }));
+        rdown.push_back(
+            gbs([&] { q.download(std::span<std::byte>(rdst), seed::BufferView(dbuf)); }));
         h2d.push_back(gbs([&] { q.copy(dbuf, hbuf).wait(); }));
         d2h.push_back(gbs([&] { q.copy(hbuf, dbuf).wait(); }));
     }
     r.memcpy_gbs = median(mc);
     r.upload_gbs = median(up);
     r.download_gbs = median(down);
+    r.upload_staging_gbs = median(sup);
+    r.download_staging_gbs = median(sdown);
+    r.upload_registered_gbs = median(rup);
+    r.download_registered_gbs = median(rdown);
+    if (std::memcmp(rsrc.data(), rdst.data(), n) != 0)
+        throw std::runtime_error("registered upload/download round trip mismatch");
     r.copy_h2d_gbs = median(h2d);
     r.copy_d2h_gbs = median(d2h);
     return r;

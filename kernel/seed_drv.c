@@ -87,6 +87,7 @@ static const struct drm_ioctl_desc seed_drm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(SEED_SUBMIT, seed_submit_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(SEED_JOB_STATUS, seed_job_status_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(SEED_RESET, seed_reset_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(SEED_BO_USERPTR, seed_bo_userptr_ioctl, 0),
 };
 
 static int seed_open(struct drm_device *drm, struct drm_file *file)

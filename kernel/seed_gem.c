@@ -10,6 +10,9 @@
  * - Host BOs: shmem objects (drm_gem_shmem helpers), pinned and DMA mapped
  *   for their whole life, mmappable and exportable. Objects imported from
  *   other devices' dma-bufs are host BOs too, mapped by their sg table.
+ * - Userptr BOs (BO_USERPTR): host BOs over pages of a process, pinned
+ *   long term and DMA mapped for their whole life, neither mmappable
+ *   through the accel file nor exportable.
  *
  * A BO is mapped into the device address space of every file holding a
  * handle to it: drm_gem_object_funcs.open maps it into the file's context
@@ -55,6 +58,14 @@ module_param_named(max_hbm_per_file_mb, seed_max_hbm_per_file_mb, uint, 0644);
 MODULE_PARM_DESC(max_hbm_per_file_mb,
 		 "HBM one open file may hold in BOs it created, MiB (0 = no limit, the default)");
 
+static unsigned int seed_max_pinned_per_file_mb;
+module_param_named(max_pinned_per_file_mb, seed_max_pinned_per_file_mb, uint, 0644);
+MODULE_PARM_DESC(max_pinned_per_file_mb,
+		 "User memory one open file may hold pinned in userptr BOs, MiB (0 = no limit, the default)");
+
+/* Accounting class of userptr BOs, next to DRM_SEED_BO_HBM and _HOST. */
+#define SEED_BO_ACCT_USERPTR	2
+
 /**
  * struct seed_bo_mapping - a BO mapped into one context
  * @link: In &seed_bo.mappings.
@@ -86,6 +97,8 @@ struct seed_bo_mapping {
  * @sgt: DMA-mapped pages (host BOs), owned by the shmem helpers or the
  *	import; NULL once teardown removed the DMA mapping.
  * @host_link: In &seed_mem.host_bos while @sgt is mapped.
+ * @pages: Pinned user pages (userptr BOs), NULL otherwise.
+ * @npages: Entries of @pages.
  * @id: Unique while the module is loaded; names the BO in traces.
  */
 struct seed_bo {
@@ -102,6 +115,8 @@ struct seed_bo {
 	bool host_accounted;
 	struct sg_table *sgt;
 	struct list_head host_link;
+	struct page **pages;
+	unsigned long npages;
 	u64 id;
 };
 
@@ -117,6 +132,7 @@ struct seed_quarantined {
 
 static const struct drm_gem_object_funcs seed_hbm_bo_funcs;
 static const struct drm_gem_object_funcs seed_host_bo_funcs;
+static const struct drm_gem_object_funcs seed_userptr_bo_funcs;
 
 static struct seed_bo *to_seed_bo(struct drm_gem_object *obj)
 {
@@ -286,32 +302,50 @@ static void seed_bo_unmap(struct seed_bo *bo, struct seed_bo_mapping *m)
 		seed_gem_quarantine(&bo->base.base);
 }
 
-static atomic64_t *seed_file_mem_counter(struct seed_file *sf, u32 placement)
+/* @acct: DRM_SEED_BO_HBM, DRM_SEED_BO_HOST or SEED_BO_ACCT_USERPTR. */
+static atomic64_t *seed_file_mem_counter(struct seed_file *sf, u32 acct)
 {
-	return placement == DRM_SEED_BO_HBM ? &sf->mem.hbm_bytes : &sf->mem.host_bytes;
+	switch (acct) {
+	case DRM_SEED_BO_HBM:
+		return &sf->mem.hbm_bytes;
+	case SEED_BO_ACCT_USERPTR:
+		return &sf->mem.pinned_bytes;
+	default:
+		return &sf->mem.host_bytes;
+	}
+}
+
+static u32 seed_bo_acct(struct seed_bo *bo)
+{
+	return bo->pages ? SEED_BO_ACCT_USERPTR : bo->placement;
 }
 
 static void seed_bo_account(struct seed_bo *bo, struct drm_file *file, bool add)
 {
+	atomic64_t *counter = seed_file_mem_counter(to_seed_file(file), seed_bo_acct(bo));
 	s64 size = bo->base.base.size;
 
-	atomic64_add(add ? size : -size, seed_file_mem_counter(to_seed_file(file), bo->placement));
+	atomic64_add(add ? size : -size, counter);
 }
 
 /*
  * Counts @size bytes of a new BO against its creator, before the memory is
  * allocated, so that concurrent creations cannot exceed the limit together.
  */
-static int seed_file_mem_reserve(struct seed_file *sf, u32 placement, u64 size)
+static int seed_file_mem_reserve(struct seed_file *sf, u32 acct, u64 size)
 {
-	atomic64_t *counter = seed_file_mem_counter(sf, placement);
-	u64 limit = (u64)seed_max_hbm_per_file_mb << 20;
+	atomic64_t *counter = seed_file_mem_counter(sf, acct);
+	u64 limit = 0;
 
-	if (atomic64_add_return(size, counter) > limit && limit &&
-	    placement == DRM_SEED_BO_HBM) {
+	if (acct == DRM_SEED_BO_HBM)
+		limit = (u64)seed_max_hbm_per_file_mb << 20;
+	else if (acct == SEED_BO_ACCT_USERPTR)
+		limit = (u64)seed_max_pinned_per_file_mb << 20;
+
+	if (atomic64_add_return(size, counter) > limit && limit) {
 		atomic64_sub(size, counter);
-		seed_dbg(sf->sdev, IOCTL, "BO_CREATE: %#llx bytes over the HBM limit of the file\n",
-			 size);
+		seed_dbg(sf->sdev, IOCTL, "%#llx bytes over the %s limit of the file\n",
+			 size, acct == DRM_SEED_BO_HBM ? "HBM" : "pinned memory");
 		return -EDQUOT;
 	}
 	return 0;
@@ -417,6 +451,24 @@ static void seed_host_bo_track(struct seed_bo *bo, struct sg_table *sgt)
 	mutex_unlock(&mem->lock);
 }
 
+/* A device read-only BO is only read by the device. */
+static enum dma_data_direction seed_userptr_dma_dir(struct seed_bo *bo)
+{
+	return bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY ? DMA_TO_DEVICE : DMA_BIDIRECTIONAL;
+}
+
+/*
+ * The same user page may be in several userptr BOs (of this or other
+ * files), so device-writable mappings of it overlap. Without cache
+ * maintenance per mapping (coherent DMA, as on x86, where the sync is a
+ * no-op) that is harmless; telling the DMA API so keeps its debug checks,
+ * which reject overlapping writable mappings, quiet.
+ */
+static unsigned long seed_userptr_dma_attrs(struct seed_bo *bo)
+{
+	return bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY ? 0 : DMA_ATTR_SKIP_CPU_SYNC;
+}
+
 /**
  * seed_gem_teardown() - remove the device's DMA mappings of host BOs
  * @sdev: device that reaches no memory any more, being removed
@@ -434,7 +486,13 @@ void seed_gem_teardown(struct seed_device *sdev)
 		struct drm_gem_object *obj = &bo->base.base;
 
 		list_del_init(&bo->host_link);
-		if (obj->import_attach) {
+		if (bo->pages) {
+			/* The pages stay pinned until the BO is freed. */
+			dma_unmap_sgtable(sdev->drm.dev, bo->sgt, seed_userptr_dma_dir(bo),
+					  seed_userptr_dma_attrs(bo));
+			sg_free_table(bo->sgt);
+			kfree(bo->sgt);
+		} else if (obj->import_attach) {
 			dma_buf_unmap_attachment_unlocked(obj->import_attach, bo->sgt,
 							  DMA_BIDIRECTIONAL);
 		} else {
@@ -515,6 +573,51 @@ static const struct drm_gem_object_funcs seed_host_bo_funcs = {
 	.status = seed_bo_status,
 	.rss = seed_bo_rss,
 	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+static void seed_userptr_bo_free(struct drm_gem_object *obj)
+{
+	struct seed_bo *bo = to_seed_bo(obj);
+	struct seed_device *sdev = seed_bo_sdev(bo);
+	struct seed_mem *mem = &sdev->mem;
+	struct sg_table *sgt;
+
+	trace_seed_bo_free(obj->dev->dev, bo->id, obj->size, bo->placement);
+	/* Every handle is closed and no job holds the BO: the device is done. */
+	mutex_lock(&mem->lock);
+	list_del_init(&bo->host_link);
+	sgt = bo->sgt;
+	bo->sgt = NULL;
+	mutex_unlock(&mem->lock);
+	if (sgt) {
+		dma_unmap_sgtable(sdev->drm.dev, sgt, seed_userptr_dma_dir(bo),
+				  seed_userptr_dma_attrs(bo));
+		sg_free_table(sgt);
+		kfree(sgt);
+	}
+	/* The device may have written them unless it could only read. */
+	unpin_user_pages_dirty_lock(bo->pages, bo->npages,
+				    !(bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY));
+	kvfree(bo->pages);
+	drm_gem_object_release(obj);
+	mutex_destroy(&bo->lock);
+	kfree(bo);
+}
+
+static struct dma_buf *seed_userptr_bo_export(struct drm_gem_object *obj, int flags)
+{
+	/* Another device would hold pages the process lent to this one. */
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static const struct drm_gem_object_funcs seed_userptr_bo_funcs = {
+	.free = seed_userptr_bo_free,
+	.open = seed_bo_open,
+	.close = seed_bo_close,
+	.export = seed_userptr_bo_export,
+	.mmap = seed_hbm_bo_mmap,
+	.status = seed_bo_status,
+	.rss = seed_bo_rss,
 };
 
 /**
@@ -748,6 +851,189 @@ out_exit:
 	return ret;
 }
 
+/* Pins [@start, @start + @size) of the caller for @bo, all or nothing. */
+static int seed_userptr_pin(struct seed_bo *bo, u64 start, u64 size)
+{
+	unsigned long npages = size >> PAGE_SHIFT, done = 0;
+	unsigned int gup = FOLL_LONGTERM;
+	struct page **pages;
+	int ret;
+
+	if (!(bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY))
+		gup |= FOLL_WRITE;
+
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+
+	while (done < npages) {
+		int chunk = min_t(unsigned long, npages - done, SZ_64K);
+
+		ret = pin_user_pages_fast(start + (done << PAGE_SHIFT), chunk, gup, pages + done);
+		if (ret <= 0) {
+			ret = ret ? ret : -EFAULT;
+			goto err_unpin;
+		}
+		done += ret;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto err_unpin;
+		}
+	}
+	bo->pages = pages;
+	bo->npages = npages;
+	return 0;
+
+err_unpin:
+	unpin_user_pages(pages, done);
+	kvfree(pages);
+	return ret;
+}
+
+/* DMA maps the pinned pages of @bo for the device. */
+static int seed_userptr_map_dma(struct seed_device *sdev, struct seed_bo *bo)
+{
+	struct sg_table *sgt;
+	int ret;
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return -ENOMEM;
+
+	ret = sg_alloc_table_from_pages(sgt, bo->pages, bo->npages, 0,
+					bo->npages << PAGE_SHIFT, GFP_KERNEL);
+	if (ret)
+		goto err_free;
+
+	ret = dma_map_sgtable(sdev->drm.dev, sgt, seed_userptr_dma_dir(bo),
+			      seed_userptr_dma_attrs(bo));
+	if (ret)
+		goto err_table;
+
+	seed_host_bo_track(bo, sgt);
+	return 0;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ret;
+}
+
+static noinline struct drm_gem_object *
+seed_userptr_bo_create(struct seed_device *sdev, u64 start, u64 size, u32 flags)
+{
+	struct drm_gem_object *obj;
+	struct seed_bo *bo;
+	int ret;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	seed_bo_init(bo, DRM_SEED_BO_HOST);
+	bo->flags = flags;
+	ret = seed_userptr_pin(bo, start, size);
+	if (ret) {
+		mutex_destroy(&bo->lock);
+		kfree(bo);
+		return ERR_PTR(ret);
+	}
+
+	obj = &bo->base.base;
+	obj->funcs = &seed_userptr_bo_funcs;
+	drm_gem_private_object_init(&sdev->drm, obj, size);
+
+	/* From here on freeing the object unpins the pages. */
+	ret = seed_userptr_map_dma(sdev, bo);
+	if (ret) {
+		drm_gem_object_put(obj);
+		return ERR_PTR(ret);
+	}
+	return obj;
+}
+ALLOW_ERROR_INJECTION(seed_userptr_bo_create, ERRNO);
+
+/**
+ * seed_bo_userptr_ioctl() - DRM_IOCTL_SEED_BO_USERPTR
+ * @drm: DRM device
+ * @data: struct drm_seed_bo_userptr
+ * @file: caller
+ *
+ * Return: 0; -EINVAL for a bad field; -ENOMEM or -ENOSPC when the range is
+ * larger than system memory or the caller's VA space, or they run out;
+ * -EFAULT when a page cannot be pinned with the access the flags ask for;
+ * -EDQUOT over max_pinned_per_file_mb; -ENODEV once the device is gone;
+ * -ENOENT if another thread closed the new handle before its VA could be
+ * reported.
+ */
+int seed_bo_userptr_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct seed_device *sdev = to_seed_device(drm);
+	struct seed_file *sf = to_seed_file(file);
+	struct drm_seed_bo_userptr *args = data;
+	struct drm_gem_object *obj;
+	u64 size = args->size;
+	u32 handle;
+	u64 va = 0;
+	int ret, idx;
+
+	if (args->reserved || (args->flags & ~DRM_SEED_BO_USERPTR_FLAGS) || !size ||
+	    !IS_ALIGNED(args->user_ptr, SEED_PAGE_SIZE) || !IS_ALIGNED(size, SEED_PAGE_SIZE) ||
+	    !IS_ALIGNED(args->user_ptr, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) ||
+	    args->user_ptr + size < args->user_ptr) {
+		seed_dbg(sdev, IOCTL, "BO_USERPTR: bad range %#llx+%#llx flags %#x reserved %#llx\n",
+			 args->user_ptr, size, args->flags, args->reserved);
+		return -EINVAL;
+	}
+	if (!access_ok(u64_to_user_ptr(args->user_ptr), size))
+		return -EFAULT;
+	if (size > SEED_USER_VA_END - SEED_USER_VA_START)
+		return -ENOSPC;
+	/* Fail early rather than push the system into the OOM killer. */
+	if (size > (u64)totalram_pages() << PAGE_SHIFT)
+		return -ENOMEM;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	ret = seed_file_mem_reserve(sf, SEED_BO_ACCT_USERPTR, size);
+	if (ret)
+		goto out_exit;
+
+	obj = seed_userptr_bo_create(sdev, args->user_ptr, size, args->flags);
+	if (IS_ERR(obj)) {
+		ret = PTR_ERR(obj);
+		goto out_unreserve;
+	}
+	to_seed_bo(obj)->creator = file;
+	to_seed_bo(obj)->counted = true;
+
+	ret = drm_gem_handle_create(file, obj, &handle);
+	if (ret) {
+		drm_gem_object_put(obj);
+		goto out_unreserve;
+	}
+	trace_seed_bo_create(drm->dev, file->client_id, to_seed_bo(obj)->id, handle, size,
+			     DRM_SEED_BO_HOST);
+	ret = seed_bo_va(obj, sf->ctx, &va);
+	drm_gem_object_put(obj);
+	if (ret)
+		goto out_exit;
+
+	args->handle = handle;
+	args->device_va = va;
+	seed_dbg(sdev, IOCTL, "BO_USERPTR: handle %u, %#llx bytes at VA %#llx\n", handle, size, va);
+	drm_dev_exit(idx);
+	return 0;
+
+out_unreserve:
+	atomic64_sub(size, seed_file_mem_counter(sf, SEED_BO_ACCT_USERPTR));
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
 /**
  * seed_bo_info_ioctl() - DRM_IOCTL_SEED_BO_INFO
  * @drm: DRM device
@@ -783,7 +1069,7 @@ int seed_bo_info_ioctl(struct drm_device *drm, void *data, struct drm_file *file
 	if (ret)
 		goto out_put;
 
-	if (bo->placement == DRM_SEED_BO_HOST) {
+	if (bo->placement == DRM_SEED_BO_HOST && !bo->pages) {
 		ret = drm_gem_create_mmap_offset(obj);
 		if (ret)
 			goto out_put;

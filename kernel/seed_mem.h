@@ -126,10 +126,13 @@ struct seed_mem {
  * @hbm_bytes: HBM held by BOs this client created (while it holds them).
  * @host_bytes: Host memory held by BOs this client created (while it holds
  *	them).
+ * @pinned_bytes: User memory pinned by userptr BOs this client created
+ *	(while it holds them).
  */
 struct seed_file_mem {
 	atomic64_t hbm_bytes;
 	atomic64_t host_bytes;
+	atomic64_t pinned_bytes;
 };
 
 extern unsigned int seed_max_hbm_per_file_mb;
@@ -159,6 +162,7 @@ bool seed_gem_is_hbm(const struct drm_gem_object *obj);
 struct drm_gem_object *seed_gem_create_object(struct drm_device *drm, size_t size);
 struct drm_gem_object *seed_gem_prime_import(struct drm_device *drm, struct dma_buf *dma_buf);
 int seed_bo_create_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
+int seed_bo_userptr_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 int seed_bo_info_ioctl(struct drm_device *drm, void *data, struct drm_file *file);
 
 #endif /* __SEED_MEM_H__ */

@@ -103,4 +103,67 @@ private:
     std::shared_ptr<detail::BufferImpl> impl_;
 };
 
+/// Options of RegisteredMemory::RegisteredMemory().
+struct RegisterOptions {
+    /// The device may only read the memory (DRM_SEED_BO_DEVICE_READ_ONLY);
+    /// then a read-only mapping can be registered too.
+    bool device_read_only = false;
+};
+
+/// Application memory the device reaches directly (DRM_IOCTL_SEED_BO_USERPTR):
+/// its pages are pinned and mapped into the Device's address space for as
+/// long as this handle, or a job using buffer(), lives. Queue::upload() and
+/// Queue::download() of ranges inside registered memory then copy straight
+/// between it and HBM, without a staging buffer or pinning per call.
+///
+/// The registration covers the 4 KiB pages holding the span; the memory must
+/// stay mapped while registered (freeing it first is safe for the system but
+/// the device keeps the old pages). Move-only; the destructor unregisters.
+///
+/// Example:
+///     std::vector<float> host(1 << 20);
+///     seed::RegisteredMemory reg(device, std::as_writable_bytes(std::span(host)));
+///     queue.upload(seed::BufferView(hbm), std::span<const float>(host)).wait();
+class SEED_API RegisteredMemory {
+public:
+    /// Registers @p memory (at least 1 byte).
+    /// @throws seed::Error: Errc::invalid_argument for an empty span;
+    ///         EOPNOTSUPP (system category) when the driver has no
+    ///         BO_USERPTR; EFAULT
+    ///         (system category) when a page is not mapped, or read-only
+    ///         without options.device_read_only; EDQUOT over the driver's
+    ///         per-file pin limit; ENOMEM; Errc::device_lost.
+    RegisteredMemory(const Device& device, std::span<std::byte> memory,
+                     RegisterOptions options = {});
+    /// Registers read-only memory: the device may only read it.
+    RegisteredMemory(const Device& device, std::span<const std::byte> memory);
+
+    RegisteredMemory() noexcept = default;
+    RegisteredMemory(RegisteredMemory&&) noexcept;
+    RegisteredMemory& operator=(RegisteredMemory&&) noexcept;
+    RegisteredMemory(const RegisteredMemory&) = delete;
+    RegisteredMemory& operator=(const RegisteredMemory&) = delete;
+    ~RegisteredMemory();
+
+    [[nodiscard]] bool valid() const noexcept { return buffer_.valid(); }
+    explicit operator bool() const noexcept { return valid(); }
+
+    /// The registered span, as given.
+    [[nodiscard]] std::span<const std::byte> memory() const noexcept { return memory_; }
+    /// The buffer over the pages holding memory(): a host buffer whose
+    /// bytes() are those pages (mapped by the application, not libseed).
+    [[nodiscard]] const Buffer& buffer() const noexcept { return buffer_; }
+    /// Byte offset of memory().data() in buffer().
+    [[nodiscard]] std::uint64_t offset() const noexcept { return offset_; }
+
+    /// Ends the registration now (as the destructor does); jobs already
+    /// using buffer() keep the pages pinned until they finish.
+    void reset() noexcept;
+
+private:
+    Buffer buffer_;
+    std::span<const std::byte> memory_;
+    std::uint64_t offset_ = 0;
+};
+
 } // namespace seed

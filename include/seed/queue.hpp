@@ -168,16 +168,22 @@ public:
     /// Fills @p size bytes with a 32-bit pattern.
     Fence fill(const BufferView& dst, std::uint64_t size, std::uint32_t pattern,
                std::span<const Fence> deps = {});
-    /// Copies host bytes into @p dst through a staging host buffer. @p data is
-    /// copied before the call returns.
+    /// Copies host bytes into @p dst. @p data may be reused once the call
+    /// returns. The COPY job reads @p data in place: from RegisteredMemory
+    /// holding it, else from its pages pinned for this call (then the call
+    /// waits for the job, and @p deps). Memory that cannot be pinned, or a
+    /// driver without DRM_IOCTL_SEED_BO_USERPTR, goes through a staging host
+    /// buffer instead.
     Fence upload(const BufferView& dst, std::span<const std::byte> data,
                  std::span<const Fence> deps = {});
     template <typename T>
     Fence upload(const BufferView& dst, std::span<const T> data, std::span<const Fence> deps = {}) {
         return upload(dst, std::as_bytes(data), deps);
     }
-    /// Copies @p out.size() bytes of @p src to host memory through a staging
-    /// buffer; blocks until done. @throws seed::JobError.
+    /// Copies @p out.size() bytes of @p src to host memory; blocks until
+    /// done. The COPY job writes @p out in place (RegisteredMemory holding
+    /// it, or its pages pinned for this call), or a staging buffer when they
+    /// cannot be pinned. @throws seed::JobError.
     void download(std::span<std::byte> out, const BufferView& src,
                   std::span<const Fence> deps = {});
     template <typename T>

@@ -7,12 +7,18 @@
 #include "kernel/uring.hpp"
 #include "unique_fd.hpp"
 
+#include <seed/command_list.hpp>
 #include <seed/device.hpp>
 #include <seed/memory.hpp>
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
+#include <vector>
 
 namespace seed::detail {
 
@@ -34,6 +40,13 @@ struct DeviceContext {
     std::mutex event_mutex;
     std::weak_ptr<BufferImpl> event_page;
     std::uint64_t event_next = 0;
+
+    // Memory the application registered (RegisteredMemory), looked up by
+    // Queue::upload and download. Weak: the registrations own themselves.
+    std::mutex registered_mutex;
+    std::vector<std::weak_ptr<BufferImpl>> registered;
+    // BO_USERPTR failed with EINVAL/ENOTTY: the kernel predates it.
+    std::atomic<bool> userptr_unsupported = false;
 
     [[nodiscard]] int raw_fd() const noexcept { return fd.get(); }
 
@@ -63,6 +76,8 @@ struct BufferImpl {
 
     std::mutex map_mutex;
     void* map = nullptr;
+    // Userptr BOs: the application's memory the BO wraps (page aligned).
+    std::byte* user_base = nullptr;
 
     BufferImpl() = default;
     BufferImpl(const BufferImpl&) = delete;
@@ -73,5 +88,17 @@ struct BufferImpl {
 /// Creates a buffer object in @p ctx (see Buffer::Buffer()).
 Buffer make_buffer(const std::shared_ptr<DeviceContext>& ctx, std::uint64_t size,
                    Placement placement, BufferOptions options);
+
+/// Wraps the pages covering @p bytes in a userptr BO (BO_USERPTR); the
+/// returned view addresses bytes.data(). Returns nullopt when the kernel
+/// lacks BO_USERPTR or cannot pin the range (the caller then stages);
+/// throws for other errors.
+std::optional<BufferView> pin_user_range(const std::shared_ptr<DeviceContext>& ctx,
+                                         std::span<const std::byte> bytes, bool device_writes);
+
+/// The registered memory holding all of @p bytes, as a view addressing
+/// bytes.data(), or nullopt. @p device_writes: it must be device-writable.
+std::optional<BufferView> find_registered(const std::shared_ptr<DeviceContext>& ctx,
+                                          std::span<const std::byte> bytes, bool device_writes);
 
 } // namespace seed::detail

@@ -8,6 +8,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <utility>
+
 namespace seed {
 
 namespace detail {
@@ -54,7 +59,133 @@ Buffer make_buffer(const std::shared_ptr<DeviceContext>& ctx, std::uint64_t size
     return Buffer(std::move(impl));
 }
 
+namespace {
+
+constexpr std::uintptr_t kPage = 4096;
+
+// A userptr buffer over the pages holding @p bytes, or a negative errno.
+int make_userptr(const std::shared_ptr<DeviceContext>& ctx, std::span<const std::byte> bytes,
+                 bool read_only, Buffer& out, std::uint64_t& offset) {
+    const auto addr = reinterpret_cast<std::uintptr_t>(bytes.data());
+    const std::uintptr_t base = addr & ~(kPage - 1);
+    if (addr + bytes.size() < addr || addr + bytes.size() > UINTPTR_MAX - (kPage - 1))
+        return -EINVAL;
+    const std::uintptr_t end = (addr + bytes.size() + kPage - 1) & ~(kPage - 1);
+    drm_seed_bo_userptr args{};
+    args.user_ptr = base;
+    args.size = end - base;
+    args.flags = read_only ? DRM_SEED_BO_DEVICE_READ_ONLY : 0u;
+    const int ret = kernel::bo_userptr(ctx->raw_fd(), args);
+    if (ret != 0)
+        return ret;
+    auto impl = std::make_shared<BufferImpl>();
+    impl->ctx = ctx;
+    impl->handle = args.handle;
+    impl->size = args.size;
+    impl->device_va = args.device_va;
+    impl->placement = Placement::host;
+    impl->read_only = read_only;
+    impl->user_base = reinterpret_cast<std::byte*>(base);
+    out = Buffer(std::move(impl));
+    offset = addr - base;
+    return 0;
+}
+
+// The kernel predates BO_USERPTR: an unknown driver ioctl is -EINVAL
+// before any of its fields are read (and -ENOTTY on some paths).
+bool userptr_missing(int ret, std::span<const std::byte> bytes) {
+    const auto addr = reinterpret_cast<std::uintptr_t>(bytes.data());
+    return ret == -ENOTTY || (ret == -EINVAL && addr + bytes.size() >= addr);
+}
+
+} // namespace
+
+std::optional<BufferView> pin_user_range(const std::shared_ptr<DeviceContext>& ctx,
+                                         std::span<const std::byte> bytes, bool device_writes) {
+    if (bytes.empty() || ctx->userptr_unsupported.load(std::memory_order_relaxed))
+        return std::nullopt;
+    Buffer buf;
+    std::uint64_t offset = 0;
+    const int ret = make_userptr(ctx, bytes, !device_writes, buf, offset);
+    if (ret == 0)
+        return BufferView(std::move(buf), offset);
+    if (userptr_missing(ret, bytes)) {
+        ctx->userptr_unsupported.store(true, std::memory_order_relaxed);
+        return std::nullopt;
+    }
+    // Not pinnable as asked (a read-only or special mapping, the pin limit,
+    // memory pressure): the caller stages instead.
+    if (ret == -EFAULT || ret == -EDQUOT || ret == -ENOMEM || ret == -ENOSPC || ret == -EPERM)
+        return std::nullopt;
+    throw device_error(ret, fmt::format("pin {} bytes of user memory", bytes.size()));
+}
+
+std::optional<BufferView> find_registered(const std::shared_ptr<DeviceContext>& ctx,
+                                          std::span<const std::byte> bytes, bool device_writes) {
+    const auto addr = reinterpret_cast<std::uintptr_t>(bytes.data());
+    const std::lock_guard lock(ctx->registered_mutex);
+    auto& regs = ctx->registered;
+    std::erase_if(regs, [](const std::weak_ptr<BufferImpl>& w) { return w.expired(); });
+    for (const auto& w : regs) {
+        std::shared_ptr<BufferImpl> impl = w.lock();
+        if (!impl || (device_writes && impl->read_only))
+            continue;
+        const auto base = reinterpret_cast<std::uintptr_t>(impl->user_base);
+        if (addr >= base && bytes.size() <= impl->size && addr - base <= impl->size - bytes.size())
+            return BufferView(Buffer(std::move(impl)), addr - base);
+    }
+    return std::nullopt;
+}
+
 } // namespace detail
+
+RegisteredMemory::RegisteredMemory(const Device& device, std::span<std::byte> memory,
+                                   RegisterOptions options) {
+    const auto& ctx = detail::context_of(device);
+    if (memory.empty())
+        throw Error(Errc::invalid_argument, "registration of 0 bytes");
+    const int ret = detail::make_userptr(ctx, memory, options.device_read_only, buffer_, offset_);
+    if (ret != 0) {
+        const int err = detail::userptr_missing(ret, memory) ? -EOPNOTSUPP : ret;
+        throw device_error(
+            err, fmt::format("register {} bytes of memory with {}", memory.size(), ctx->info.node));
+    }
+    memory_ = memory;
+    const std::lock_guard lock(ctx->registered_mutex);
+    ctx->registered.push_back(buffer_.impl());
+}
+
+RegisteredMemory::RegisteredMemory(const Device& device, std::span<const std::byte> memory)
+    : RegisteredMemory(device,
+                       std::span<std::byte>(const_cast<std::byte*>(memory.data()), memory.size()),
+                       RegisterOptions{.device_read_only = true}) {}
+
+RegisteredMemory::RegisteredMemory(RegisteredMemory&& other) noexcept
+    : buffer_(std::exchange(other.buffer_, Buffer())), memory_(std::exchange(other.memory_, {})),
+      offset_(std::exchange(other.offset_, 0)) {}
+
+RegisteredMemory& RegisteredMemory::operator=(RegisteredMemory&& other) noexcept {
+    if (this != &other) {
+        reset();
+        buffer_ = std::exchange(other.buffer_, Buffer());
+        memory_ = std::exchange(other.memory_, {});
+        offset_ = std::exchange(other.offset_, 0);
+    }
+    return *this;
+}
+
+RegisteredMemory::~RegisteredMemory() {
+    reset();
+}
+
+void RegisteredMemory::reset() noexcept {
+    // The registry only holds weak references: dropping the last strong one
+    // (this, unless a job still uses the buffer) closes the handle, and the
+    // kernel unpins the pages once no job uses them.
+    buffer_ = Buffer();
+    memory_ = {};
+    offset_ = 0;
+}
 
 Buffer::Buffer(const Device& device, std::uint64_t size, Placement placement, BufferOptions options)
     : Buffer(detail::make_buffer(detail::context_of(device), size, placement, options)) {}
@@ -90,6 +221,8 @@ std::span<std::byte> Buffer::bytes() const {
     detail::BufferImpl& impl = *impl_;
     if (impl.placement != Placement::host)
         throw Error(Errc::invalid_argument, "host view of a device-memory buffer");
+    if (impl.user_base != nullptr)
+        return {impl.user_base, static_cast<std::size_t>(impl.size)};
     const std::lock_guard lock(impl.map_mutex);
     if (impl.map == nullptr) {
         void* p = nullptr;

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <thread>
 
 namespace seed {
@@ -455,6 +456,20 @@ Fence Queue::upload(const BufferView& dst, std::span<const std::byte> data,
     const auto& ctx = checked(impl_)->ctx;
     if (data.empty())
         throw Error(Errc::invalid_argument, "upload of 0 bytes");
+    // Zero copy: the COPY job reads the application's pages, registered or
+    // pinned for this job (the job keeps them pinned until it finishes).
+    std::optional<BufferView> src = detail::find_registered(ctx, data, false);
+    if (!src)
+        src = detail::pin_user_range(ctx, data, false);
+    if (src) {
+        CommandList list(std::make_shared<detail::CommandListImpl>());
+        list.impl()->ctx = ctx;
+        list.copy(dst, *src, data.size());
+        Fence done = submit(list, deps);
+        // The caller may reuse @p data once this returns.
+        done.wait();
+        return done;
+    }
     Buffer staging = detail::make_buffer(ctx, data.size(), Placement::host, {});
     std::memcpy(staging.bytes().data(), data.data(), data.size());
     CommandList list(std::make_shared<detail::CommandListImpl>());
@@ -467,6 +482,17 @@ void Queue::download(std::span<std::byte> out, const BufferView& src, std::span<
     const auto& ctx = checked(impl_)->ctx;
     if (out.empty())
         throw Error(Errc::invalid_argument, "download of 0 bytes");
+    const std::span<const std::byte> out_bytes(out.data(), out.size());
+    std::optional<BufferView> dst = detail::find_registered(ctx, out_bytes, true);
+    if (!dst)
+        dst = detail::pin_user_range(ctx, out_bytes, true);
+    if (dst) {
+        CommandList list(std::make_shared<detail::CommandListImpl>());
+        list.impl()->ctx = ctx;
+        list.copy(*dst, src, out.size());
+        submit(list, deps).wait();
+        return;
+    }
     Buffer staging = detail::make_buffer(ctx, out.size(), Placement::host, {});
     CommandList list(std::make_shared<detail::CommandListImpl>());
     list.impl()->ctx = ctx;

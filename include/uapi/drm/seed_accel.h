@@ -44,6 +44,7 @@ extern "C" {
 #define DRM_SEED_SUBMIT			0x06
 #define DRM_SEED_JOB_STATUS		0x07
 #define DRM_SEED_RESET			0x08
+#define DRM_SEED_BO_USERPTR		0x09
 
 #define DRM_IOCTL_SEED_GET_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_SEED_GET_INFO, struct drm_seed_get_info)
@@ -63,6 +64,8 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_SEED_JOB_STATUS, struct drm_seed_job_status)
 #define DRM_IOCTL_SEED_RESET \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_SEED_RESET, struct drm_seed_reset)
+#define DRM_IOCTL_SEED_BO_USERPTR \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SEED_BO_USERPTR, struct drm_seed_bo_userptr)
 
 /**
  * struct drm_seed_get_info - device identity (DRM_IOCTL_SEED_GET_INFO)
@@ -509,6 +512,61 @@ struct drm_seed_reset {
 	__u32 type;
 	/** @flags: Must be zero. */
 	__u32 flags;
+};
+
+/* drm_seed_bo_userptr.flags bits. */
+/**
+ * DRM_SEED_BO_USERPTR_FLAGS: flags BO_USERPTR accepts; only
+ * DRM_SEED_BO_DEVICE_READ_ONLY so far.
+ */
+#define DRM_SEED_BO_USERPTR_FLAGS	DRM_SEED_BO_DEVICE_READ_ONLY
+
+/**
+ * struct drm_seed_bo_userptr - wrap user memory in a BO (DRM_IOCTL_SEED_BO_USERPTR)
+ *
+ * Pins the pages of [@user_ptr, @user_ptr + @size) of the calling process,
+ * maps them for the device's DMA and returns a host-placement BO mapped into
+ * the caller's device address space at @device_va, so that COPY packets (or
+ * any other) reach the application's memory without a staging copy. The
+ * memory is shared, not copied: the host sees the device's writes and the
+ * device the host's.
+ *
+ * Without DRM_SEED_BO_DEVICE_READ_ONLY the device may write the memory, so
+ * the range must be writable (-EFAULT for a read-only mapping). With it the
+ * range only needs to be readable, and device writes fault.
+ *
+ * The pages stay pinned until the BO is freed: when the last handle is
+ * closed (the caller's file closes them all) and no job uses it any more.
+ * munmap() of the range while the BO lives does not free the pages; the
+ * device keeps using the pages it was given, which the process no longer
+ * sees. After fork() the BO keeps referring to the parent's pages. The BO
+ * cannot be mmapped through the accel file (use the original mapping) nor
+ * exported as a dma-buf (-EOPNOTSUPP); BO_INFO reports it with placement
+ * DRM_SEED_BO_HOST and mmap_offset 0.
+ *
+ * Pinned bytes count against the caller's file while it holds the BO; the
+ * module parameter max_pinned_per_file_mb bounds them (-EDQUOT). Errors:
+ * -EINVAL (@user_ptr or @size not 4 KiB aligned, @size 0, the range wraps,
+ * an unknown flag, nonzero @reserved), -ENOMEM (larger than system memory),
+ * -ENOSPC (larger than the device address space), -EFAULT (a page of the
+ * range is not mapped, or not writable when it must be), -EDQUOT.
+ *
+ * Availability: kernels without this ioctl fail it with -EINVAL (an unknown
+ * DRM driver ioctl number); userspace then falls back to staging copies.
+ */
+struct drm_seed_bo_userptr {
+	/** @user_ptr: Start of the range, 4 KiB aligned. */
+	__u64 user_ptr;
+	/** @size: Bytes, a nonzero multiple of 4 KiB. */
+	__u64 size;
+	/** @flags: DRM_SEED_BO_USERPTR_FLAGS bits. */
+	__u32 flags;
+	/** @handle: Out: GEM handle. */
+	__u32 handle;
+	/** @device_va: Out: device VA of @user_ptr in the caller's context. */
+	__u64 device_va;
+	/** @reserved: Must be zero. */
+	__u64 reserved;
 };
 
 #if defined(__cplusplus)

@@ -97,6 +97,13 @@ int bo_create(int fd, drm_seed_bo_create& args) noexcept {
     return xioctl(fd, DRM_IOCTL_SEED_BO_CREATE, &args);
 }
 
+int bo_userptr(int fd, drm_seed_bo_userptr& args) noexcept {
+    args.handle = 0;
+    args.device_va = 0;
+    args.reserved = 0;
+    return xioctl(fd, DRM_IOCTL_SEED_BO_USERPTR, &args);
+}
+
 int bo_info(int fd, std::uint32_t handle, drm_seed_bo_info& out) noexcept {
     out = {};
     out.handle = handle;

@@ -33,6 +33,8 @@ namespace seed::kernel {
 
 /// DRM_IOCTL_SEED_BO_CREATE. @p args: size, placement, flags in; rest out.
 [[nodiscard]] int bo_create(int fd, drm_seed_bo_create& args) noexcept;
+/// DRM_IOCTL_SEED_BO_USERPTR. @p args: user_ptr, size, flags in; rest out.
+[[nodiscard]] int bo_userptr(int fd, drm_seed_bo_userptr& args) noexcept;
 /// DRM_IOCTL_SEED_BO_INFO of @p handle.
 [[nodiscard]] int bo_info(int fd, std::uint32_t handle, drm_seed_bo_info& out) noexcept;
 /// DRM_IOCTL_GEM_CLOSE.
