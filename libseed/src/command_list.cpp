@@ -133,7 +133,10 @@ CommandList& CommandList::wait(const BufferView& addr, std::uint64_t value,
 CommandList& CommandList::timestamp(const BufferView& addr) {
     auto& l = open_list(impl_);
     l.packets.push_back(
-        detail::encode_timestamp(use(l, addr, 8, "timestamp address", Access::write)));
+        // Not a data access for implicit sync: Events share a page of
+        // timestamp slots, and every job recording one would otherwise wait
+        // for every other job that did. Reading an Event waits for its job.
+        detail::encode_timestamp(use(l, addr, 8, "timestamp address", Access::sync)));
     return *this;
 }
 
