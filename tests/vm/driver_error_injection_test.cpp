@@ -50,11 +50,6 @@ bool write_value(const fs::path& path, const std::string& value) {
     return ::write(fd.get(), value.data(), value.size()) == static_cast<ssize_t>(value.size());
 }
 
-bool debug_kernel() {
-    const char* v = std::getenv("SEED_VM_DEBUG_KERNEL");
-    return v != nullptr && std::string(v) == "1";
-}
-
 // How @fn reports failure, from the kernel's list of injectable functions
 // ("seed_pt_alloc [seed]\tNULL", or "name\tTYPE" for built-in ones):
 // "ERRNO", "NULL", ... or "" if not listed.

@@ -36,6 +36,7 @@ namespace {
 using seed::vm::Bo;
 using seed::vm::create_bo;
 using seed::vm::create_queue;
+using seed::vm::debug_kernel;
 using seed::vm::Fd;
 using seed::vm::put_fill;
 using seed::vm::put_nop;
@@ -305,9 +306,11 @@ TEST_F(DriverSharing, ThousandQueuesInOneProcess) {
     EXPECT_TRUE(rings_idle());
 }
 
-// 200 processes, each with its own open file and 4 queues, at once.
+// 200 processes, each with its own open file and 4 queues, at once (100 on
+// the debug kernel, whose every job takes about three times as long: 200
+// there took minutes on a busy host, and jobs waited past their deadline).
 TEST_F(DriverSharing, TwoHundredProcessesAtOnce) {
-    constexpr int kProcs = 200;
+    const int kProcs = debug_kernel() ? 100 : 200;
     std::vector<pid_t> pids;
     int gate[2];
     ASSERT_EQ(pipe(gate), 0);

@@ -34,6 +34,13 @@ inline std::optional<unsigned> chips() {
     return n ? std::optional<unsigned>(static_cast<unsigned>(*n)) : std::nullopt;
 }
 
+/// Whether seed-vm booted its debug kernel (SEED_VM_DEBUG_KERNEL=1): KASAN,
+/// lockdep and the other checkers make the guest about three times slower.
+inline bool debug_kernel() {
+    const char* v = std::getenv("SEED_VM_DEBUG_KERNEL");
+    return v != nullptr && std::string(v) == "1";
+}
+
 /// HBM bytes per chip (SEED_VM_HBM), if running under seed-vm.
 inline std::optional<std::uint64_t> hbm_bytes() {
     return env_number("SEED_VM_HBM");
