@@ -368,6 +368,8 @@ static int seed_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	seed_exec_start(sdev);
 	seed_dev_log_identity(sdev);
+	/* What PCI error recovery restores after a link reset. */
+	pci_save_state(pdev);
 	return 0;
 
 err_dev_fini:
@@ -394,7 +396,8 @@ static void seed_remove(struct pci_dev *pdev)
 
 /*
  * A function reset the driver did not start (the PCI core's "reset"
- * attribute): jobs in flight fail, then the device is set up again.
+ * attribute): jobs in flight fail, then the device is set up again. The
+ * restored configuration is saved again for the next one.
  */
 static void seed_reset_prepare(struct pci_dev *pdev)
 {
@@ -404,9 +407,44 @@ static void seed_reset_prepare(struct pci_dev *pdev)
 static void seed_reset_done(struct pci_dev *pdev)
 {
 	seed_exec_pci_reset_done(pci_get_drvdata(pdev));
+	pci_save_state(pdev);
+}
+
+/*
+ * PCI error recovery (AER): a non-fatal error leaves the jobs alone unless
+ * the device is no longer well; a fatal one is recovered like a PCI reset
+ * once the port reset the link; a permanent failure loses the device.
+ */
+static pci_ers_result_t seed_error_detected(struct pci_dev *pdev, pci_channel_state_t state)
+{
+	return seed_exec_pci_error_detected(pci_get_drvdata(pdev), state);
+}
+
+static pci_ers_result_t seed_mmio_enabled(struct pci_dev *pdev)
+{
+	return seed_exec_pci_mmio_enabled(pci_get_drvdata(pdev));
+}
+
+static pci_ers_result_t seed_slot_reset(struct pci_dev *pdev)
+{
+	/* The link reset lost the configuration: BARs, MSI-X, bus mastering. */
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	return seed_exec_pci_slot_reset(pci_get_drvdata(pdev));
+}
+
+static void seed_resume(struct pci_dev *pdev)
+{
+	struct seed_device *sdev = pci_get_drvdata(pdev);
+
+	seed_info(sdev, "PCI error recovery done\n");
 }
 
 static const struct pci_error_handlers seed_err_handlers = {
+	.error_detected = seed_error_detected,
+	.mmio_enabled = seed_mmio_enabled,
+	.slot_reset = seed_slot_reset,
+	.resume = seed_resume,
 	.reset_prepare = seed_reset_prepare,
 	.reset_done = seed_reset_done,
 };

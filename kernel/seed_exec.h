@@ -69,7 +69,9 @@ struct seed_ring {
  * @bus_resetting: A device reset dropped @reset_lock for a bus reset; other
  *	resets back off (-EAGAIN). Under @reset_lock.
  * @pci_resetting: The PCI core resets the function (reset_prepare was
- *	called, reset_done not yet); @bus_resetting is set meanwhile. Under
+ *	called, reset_done not yet) or the link after a fatal PCI error
+ *	(error_detected frozen, slot_reset not yet); @bus_resetting is set
+ *	meanwhile. Under
  *	@reset_lock.
  * @lost: The device stopped working and cannot be recovered. Bus mastering
  *	was turned off before this was set, so the device reaches no memory.

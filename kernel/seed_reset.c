@@ -433,18 +433,15 @@ int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const ch
 	return ret;
 }
 
-/**
- * seed_exec_pci_reset_prepare() - the PCI core is about to reset the device
- * @sdev: device
- *
- * A reset the driver did not start: the "reset" attribute in sysfs, or the
- * recovery of a PCI error. As for the driver's own bus reset, every queue
+/*
+ * The PCI core is about to reset the function, or the link went down
+ * (@why, for the log). As for the driver's own bus reset, every queue
  * stops, what it holds fails with DRM_SEED_JOB_RESET and what is pushed
- * until seed_exec_pci_reset_done() fails at once; other resets back off
+ * until seed_exec_pci_restart() fails at once; other resets back off
  * meanwhile. The driver's own bus reset comes through here too and is left
- * alone. Called with the PCI core's device lock held.
+ * alone.
  */
-void seed_exec_pci_reset_prepare(struct seed_device *sdev)
+static void seed_exec_pci_stop(struct seed_device *sdev, const char *why)
 {
 	struct seed_exec *exec = &sdev->exec;
 	struct seed_hwq *hwq;
@@ -456,7 +453,7 @@ void seed_exec_pci_reset_prepare(struct seed_device *sdev)
 		mutex_unlock(&exec->reset_lock);
 		return;
 	}
-	seed_warn(sdev, "PCI reset of the device: jobs in flight fail\n");
+	seed_warn(sdev, "%s: jobs in flight fail\n", why);
 	exec->pci_resetting = true;
 	exec->bus_resetting = true;
 	cookie = dma_fence_begin_signalling();
@@ -471,17 +468,13 @@ void seed_exec_pci_reset_prepare(struct seed_device *sdev)
 	mutex_unlock(&exec->reset_lock);
 }
 
-/**
- * seed_exec_pci_reset_done() - the PCI core reset the device
- * @sdev: device
- *
- * After seed_exec_pci_reset_prepare(), with the configuration restored:
- * the device is set up again as after the driver's own bus reset, or
- * declared lost if it did not come back. Nothing to do otherwise.
- *
- * Return: 0, or -ENODEV if the device is lost.
+/*
+ * After seed_exec_pci_stop(), with the configuration restored: the device
+ * is set up again as after the driver's own bus reset (reported as a reset
+ * for @reason), or declared lost if it did not come back. Nothing to do
+ * otherwise. Returns 0, or -ENODEV if the device is lost.
  */
-int seed_exec_pci_reset_done(struct seed_device *sdev)
+static int seed_exec_pci_restart(struct seed_device *sdev, const char *reason)
 {
 	struct seed_exec *exec = &sdev->exec;
 	struct seed_hwq *hwq;
@@ -512,13 +505,140 @@ int seed_exec_pci_reset_done(struct seed_device *sdev)
 				seed_hwq_restart(hwq, NULL, NULL);
 		}
 		atomic_inc(&exec->reset_count);
-		seed_exec_report_reset(sdev, "PCI reset");
-		seed_info(sdev, "device back from a PCI reset\n");
+		seed_exec_report_reset(sdev, reason);
+		seed_info(sdev, "device back from a %s\n", reason);
 	}
 	dma_fence_end_signalling(cookie);
-	trace_seed_device_reset(sdev->drm.dev, "PCI reset", ret);
+	trace_seed_device_reset(sdev->drm.dev, reason, ret);
 	mutex_unlock(&exec->reset_lock);
 	return ret;
+}
+
+/**
+ * seed_exec_pci_reset_prepare() - the PCI core is about to reset the device
+ * @sdev: device
+ *
+ * A reset the driver did not start: the "reset" attribute in sysfs. Jobs
+ * in flight fail with DRM_SEED_JOB_RESET (seed_exec_pci_stop()). Called
+ * with the PCI core's device lock held.
+ */
+void seed_exec_pci_reset_prepare(struct seed_device *sdev)
+{
+	seed_exec_pci_stop(sdev, "PCI reset of the device");
+}
+
+/**
+ * seed_exec_pci_reset_done() - the PCI core reset the device
+ * @sdev: device
+ *
+ * After seed_exec_pci_reset_prepare(), with the configuration restored:
+ * the device is set up again as after the driver's own bus reset, or
+ * declared lost if it did not come back.
+ *
+ * Return: 0, or -ENODEV if the device is lost.
+ */
+int seed_exec_pci_reset_done(struct seed_device *sdev)
+{
+	return seed_exec_pci_restart(sdev, "PCI reset");
+}
+
+/* Time the device may take to be READY after the link was reset. */
+#define SEED_PCI_ERROR_READY_MS		2000
+
+/**
+ * seed_exec_pci_error_detected() - the PCI core reports an error (AER)
+ * @sdev: device
+ * @state: what the error did to the link
+ *
+ * An uncorrectable non-fatal error left the link up: nothing stops, the
+ * device is checked in seed_exec_pci_mmio_enabled(). A fatal error froze
+ * the link and the port resets it next: the queues stop and their jobs
+ * fail as for a PCI reset, until seed_exec_pci_slot_reset(). A permanent
+ * failure is the end: the device is declared lost (bus mastering off,
+ * every job fails with DRM_SEED_JOB_DEVICE_LOST, submissions -ENODEV);
+ * the removal that follows frees it as on an unplug. Called with the PCI
+ * core's device lock held.
+ *
+ * Return: what the driver needs next.
+ */
+pci_ers_result_t seed_exec_pci_error_detected(struct seed_device *sdev,
+					      pci_channel_state_t state)
+{
+	struct seed_exec *exec = &sdev->exec;
+
+	switch (state) {
+	case pci_channel_io_normal:
+		seed_warn(sdev, "PCI error (non-fatal): checking the device\n");
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	case pci_channel_io_frozen:
+		seed_exec_pci_stop(sdev, "PCI error (fatal), link reset");
+		return PCI_ERS_RESULT_NEED_RESET;
+	case pci_channel_io_perm_failure:
+	default:
+		seed_err(sdev, "PCI error: permanent failure\n");
+		mutex_lock(&exec->reset_lock);
+		exec->pci_resetting = false;
+		exec->bus_resetting = false;
+		if (!exec->unplugged)
+			seed_exec_device_lost_locked(sdev);
+		mutex_unlock(&exec->reset_lock);
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+}
+
+/**
+ * seed_exec_pci_mmio_enabled() - check the device after a non-fatal error
+ * @sdev: device
+ *
+ * The link stayed up. A device that is READY and not FATAL lost nothing
+ * the driver can see: its jobs go on. Otherwise it gets the driver's own
+ * device reset (running jobs fail with DRM_SEED_JOB_RESET, queued ones run
+ * afterwards).
+ *
+ * Return: PCI_ERS_RESULT_RECOVERED, or PCI_ERS_RESULT_DISCONNECT if the
+ * device is lost.
+ */
+pci_ers_result_t seed_exec_pci_mmio_enabled(struct seed_device *sdev)
+{
+	u32 status = seed_rd32(sdev, SEED_REG_DEV_STATUS);
+	int ret;
+
+	if (!(status & SEED_DEV_STATUS_RESERVED) && (status & SEED_DEV_STATUS_READY) &&
+	    !(status & SEED_DEV_STATUS_FATAL)) {
+		seed_info(sdev, "PCI error (non-fatal): device OK, jobs go on\n");
+		return PCI_ERS_RESULT_RECOVERED;
+	}
+	seed_warn(sdev, "PCI error (non-fatal): device status 0x%08x\n", status);
+	ret = seed_exec_reset_device(sdev, "PCI error");
+	return ret && ret != -EAGAIN ? PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_RECOVERED;
+}
+
+/**
+ * seed_exec_pci_slot_reset() - the link was reset after a fatal error
+ * @sdev: device
+ *
+ * The caller restored the configuration. Once the device is READY it is
+ * set up again as after a PCI reset: HBM keeps its contents, the queues
+ * restart and the jobs pushed since seed_exec_pci_error_detected() run.
+ *
+ * Return: PCI_ERS_RESULT_RECOVERED, or PCI_ERS_RESULT_DISCONNECT if the
+ * device did not come back (it is lost).
+ */
+pci_ers_result_t seed_exec_pci_slot_reset(struct seed_device *sdev)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(SEED_PCI_ERROR_READY_MS);
+	u32 status;
+
+	for (;;) {
+		status = seed_rd32(sdev, SEED_REG_DEV_STATUS);
+		if (!(status & SEED_DEV_STATUS_RESERVED) && (status & SEED_DEV_STATUS_READY))
+			break;
+		if (time_after(jiffies, deadline))
+			break;
+		msleep(20);
+	}
+	return seed_exec_pci_restart(sdev, "PCI error recovery") ?
+	       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_RECOVERED;
 }
 
 /**

@@ -9,6 +9,7 @@
 #ifndef __SEED_RESET_H__
 #define __SEED_RESET_H__
 
+#include <linux/pci.h>
 #include <linux/types.h>
 
 struct dma_fence;
@@ -23,6 +24,10 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason);
 void seed_exec_reset_init(struct seed_device *sdev);
 void seed_exec_pci_reset_prepare(struct seed_device *sdev);
 int seed_exec_pci_reset_done(struct seed_device *sdev);
+pci_ers_result_t seed_exec_pci_error_detected(struct seed_device *sdev,
+					      pci_channel_state_t state);
+pci_ers_result_t seed_exec_pci_mmio_enabled(struct seed_device *sdev);
+pci_ers_result_t seed_exec_pci_slot_reset(struct seed_device *sdev);
 void seed_exec_shutdown(struct seed_device *sdev);
 void seed_exec_run_deferred_reset(struct seed_device *sdev);
 

@@ -79,6 +79,7 @@ pci::ConfigSpace SeedChip::make_config_space() {
     cs.add_msix_capability(SEED_MSIX_VECTORS, SEED_BAR_MSIX, SEED_MSIX_TABLE_OFFSET, SEED_BAR_MSIX,
                            SEED_MSIX_PBA_OFFSET);
     cs.add_express_capability(pci::ExpressLink{4, 16}); // Gen4 x16
+    cs.add_aer_capability();
     return cs;
 }
 

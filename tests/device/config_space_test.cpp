@@ -34,7 +34,33 @@ TEST_F(ConfigSpaceTest, Identity) {
     EXPECT_EQ(cs_.read32(PCI_ROM_ADDRESS), 0u);
     EXPECT_EQ(cs_.read16(PCI_COMMAND), 0);
     EXPECT_TRUE(cs_.read16(PCI_STATUS) & PCI_STATUS_CAP_LIST);
-    EXPECT_EQ(cs_.read32(0x100), 0u) << "no extended capabilities";
+}
+
+// The only extended capability is AER (docs/hardware.md §2): the kernel's
+// error recovery and aer_inject need it on the endpoint.
+TEST_F(ConfigSpaceTest, AdvancedErrorReporting) {
+    constexpr uint32_t aer = PCI_CFG_SPACE_SIZE;
+    const uint32_t header = cs_.read32(aer);
+    EXPECT_EQ(PCI_EXT_CAP_ID(header), PCI_EXT_CAP_ID_ERR);
+    EXPECT_EQ(PCI_EXT_CAP_VER(header), 2u);
+    EXPECT_EQ(PCI_EXT_CAP_NEXT(header), 0u) << "AER is the last extended capability";
+    EXPECT_EQ(cs_.read32(aer + PCI_ERR_UNCOR_STATUS), 0u);
+    EXPECT_EQ(cs_.read32(aer + PCI_ERR_UNCOR_MASK), 0u);
+    // Malformed TLP is fatal, Completer Abort non-fatal by default.
+    const uint32_t sever = cs_.read32(aer + PCI_ERR_UNCOR_SEVER);
+    EXPECT_TRUE(sever & PCI_ERR_UNC_MALF_TLP);
+    EXPECT_FALSE(sever & PCI_ERR_UNC_COMP_ABORT);
+    // Masks and severities are read-write; the header is read-only.
+    cs_.write32(aer + PCI_ERR_UNCOR_MASK, PCI_ERR_UNC_UNSUP);
+    EXPECT_EQ(cs_.read32(aer + PCI_ERR_UNCOR_MASK), PCI_ERR_UNC_UNSUP);
+    cs_.write32(aer, 0xffffffffu);
+    EXPECT_EQ(cs_.read32(aer), header);
+    // Status bits are write-1-to-clear: the device never sets them, writes
+    // cannot either.
+    cs_.write32(aer + PCI_ERR_UNCOR_STATUS, 0xffffffffu);
+    EXPECT_EQ(cs_.read32(aer + PCI_ERR_UNCOR_STATUS), 0u);
+    cs_.reset();
+    EXPECT_EQ(cs_.read32(aer + PCI_ERR_UNCOR_MASK), 0u);
 }
 
 TEST_F(ConfigSpaceTest, CapabilityChainIsPmMsixExpress) {

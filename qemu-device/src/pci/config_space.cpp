@@ -136,6 +136,37 @@ uint8_t ConfigSpace::add_express_capability(const ExpressLink& link) {
     return cap;
 }
 
+uint16_t ConfigSpace::add_aer_capability() {
+    constexpr uint16_t cap = PCI_CFG_SPACE_SIZE;
+    // The uncorrectable errors an Endpoint may report (PCIe 4.0 §7.8.4.2).
+    constexpr uint32_t kUncor = PCI_ERR_UNC_DLP | PCI_ERR_UNC_SURPDN | PCI_ERR_UNC_POISON_TLP |
+                                PCI_ERR_UNC_FCP | PCI_ERR_UNC_COMP_TIME | PCI_ERR_UNC_COMP_ABORT |
+                                PCI_ERR_UNC_UNX_COMP | PCI_ERR_UNC_RX_OVER | PCI_ERR_UNC_MALF_TLP |
+                                PCI_ERR_UNC_ECRC | PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_ACSV |
+                                PCI_ERR_UNC_INTN | PCI_ERR_UNC_MCBTLP | PCI_ERR_UNC_ATOMEG |
+                                PCI_ERR_UNC_TLPPRE;
+    constexpr uint32_t kCor = PCI_ERR_COR_RCVR | PCI_ERR_COR_BAD_TLP | PCI_ERR_COR_BAD_DLLP |
+                              PCI_ERR_COR_REP_ROLL | PCI_ERR_COR_REP_TIMER | PCI_ERR_COR_ADV_NFAT |
+                              PCI_ERR_COR_INTERNAL | PCI_ERR_COR_LOG_OVER;
+    // Default severities: Data Link Protocol, Surprise Down, Flow Control
+    // Protocol, Receiver Overflow, Malformed TLP and Uncorrectable Internal
+    // errors are fatal, the others non-fatal.
+    constexpr uint32_t kFatal = PCI_ERR_UNC_DLP | PCI_ERR_UNC_SURPDN | PCI_ERR_UNC_FCP |
+                                PCI_ERR_UNC_RX_OVER | PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_INTN;
+
+    define(cap, 4, PCI_EXT_CAP_ID_ERR | (2u << 16)); // version 2, last in the list
+    define(cap + PCI_ERR_UNCOR_STATUS, 4, 0, 0, kUncor);
+    define(cap + PCI_ERR_UNCOR_MASK, 4, 0, kUncor);
+    define(cap + PCI_ERR_UNCOR_SEVER, 4, kFatal, kUncor);
+    define(cap + PCI_ERR_COR_STATUS, 4, 0, 0, kCor);
+    define(cap + PCI_ERR_COR_MASK, 4,
+           PCI_ERR_COR_ADV_NFAT | PCI_ERR_COR_INTERNAL | PCI_ERR_COR_LOG_OVER, kCor);
+    define(cap + PCI_ERR_CAP, 4, 0); // no ECRC, no multiple header recording
+    for (uint32_t i = 0; i < 4; ++i)
+        define(cap + PCI_ERR_HEADER_LOG + 4 * i, 4, 0);
+    return cap;
+}
+
 void ConfigSpace::reset() {
     data_ = reset_;
 }

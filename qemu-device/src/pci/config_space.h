@@ -47,6 +47,11 @@ public:
                                 uint8_t pba_bar, uint32_t pba_offset);
     /// PCI Express capability version 2, Endpoint, no FLR.
     uint8_t add_express_capability(const ExpressLink& link);
+    /// Advanced Error Reporting, version 2, as the first (only) extended
+    /// capability at 0x100: status registers write-1-to-clear, masks and
+    /// severities read-write with the specification's defaults, no ECRC,
+    /// nothing ever logged by the device itself.
+    uint16_t add_aer_capability();
 
     /// Restores every register to its value after the layout calls.
     void reset();
