@@ -112,6 +112,15 @@ ordered_json to_json(const Results& r) {
                             {"copy_d2h", ratio(t.copy_d2h_gbs, t.memcpy_gbs)}};
         j["transfer"] = {
             {"bytes", t.bytes}, {"reps", t.reps}, {"gb_per_s", gbs}, {"ratio_to_memcpy", rel}};
+        if (!t.load_file_fs.empty()) {
+            j["transfer"]["load_file"] = {
+                {"file_system", t.load_file_fs},
+                {"direct", t.load_file_direct},
+                {"gb_per_s", {{"load_file", t.load_file_gbs}, {"read_upload", t.read_upload_gbs}}},
+                {"ratio_load_file_to_read_upload", ratio(t.load_file_gbs, t.read_upload_gbs)}};
+        } else {
+            j["transfer"]["load_file"] = nullptr;
+        }
     } else {
         j["transfer"] = nullptr;
     }
@@ -233,6 +242,14 @@ std::string to_text(const Results& r) {
         row("HBM -> host  Queue::download, registered memory", t.download_registered_gbs);
         row("host -> HBM  COPY job from a host buffer", t.copy_h2d_gbs);
         row("HBM -> host  COPY job to a host buffer", t.copy_d2h_gbs);
+        if (!t.load_file_fs.empty()) {
+            row(t.load_file_direct ? "file -> HBM  load file (io_uring, O_DIRECT)"
+                                   : "file -> HBM  load file (io_uring, buffered)",
+                t.load_file_gbs);
+            row("file -> HBM  read() + Queue::upload", t.read_upload_gbs);
+            line(fmt::format("   {:<44} {:>8.2f}x   (file on {})", "load file / read() + upload",
+                             ratio(t.load_file_gbs, t.read_upload_gbs), t.load_file_fs));
+        }
         line("");
     }
     if (!r.gemm.empty()) {

@@ -69,6 +69,11 @@ struct TransferResult {
     double download_registered_gbs = 0; ///< Queue::download into seed::RegisteredMemory
     double copy_h2d_gbs = 0;            ///< COPY job host buffer -> HBM, submit + wait
     double copy_d2h_gbs = 0;            ///< COPY job HBM -> host buffer
+    // A file of `bytes` bytes on the guest's tmpfs (load_file_fs) into HBM.
+    std::string load_file_fs;      ///< where the file was ("" if not measured)
+    bool load_file_direct = false; ///< FileLoader read it with O_DIRECT
+    double load_file_gbs = 0;      ///< seed::FileLoader::load (io_uring reads + COPY jobs)
+    double read_upload_gbs = 0;    ///< read() into a vector + Queue::upload
 };
 
 /// d. One f32 square GEMM, medians in milliseconds.

@@ -14,6 +14,7 @@
 #include "report.hpp"
 #include "stats.hpp"
 
+#include <seed/file.hpp>
 #include <seed/seed.hpp>
 
 #include <cblas.h>
@@ -487,7 +488,48 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
     std::vector<std::byte> rsrc(src), rdst(n);
     const seed::RegisteredMemory reg_src(dev, std::span<const std::byte>(rsrc));
     const seed::RegisteredMemory reg_dst(dev, std::span<std::byte>(rdst));
-    std::vector<double> mc, up, down, h2d, d2h, sup, sdown, rup, rdown;
+    // A file of the same size on the guest's tmpfs, for FileLoader against
+    // read() + Queue::upload.
+    const std::string file_path = "/tmp/seed_bench_load_file";
+    {
+        std::ofstream out(file_path, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(src.data()), static_cast<std::streamsize>(n));
+        if (!out)
+            throw std::runtime_error("cannot write " + file_path);
+    }
+    struct Unlink {
+        std::string path;
+        ~Unlink() { (void)::unlink(path.c_str()); }
+    } unlink_file{file_path};
+    seed::FileLoader loader(q);
+    std::vector<std::byte> file_bytes(n);
+    auto load_file = [&] {
+        r.load_file_direct = loader.load(seed::BufferView(dbuf), file_path).direct;
+    };
+    auto read_upload = [&] {
+        const int fd = ::open(file_path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            throw std::system_error(errno, std::generic_category(), file_path);
+        std::size_t got = 0;
+        while (got < n) {
+            const ssize_t k = ::read(fd, file_bytes.data() + got, n - got);
+            if (k <= 0) {
+                ::close(fd);
+                throw std::runtime_error("short read of " + file_path);
+            }
+            got += static_cast<std::size_t>(k);
+        }
+        ::close(fd);
+        q.upload(seed::BufferView(dbuf), std::span<const std::byte>(file_bytes)).wait();
+    };
+    load_file(); // warm-up, checked
+    q.download(std::span<std::byte>(dst), seed::BufferView(dbuf));
+    if (std::memcmp(src.data(), dst.data(), n) != 0)
+        throw std::runtime_error("FileLoader::load mismatch");
+    read_upload();
+    r.load_file_fs = "tmpfs";
+
+    std::vector<double> mc, up, down, h2d, d2h, sup, sdown, rup, rdown, lf, ru;
     for (unsigned rep = 0; rep < r.reps; ++rep) {
         mc.push_back(gbs([&] {
             std::memcpy(dst.data(), src.data(), n);
@@ -506,7 +548,11 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
             gbs([&] { q.download(std::span<std::byte>(rdst), seed::BufferView(dbuf)); }));
         h2d.push_back(gbs([&] { q.copy(dbuf, hbuf).wait(); }));
         d2h.push_back(gbs([&] { q.copy(hbuf, dbuf).wait(); }));
+        lf.push_back(gbs(load_file));
+        ru.push_back(gbs(read_upload));
     }
+    r.load_file_gbs = median(lf);
+    r.read_upload_gbs = median(ru);
     r.memcpy_gbs = median(mc);
     r.upload_gbs = median(up);
     r.download_gbs = median(down);

@@ -224,6 +224,11 @@ Fence submit_one(const std::shared_ptr<QueueImpl>& q, const CommandList& list,
 }
 
 } // namespace
+
+Fence submit_list(const std::shared_ptr<QueueImpl>& queue, const CommandList& list) {
+    return submit_one(queue, list, {});
+}
+
 } // namespace detail
 
 // ---------------------------------------------------------------------------

@@ -48,4 +48,7 @@ struct FenceState {
     ~FenceState();
 };
 
+/// Submits @p list to @p queue (Queue::submit without dependencies).
+Fence submit_list(const std::shared_ptr<QueueImpl>& queue, const CommandList& list);
+
 } // namespace seed::detail
