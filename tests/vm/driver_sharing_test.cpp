@@ -359,14 +359,26 @@ TEST_F(DriverSharing, FloodingQueueDoesNotStarveAnother) {
     Queue victim;
     ASSERT_EQ(create_queue(victim, b.get()), 0);
 
-    // Jobs that keep an engine busy a while: 8 MiB fills of HBM.
-    Bo a_cmd, a_dst, b_cmd, b_dst;
+    // Jobs that keep an engine busy a while: 8 MiB fills of HBM. Each
+    // flooding queue's first job waits on a flag in host memory first (a
+    // gate): the whole backlog, and the victim's jobs, are queued before
+    // any of it runs, however slowly the guest submits.
+    Bo a_cmd, a_gate, a_flag, a_dst, b_cmd, b_dst;
     ASSERT_EQ(create_bo(a_cmd, a.get(), 4096, DRM_SEED_BO_HOST), 0);
+    ASSERT_EQ(create_bo(a_gate, a.get(), 4096, DRM_SEED_BO_HOST), 0);
+    ASSERT_EQ(create_bo(a_flag, a.get(), 4096, DRM_SEED_BO_HOST), 0);
     ASSERT_EQ(create_bo(a_dst, a.get(), 8 << 20, DRM_SEED_BO_HBM), 0);
     ASSERT_EQ(create_bo(b_cmd, b.get(), 4096, DRM_SEED_BO_HOST), 0);
     ASSERT_EQ(create_bo(b_dst, b.get(), 8 << 20, DRM_SEED_BO_HBM), 0);
     put_fill(a_cmd, 0, a_dst.va, 8 << 20, 1);
+    put_wait(a_gate, 0, a_flag.va, 1, 0);
+    put_fill(a_gate, 1, a_dst.va, 8 << 20, 1);
     put_fill(b_cmd, 0, b_dst.va, 8 << 20, 2);
+    auto open_gate = [&] { __atomic_store_n(a_flag.ptr<std::uint64_t>(), 1, __ATOMIC_RELEASE); };
+    struct Opener {
+        decltype(open_gate)& open;
+        ~Opener() { open(); } // whatever fails, nothing stays blocked
+    } opener{open_gate};
 
     // The backlog must outlast the submissions, however slow the guest
     // kernel (the debug one submits far slower than the device fills):
@@ -393,7 +405,9 @@ TEST_F(DriverSharing, FloodingQueueDoesNotStarveAnother) {
         ~Restore() { ctl.command("slow all 1"); }
     } restore{ctl};
 
-    for (unsigned i = 0; i < kFlood; i++)
+    for (auto& q : flood)
+        ASSERT_EQ(submit(a.get(), q.id, a_gate, 2).err, 0);
+    for (unsigned i = 1; i < kFlood; i++)
         for (auto& q : flood)
             ASSERT_EQ(submit(a.get(), q.id, a_cmd, 1).err, 0);
     // How far each flooding queue got, now and once the victim is done.
@@ -413,6 +427,9 @@ TEST_F(DriverSharing, FloodingQueueDoesNotStarveAnother) {
         ASSERT_EQ(s.err, 0);
         last = s.seq;
     }
+    for (unsigned done : before)
+        ASSERT_EQ(done, 0u) << "a flooding job ran before the gate opened";
+    open_gate();
     ASSERT_EQ(wait_point(b.get(), victim.syncobj, last), 0);
     const std::vector<unsigned> after = progress();
 
