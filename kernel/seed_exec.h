@@ -19,6 +19,8 @@
 
 #include <drm/gpu_scheduler.h>
 
+#include <uapi/drm/seed_accel.h>
+
 #include "seed_hw_reg.h"
 
 struct drm_device;
@@ -30,6 +32,9 @@ struct seed_hwq;
 
 /* Queue priorities, DRM_SEED_PRIORITY_LOW .. _REALTIME. */
 #define SEED_NUM_PRIORITIES	4
+
+/* Job outcomes, DRM_SEED_JOB_OK .. DRM_SEED_JOB_HW_ERROR. */
+#define SEED_JOB_OUTCOMES	(DRM_SEED_JOB_HW_ERROR + 1)
 
 /**
  * struct seed_ring - a hardware queue that carries user jobs
@@ -90,6 +95,10 @@ struct seed_ring {
  *	kept out of the recovery path).
  * @uevent_lock: Protects @uevent_reason.
  * @uevent_reason: Reason of the last reset not reported yet, or "".
+ * @job_failures: Jobs of every client that failed since probe, by their
+ *	DRM_SEED_JOB_* reason (entry DRM_SEED_JOB_OK stays 0); counted when a
+ *	job's finished fence signals with an error (seed_job.c), shown in sysfs
+ *	job_failures/.
  */
 struct seed_exec {
 	struct mutex lock; /* see above */
@@ -115,6 +124,7 @@ struct seed_exec {
 	struct work_struct uevent_work;
 	spinlock_t uevent_lock; /* uevent_reason */
 	char uevent_reason[64];
+	atomic64_t job_failures[SEED_JOB_OUTCOMES];
 };
 
 /**

@@ -328,6 +328,8 @@ static void seed_job_done_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 		if (!rec->outcome.error)
 			rec->outcome.error = seed_job_errno_to_status(f->error);
 		status = rec->outcome.error;
+		if (status < SEED_JOB_OUTCOMES)
+			atomic64_inc(&q->sdev->exec.job_failures[status]);
 		q->nfailed++;
 		seed_queue_prune_locked(q);
 	} else {

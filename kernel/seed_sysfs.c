@@ -35,6 +35,8 @@
  *   probe-time self-test, so at least 1.
  * - hbm_used_bytes, hbm_retired_bytes: HBM allocated to buffer objects, and
  *   taken out of service after uncorrectable errors; bytes, decimal.
+ * - host_used_bytes: host memory held by host buffer objects of all
+ *   clients; bytes, decimal.
  * - reset_count: device resets done by the driver since probe, decimal.
  * - ecc_corrected, ecc_uncorrected: HBM errors the device counted since
  *   power-on, decimal (read from the device).
@@ -44,6 +46,10 @@
  *   device; the write returns once the device works again, or fails. (The
  *   PCI core's own "reset" attribute is a bus reset, which the driver
  *   recovers from in its reset_prepare/reset_done callbacks.)
+ * - job_failures/<reason>: jobs of every client that failed since probe,
+ *   one file per reason the driver reports in JOB_STATUS: mmu_fault,
+ *   invalid_packet, timeout, reset, cancelled, ecc, device_lost, hw_error;
+ *   decimal, monotonically increasing.
  *
  * The identity is read from the hardware once at probe and cached. Only
  * the ECC and busy-time attributes read the device (a telemetry snapshot),
@@ -125,6 +131,12 @@ static ssize_t hbm_retired_bytes_show(struct device *dev, struct device_attribut
 }
 static DEVICE_ATTR_RO(hbm_retired_bytes);
 
+static ssize_t host_used_bytes_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(dev_to_sdev(dev)->mem.host_used));
+}
+static DEVICE_ATTR_RO(host_used_bytes);
+
 static ssize_t reset_count_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n", atomic_read(&dev_to_sdev(dev)->exec.reset_count));
@@ -190,6 +202,47 @@ static ssize_t reset_device_store(struct device *dev, struct device_attribute *a
 }
 static DEVICE_ATTR_WO(reset_device);
 
+/* job_failures/<reason>: failed jobs by DRM_SEED_JOB_* reason (in ->var). */
+static ssize_t job_failures_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct dev_ext_attribute *ea = container_of(attr, struct dev_ext_attribute, attr);
+	unsigned long reason = (unsigned long)ea->var;
+
+	return sysfs_emit(buf, "%lld\n",
+			  (long long)atomic64_read(&dev_to_sdev(dev)->exec.job_failures[reason]));
+}
+
+#define SEED_JOB_FAILURE_ATTR(_name, _reason)					\
+	static struct dev_ext_attribute dev_attr_job_failures_##_name = {	\
+		__ATTR(_name, 0444, job_failures_show, NULL), (void *)(_reason)	\
+	}
+
+SEED_JOB_FAILURE_ATTR(mmu_fault, DRM_SEED_JOB_MMU_FAULT);
+SEED_JOB_FAILURE_ATTR(invalid_packet, DRM_SEED_JOB_INVALID_PACKET);
+SEED_JOB_FAILURE_ATTR(timeout, DRM_SEED_JOB_TIMEOUT);
+SEED_JOB_FAILURE_ATTR(reset, DRM_SEED_JOB_RESET);
+SEED_JOB_FAILURE_ATTR(cancelled, DRM_SEED_JOB_CANCELLED);
+SEED_JOB_FAILURE_ATTR(ecc, DRM_SEED_JOB_ECC);
+SEED_JOB_FAILURE_ATTR(device_lost, DRM_SEED_JOB_DEVICE_LOST);
+SEED_JOB_FAILURE_ATTR(hw_error, DRM_SEED_JOB_HW_ERROR);
+
+static struct attribute *seed_job_failures_attrs[] = {
+	&dev_attr_job_failures_mmu_fault.attr.attr,
+	&dev_attr_job_failures_invalid_packet.attr.attr,
+	&dev_attr_job_failures_timeout.attr.attr,
+	&dev_attr_job_failures_reset.attr.attr,
+	&dev_attr_job_failures_cancelled.attr.attr,
+	&dev_attr_job_failures_ecc.attr.attr,
+	&dev_attr_job_failures_device_lost.attr.attr,
+	&dev_attr_job_failures_hw_error.attr.attr,
+	NULL
+};
+
+static const struct attribute_group seed_job_failures_group = {
+	.name = "job_failures",
+	.attrs = seed_job_failures_attrs,
+};
+
 static struct attribute *seed_sysfs_attrs[] = {
 	&dev_attr_uuid.attr,
 	&dev_attr_serial.attr,
@@ -201,6 +254,7 @@ static struct attribute *seed_sysfs_attrs[] = {
 	&dev_attr_irq_count.attr,
 	&dev_attr_hbm_used_bytes.attr,
 	&dev_attr_hbm_retired_bytes.attr,
+	&dev_attr_host_used_bytes.attr,
 	&dev_attr_reset_count.attr,
 	&dev_attr_ecc_corrected.attr,
 	&dev_attr_ecc_uncorrected.attr,
@@ -215,5 +269,6 @@ static const struct attribute_group seed_sysfs_group = {
 
 const struct attribute_group *seed_sysfs_groups[] = {
 	&seed_sysfs_group,
+	&seed_job_failures_group,
 	NULL
 };
