@@ -61,7 +61,24 @@ typedef struct seed_mgmt_identity {
     uint64_t hbm_total_bytes;
     uint32_t num_queues;
     uint32_t num_engines;
+    char sysfs_path[SEED_MGMT_PATH]; /* the PCI device's sysfs directory, resolved */
 } seed_mgmt_identity;
+
+/* What the chip and its driver support (DRM_IOCTL_SEED_GET_INFO,
+ * DRM_IOCTL_VERSION); opens the device. */
+typedef struct seed_mgmt_capabilities {
+    uint32_t size;
+    uint32_t caps;   /* SEED_CAP_* bits (hw/seed_hw.h; seed::Cap) */
+    uint32_t dtypes; /* SEED_DTYPE_* bits (hw/seed_hw.h; seed::DType) */
+    uint32_t pad;
+    uint64_t page_sizes;   /* bit n set: 2^n-byte device pages */
+    uint32_t driver_major; /* DRM driver version, the same as seed.ko's */
+    uint32_t driver_minor;
+    uint32_t driver_patch;
+    uint32_t pad2;
+    char driver_name[SEED_MGMT_TEXT];        /* "seed" */
+    char driver_description[SEED_MGMT_TEXT]; /* "SeedChip AI accelerator" */
+} seed_mgmt_capabilities;
 
 /* Telemetry snapshot; opens the device. */
 typedef struct seed_mgmt_telemetry {
@@ -87,7 +104,37 @@ typedef struct seed_mgmt_memory {
     uint64_t total_bytes;   /* HBM size */
     uint64_t used_bytes;    /* allocated to buffers of every client */
     uint64_t retired_bytes; /* taken out of service after uncorrectable errors */
+    /* Host memory held by buffers of every client: sysfs host_used_bytes, or
+     * on drivers without it a DRM_SEED_QUERY_MEMORY, which needs access to
+     * the node; UINT64_MAX if neither can be read. */
+    uint64_t host_used_bytes;
 } seed_mgmt_memory;
+
+/* Why a job failed: the driver's DRM_SEED_JOB_* codes, the indices of
+ * seed_mgmt_counters.job_failures. seed_mgmt_job_failure_reason() names
+ * them as sysfs does (job_failures/<name>). */
+#define SEED_MGMT_JOB_MMU_FAULT 1      /* an access failed translation */
+#define SEED_MGMT_JOB_INVALID_PACKET 2 /* the device rejected a packet */
+#define SEED_MGMT_JOB_TIMEOUT 3        /* ran past its time limit (hang, watchdog) */
+#define SEED_MGMT_JOB_RESET 4          /* killed by a device reset (another job's failure, admin) */
+#define SEED_MGMT_JOB_CANCELLED 5      /* its queue was destroyed or a dependency failed */
+#define SEED_MGMT_JOB_ECC 6            /* read memory with an uncorrectable error */
+#define SEED_MGMT_JOB_DEVICE_LOST 7    /* the device stopped working or was removed */
+#define SEED_MGMT_JOB_HW_ERROR 8       /* another device error */
+/* Entries of seed_mgmt_counters.job_failures; reasons above 8 may come. */
+#define SEED_MGMT_JOB_REASONS 16
+
+/* Driver counters since the driver bound the chip; from sysfs, no device
+ * access. A counter the driver does not provide is UINT64_MAX. */
+typedef struct seed_mgmt_counters {
+    uint32_t size;
+    uint32_t pad;
+    uint64_t irq_count;   /* interrupts received */
+    uint64_t reset_count; /* device resets (recovery and admin) */
+    /* Jobs of every client that failed, by SEED_MGMT_JOB_* reason;
+     * job_failures[0] (success) is 0. */
+    uint64_t job_failures[SEED_MGMT_JOB_REASONS];
+} seed_mgmt_counters;
 
 /* PCIe link and Advanced Error Reporting; from sysfs. A value the platform
  * does not report is 0 (speeds, widths) or UINT64_MAX (AER counters, when
@@ -144,6 +191,9 @@ typedef struct seed_mgmt_process {
 #define SEED_MGMT_EVENT_REMOVE 2 /* a chip's accel node went away (unbind, removal) */
 #define SEED_MGMT_EVENT_RESET 3  /* the driver reset the chip; see reason */
 #define SEED_MGMT_EVENT_CHANGE 4 /* another change uevent of the chip */
+#define SEED_MGMT_EVENT_UNBIND 5 /* a chip's PCI device lost its driver (after REMOVE) */
+#define SEED_MGMT_EVENT_UNPLUG 6 /* a chip's PCI device left the bus (after UNBIND) */
+/* Types may be added: ignore the ones you do not know. */
 
 typedef struct seed_mgmt_event {
     uint32_t size;
@@ -153,6 +203,7 @@ typedef struct seed_mgmt_event {
     char uuid[SEED_MGMT_TEXT];   /* "" if no longer readable */
     char reason[SEED_MGMT_TEXT]; /* SEED_RESET_REASON of a reset, else "" */
     char action[16];             /* the uevent's ACTION: "add", "change", ... */
+    uint64_t seqnum;             /* the uevent's SEQNUM, 0 if none */
 } seed_mgmt_event;
 
 typedef struct seed_mgmt_monitor seed_mgmt_monitor;
@@ -184,15 +235,35 @@ SEED_API seed_status seed_mgmt_device_by_uuid(const char* uuid, seed_mgmt_device
 /* The chip at this PCI address (dddd:bb:dd.f or bb:dd.f). */
 SEED_API seed_status seed_mgmt_device_by_pci_address(const char* pci_address,
                                                      seed_mgmt_device* out);
-/* The chip named by @spec as seedctl -d takes it: an index, a PCI address, a
- * UUID or a node path; SEED_ERROR_DEVICE_NOT_FOUND if none. */
+/* The chip named by @spec: a physical index, a PCI address, a UUID or a
+ * node path; SEED_ERROR_DEVICE_NOT_FOUND if none, SEED_ERROR_INVALID_ARGUMENT
+ * if @spec is none of these. */
 SEED_API seed_status seed_mgmt_device_find(const char* spec, seed_mgmt_device* out);
+/* The chips a libseed application with the caller's environment sees, in
+ * its order (seed_device_count(), seed::Device::list()): those the caller
+ * may open, restricted and ordered by SEED_VISIBLE_DEVICES and
+ * SEED_VISIBLE_DEVICE_<TAG> (seed/device.hpp). Its device i is out[i]. For
+ * tools that number chips as applications do (seedctl); the functions
+ * above use physical indices and ignore those variables. Opens every chip.
+ * With @out NULL, *@count is set to the number of chips (a size query);
+ * with *@count too small, *@count is set to the number needed and
+ * SEED_ERROR_INSUFFICIENT_SIZE returned. SEED_ERROR_INVALID_ARGUMENT if a
+ * variable is malformed, SEED_ERROR_PERMISSION if the caller may open no
+ * chip. */
+SEED_API seed_status seed_mgmt_visible_devices(seed_mgmt_device* out, unsigned* count);
 
 SEED_API seed_status seed_mgmt_device_identity(seed_mgmt_device device, seed_mgmt_identity* out);
 SEED_API seed_status seed_mgmt_device_memory(seed_mgmt_device device, seed_mgmt_memory* out);
 SEED_API seed_status seed_mgmt_device_pcie(seed_mgmt_device device, seed_mgmt_pcie* out);
-/* Opens the node: needs access to it. */
+SEED_API seed_status seed_mgmt_device_counters(seed_mgmt_device device, seed_mgmt_counters* out);
+/* The name of a SEED_MGMT_JOB_* reason ("mmu_fault", the file under the
+ * chip's sysfs job_failures/); NULL for 0 and reasons this library does
+ * not know. */
+SEED_API const char* seed_mgmt_job_failure_reason(unsigned reason);
+/* Open the node: need access to it. */
 SEED_API seed_status seed_mgmt_device_telemetry(seed_mgmt_device device, seed_mgmt_telemetry* out);
+SEED_API seed_status seed_mgmt_device_capabilities(seed_mgmt_device device,
+                                                   seed_mgmt_capabilities* out);
 /* Utilisation between two telemetry snapshots of one chip, in per mille of
  * the device clock (host clock if the device clock did not move): the busiest
  * engine (@max_permille) and the mean over the engines (@mean_permille);

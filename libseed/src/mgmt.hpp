@@ -73,7 +73,14 @@ struct MgmtUtilization {
                                                const seed_mgmt_telemetry& after);
 
 void mgmt_identity(const MgmtChip& chip, seed_mgmt_identity& out, const MgmtRoots& roots = {});
-void mgmt_memory(const MgmtChip& chip, seed_mgmt_memory& out);
+void mgmt_memory(const MgmtChip& chip, seed_mgmt_memory& out, const MgmtRoots& roots = {});
+void mgmt_counters(const MgmtChip& chip, seed_mgmt_counters& out);
+void mgmt_capabilities(const MgmtChip& chip, seed_mgmt_capabilities& out,
+                       const MgmtRoots& roots = {});
+
+/// The sysfs name of job failure reason @p reason (SEED_MGMT_JOB_*), or
+/// nullptr for 0 and unknown reasons.
+[[nodiscard]] const char* job_failure_name(unsigned reason) noexcept;
 void mgmt_pcie(const MgmtChip& chip, seed_mgmt_pcie& out);
 void mgmt_power_limit(const MgmtChip& chip, seed_mgmt_power_limit& out);
 void mgmt_set_power_limit(const MgmtChip& chip, std::uint32_t milliwatts);
@@ -118,9 +125,10 @@ struct Uevent {
 [[nodiscard]] std::optional<Uevent> parse_uevent(std::string_view datagram);
 
 /// The SeedChip event a uevent stands for, if it is one: a change uevent of
-/// a PCI device bound to seed (SEED_EVENT=RESET is a reset), its bind, or
-/// the removal of the accel node of a chip in @p known_uuids (PCI address ->
-/// UUID, which also names the chip in the event).
+/// a PCI device bound to seed (SEED_EVENT=RESET is a reset), its bind, or,
+/// for a chip in @p known_uuids (PCI address -> UUID, which also names the
+/// chip in the event), the removal of its accel node, the unbind of its PCI
+/// device and that device's removal from the bus.
 [[nodiscard]] std::optional<seed_mgmt_event>
 event_from_uevent(const Uevent& ev, const std::map<std::string, std::string>& known_uuids);
 

@@ -5,6 +5,7 @@
 // checks, exceptions turned into seed_status codes. The event monitor's
 // functions live with it in mgmt_monitor.cpp.
 #include "c_status.hpp"
+#include "enumerate.hpp"
 #include "mgmt.hpp"
 
 #include <seed/mgmt.h>
@@ -52,11 +53,7 @@ std::string pci_address_of(const MgmtChip& chip) {
     return ec ? std::string() : real.filename().string();
 }
 
-seed_mgmt_device handle_of(const MgmtChip& chip) {
-    const std::string pci = pci_address_of(chip);
-    if (pci.empty())
-        throw seed::Error(seed::Errc::device_lost,
-                          "accel" + std::to_string(chip.minor) + " has no PCI device any more");
+seed_mgmt_device handle_for(const std::string& pci) {
     const std::lock_guard lock(state().mutex);
     if (state().users == 0)
         throw seed::Error(seed::Errc::invalid_state, "seed_mgmt_init() has not been called");
@@ -64,6 +61,14 @@ seed_mgmt_device handle_of(const MgmtChip& chip) {
     if (!slot)
         slot = std::make_unique<seed_mgmt_device_s>(seed_mgmt_device_s{pci});
     return slot.get();
+}
+
+seed_mgmt_device handle_of(const MgmtChip& chip) {
+    const std::string pci = pci_address_of(chip);
+    if (pci.empty())
+        throw seed::Error(seed::Errc::device_lost,
+                          "accel" + std::to_string(chip.minor) + " has no PCI device any more");
+    return handle_for(pci);
 }
 
 /// The chip behind @p device now. @throws Error(device_lost) if it is gone.
@@ -190,6 +195,31 @@ seed_status seed_mgmt_device_find(const char* spec, seed_mgmt_device* out) {
     return find_handle(spec, out, "a device", nullptr);
 }
 
+seed_status seed_mgmt_visible_devices(seed_mgmt_device* out, unsigned* count) {
+    if (count == nullptr)
+        return null_arg("count");
+    return guarded([&] {
+        require_init();
+        // libseed's own enumeration, so that the numbering is the one
+        // applications see; the nodes are closed again on return.
+        const auto devices = probe_visible_devices();
+        const auto n = static_cast<unsigned>(devices.size());
+        if (out == nullptr) {
+            *count = n;
+            return;
+        }
+        const unsigned capacity = *count;
+        *count = n;
+        if (n > capacity) {
+            throw seed::Error(std::make_error_code(std::errc::no_buffer_space),
+                              std::to_string(n) + " visible chips; the array holds " +
+                                  std::to_string(capacity));
+        }
+        for (unsigned i = 0; i < n; ++i)
+            out[i] = handle_for(devices[i].info.pci_address);
+    });
+}
+
 seed_status seed_mgmt_device_identity(seed_mgmt_device device, seed_mgmt_identity* out) {
     return with_chip(device, out,
                      [](const MgmtChip& c, seed_mgmt_identity& o) { mgmt_identity(c, o); });
@@ -202,6 +232,20 @@ seed_status seed_mgmt_device_memory(seed_mgmt_device device, seed_mgmt_memory* o
 
 seed_status seed_mgmt_device_pcie(seed_mgmt_device device, seed_mgmt_pcie* out) {
     return with_chip(device, out, [](const MgmtChip& c, seed_mgmt_pcie& o) { mgmt_pcie(c, o); });
+}
+
+seed_status seed_mgmt_device_counters(seed_mgmt_device device, seed_mgmt_counters* out) {
+    return with_chip(device, out,
+                     [](const MgmtChip& c, seed_mgmt_counters& o) { mgmt_counters(c, o); });
+}
+
+const char* seed_mgmt_job_failure_reason(unsigned reason) {
+    return job_failure_name(reason);
+}
+
+seed_status seed_mgmt_device_capabilities(seed_mgmt_device device, seed_mgmt_capabilities* out) {
+    return with_chip(device, out,
+                     [](const MgmtChip& c, seed_mgmt_capabilities& o) { mgmt_capabilities(c, o); });
 }
 
 seed_status seed_mgmt_device_telemetry(seed_mgmt_device device, seed_mgmt_telemetry* out) {

@@ -185,13 +185,15 @@ void mgmt_identity(const MgmtChip& chip, seed_mgmt_identity& out, const MgmtRoot
         }
     }
     copy_text(id.pci_path, path);
+    if (!ec)
+        copy_text(id.sysfs_path, real.string());
     if (id.uuid[0] == '\0')
         throw Error(Errc::device_lost, "cannot read the identity of accel" +
                                            std::to_string(chip.minor) + " from sysfs");
     mgmt_deliver(id, out);
 }
 
-void mgmt_memory(const MgmtChip& chip, seed_mgmt_memory& out) {
+void mgmt_memory(const MgmtChip& chip, seed_mgmt_memory& out, const MgmtRoots& roots) {
     seed_mgmt_memory m{};
     m.size = sizeof(m);
     const auto total = read_u64(chip.device_dir / "hbm_total_bytes");
@@ -201,7 +203,66 @@ void mgmt_memory(const MgmtChip& chip, seed_mgmt_memory& out) {
     m.total_bytes = *total;
     m.used_bytes = read_u64(chip.device_dir / "hbm_used_bytes").value_or(0);
     m.retired_bytes = read_u64(chip.device_dir / "hbm_retired_bytes").value_or(0);
+    m.host_used_bytes = UINT64_MAX;
+    if (const auto host = read_u64(chip.device_dir / "host_used_bytes")) {
+        m.host_used_bytes = *host;
+    } else {
+        // A driver older than the attribute: ask the device, if we may.
+        UniqueFd fd;
+        const std::string node = node_path(chip, roots).string();
+        drm_seed_query_memory raw{};
+        std::uint32_t size = sizeof(raw);
+        if (kernel::open_device(node.c_str(), fd) == 0 &&
+            kernel::seed_query(fd.get(), DRM_SEED_QUERY_MEMORY, &raw, size) == 0)
+            m.host_used_bytes = raw.host_used;
+    }
     mgmt_deliver(m, out);
+}
+
+const char* job_failure_name(unsigned reason) noexcept {
+    static constexpr const char* names[] = {nullptr,   "mmu_fault",   "invalid_packet",
+                                            "timeout", "reset",       "cancelled",
+                                            "ecc",     "device_lost", "hw_error"};
+    return reason < std::size(names) ? names[reason] : nullptr;
+}
+
+void mgmt_counters(const MgmtChip& chip, seed_mgmt_counters& out) {
+    seed_mgmt_counters c{};
+    c.size = sizeof(c);
+    const fs::path& d = chip.device_dir;
+    if (!fs::exists(d / "hbm_total_bytes"))
+        throw Error(Errc::device_lost, "accel" + std::to_string(chip.minor) + " has gone");
+    c.irq_count = read_u64(d / "irq_count").value_or(UINT64_MAX);
+    c.reset_count = read_u64(d / "reset_count").value_or(UINT64_MAX);
+    for (unsigned r = 1; r < std::size(c.job_failures); ++r) {
+        const char* name = job_failure_name(r);
+        c.job_failures[r] =
+            name != nullptr ? read_u64(d / "job_failures" / name).value_or(UINT64_MAX) : UINT64_MAX;
+    }
+    mgmt_deliver(c, out);
+}
+
+void mgmt_capabilities(const MgmtChip& chip, seed_mgmt_capabilities& out, const MgmtRoots& roots) {
+    const UniqueFd fd = open_chip(chip, roots);
+    drm_seed_get_info info{};
+    int ret = kernel::seed_get_info(fd.get(), info);
+    if (ret != 0)
+        throw device_error(ret, "DRM_IOCTL_SEED_GET_INFO on accel" + std::to_string(chip.minor));
+    DriverInfo driver;
+    ret = kernel::drm_get_version(fd.get(), driver);
+    if (ret != 0)
+        throw device_error(ret, "DRM_IOCTL_VERSION on accel" + std::to_string(chip.minor));
+    seed_mgmt_capabilities c{};
+    c.size = sizeof(c);
+    c.caps = info.caps;
+    c.dtypes = info.dtypes;
+    c.page_sizes = info.page_sizes;
+    c.driver_major = driver.major;
+    c.driver_minor = driver.minor;
+    c.driver_patch = driver.patchlevel;
+    copy_text(c.driver_name, driver.name);
+    copy_text(c.driver_description, driver.description);
+    mgmt_deliver(c, out);
 }
 
 std::optional<std::uint32_t> parse_link_speed(std::string_view text) {

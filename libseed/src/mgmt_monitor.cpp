@@ -5,9 +5,13 @@
 // kernel's uevent netlink socket (no udevd needed). seed.ko sends a
 // KOBJ_CHANGE with SEED_EVENT=RESET and SEED_RESET_REASON=... on the PCI
 // device after each device reset; a chip's accel node comes and goes with
-// add/remove uevents of subsystem accel.
+// add/remove uevents of subsystem accel, its PCI device is bound, unbound
+// and removed (hot unplug) with uevents of subsystem pci. This is the one
+// parser of the driver's uevents: seedctl health --watch and
+// seed-device-plugin read them through seed_mgmt_monitor_next().
 #include "c_status.hpp"
 #include "mgmt.hpp"
+#include "parse.hpp"
 #include "unique_fd.hpp"
 
 #include <seed/error.hpp>
@@ -88,13 +92,23 @@ event_from_uevent(const Uevent& ev, const std::map<std::string, std::string>& kn
     out.size = sizeof(out);
     out.time_ns = realtime_ns();
     copy_text(out.action, ev.action);
+    const std::string seqnum = env("SEQNUM");
+    if (!seqnum.empty() && all_digits(seqnum))
+        out.seqnum = parse_number<std::uint64_t>(seqnum, 10, UINT64_MAX).value_or(0);
     std::string pci;
     if (env("SUBSYSTEM") == "pci") {
         pci = ev.devpath.substr(ev.devpath.rfind('/') + 1);
         const bool ours = env("DRIVER") == "seed" || !env("SEED_EVENT").empty();
-        if (!ours)
+        // Unbind and removal uevents carry no DRIVER any more: a chip is
+        // recognised by its address.
+        const bool known = known_uuids.contains(pci);
+        if (ev.action == "unbind" && known) {
+            out.type = SEED_MGMT_EVENT_UNBIND;
+        } else if (ev.action == "remove" && known) {
+            out.type = SEED_MGMT_EVENT_UNPLUG;
+        } else if (!ours) {
             return std::nullopt;
-        if (ev.action == "bind") {
+        } else if (ev.action == "bind") {
             out.type = SEED_MGMT_EVENT_ADD;
         } else if (ev.action != "change") {
             return std::nullopt;
@@ -200,10 +214,15 @@ seed_status seed_mgmt_monitor_next(seed_mgmt_monitor* monitor, seed_mgmt_event* 
                 // A chip just bound: learn its UUID first.
                 if (ev->action == "bind")
                     monitor->refresh();
+                if (ev->action == "bind" && ev->env.contains("DRIVER") &&
+                    ev->env.at("DRIVER") != "seed")
+                    monitor->uuids.erase(ev->devpath.substr(ev->devpath.rfind('/') + 1));
                 auto event = event_from_uevent(*ev, monitor->uuids);
                 if (!event)
                     continue;
-                if (event->type == SEED_MGMT_EVENT_REMOVE)
+                // A chip is known until its PCI device leaves the bus or
+                // another driver takes it.
+                if (event->type == SEED_MGMT_EVENT_UNPLUG)
                     monitor->uuids.erase(event->pci_address);
                 const std::uint32_t size = out->size;
                 const std::size_t copy = std::min<std::size_t>(size, sizeof(*event));

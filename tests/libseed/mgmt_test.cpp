@@ -126,6 +126,53 @@ TEST(Mgmt, IdentityFromSysfs) {
     EXPECT_EQ(id.num_engines, 4u);
     EXPECT_EQ(id.numa_node, -1);
     EXPECT_EQ(std::string(id.node), (m.roots.dev / "accel" / "accel0").string());
+    EXPECT_EQ(std::string(id.sysfs_path), fs::canonical(m.roots.sys / "devices" / "pci0000:00" /
+                                                        "0000:00:02.0" / "0000:01:00.0")
+                                              .string());
+}
+
+TEST(Mgmt, CountersAndJobFailuresFromSysfs) {
+    FakeMachine m;
+    const auto dev =
+        m.add_chip(0, "0000:00:02.0", "0000:01:00.0", "5eed0000-0000-4000-8000-000000000000");
+    FakeMachine::write(dev / "irq_count", "17\n");
+    FakeMachine::write(dev / "reset_count", "2\n");
+    FakeMachine::write(dev / "job_failures" / "mmu_fault", "5\n");
+    FakeMachine::write(dev / "job_failures" / "timeout", "1\n");
+    FakeMachine::write(dev / "job_failures" / "hw_error", "0\n");
+    seed_mgmt_counters c{};
+    c.size = sizeof(c);
+    mgmt_counters(mgmt_chip(0, m.roots), c);
+    EXPECT_EQ(c.irq_count, 17u);
+    EXPECT_EQ(c.reset_count, 2u);
+    EXPECT_EQ(c.job_failures[0], 0u);
+    EXPECT_EQ(c.job_failures[SEED_MGMT_JOB_MMU_FAULT], 5u);
+    EXPECT_EQ(c.job_failures[SEED_MGMT_JOB_TIMEOUT], 1u);
+    EXPECT_EQ(c.job_failures[SEED_MGMT_JOB_HW_ERROR], 0u);
+    // Not provided (an older driver, a reason this library does not know).
+    EXPECT_EQ(c.job_failures[SEED_MGMT_JOB_RESET], UINT64_MAX);
+    EXPECT_EQ(c.job_failures[SEED_MGMT_JOB_HW_ERROR + 1], UINT64_MAX);
+
+    const char* names[] = {"mmu_fault", "invalid_packet", "timeout", "reset", "cancelled",
+                           "ecc",       "device_lost",    "hw_error"};
+    for (unsigned r = 1; r <= 8; ++r) {
+        EXPECT_STREQ(job_failure_name(r), names[r - 1]);
+        EXPECT_STREQ(seed_mgmt_job_failure_reason(r), names[r - 1]);
+    }
+    EXPECT_EQ(seed_mgmt_job_failure_reason(0), nullptr);
+    EXPECT_EQ(seed_mgmt_job_failure_reason(9), nullptr);
+
+    // The memory's host figure comes from sysfs too.
+    seed_mgmt_memory mem{};
+    mem.size = sizeof(mem);
+    mgmt_memory(mgmt_chip(0, m.roots), mem, m.roots);
+    EXPECT_EQ(mem.host_used_bytes, UINT64_MAX); // no attribute, no device to ask
+    FakeMachine::write(dev / "host_used_bytes", "12288\n");
+    mgmt_memory(mgmt_chip(0, m.roots), mem, m.roots);
+    EXPECT_EQ(mem.host_used_bytes, 12288u);
+
+    fs::remove_all(dev / "hbm_total_bytes");
+    EXPECT_THROW(mgmt_counters(mgmt_chip(0, m.roots), c), seed::Error); // gone
 }
 
 TEST(Mgmt, OlderCallersGetTheirSizeOnly) {
@@ -299,6 +346,34 @@ TEST(Mgmt, UeventsBecomeChipEvents) {
     ASSERT_TRUE(rm);
     EXPECT_EQ(rm->type, static_cast<std::uint32_t>(SEED_MGMT_EVENT_REMOVE));
     EXPECT_EQ(std::string(rm->pci_address), "0000:01:00.0");
+
+    EXPECT_EQ(ev->seqnum, 1234u);
+    EXPECT_EQ(rm->seqnum, 0u);
+
+    // Unbind and removal of a known chip's PCI device carry no DRIVER.
+    const auto unbind =
+        parse_uevent(datagram({"unbind@/devices/pci0000:00/0000:00:02.0/0000:01:00.0",
+                               "ACTION=unbind", "SUBSYSTEM=pci", "SEQNUM=77"}));
+    ASSERT_TRUE(unbind);
+    const auto ub = event_from_uevent(*unbind, known);
+    ASSERT_TRUE(ub);
+    EXPECT_EQ(ub->type, static_cast<std::uint32_t>(SEED_MGMT_EVENT_UNBIND));
+    EXPECT_EQ(std::string(ub->uuid), known.at("0000:01:00.0"));
+    EXPECT_EQ(std::string(ub->action), "unbind");
+    EXPECT_EQ(ub->seqnum, 77u);
+    const auto gone =
+        parse_uevent(datagram({"remove@/devices/pci0000:00/0000:00:02.0/0000:01:00.0",
+                               "ACTION=remove", "SUBSYSTEM=pci", "PCI_SLOT_NAME=0000:01:00.0"}));
+    ASSERT_TRUE(gone);
+    EXPECT_EQ(event_from_uevent(*gone, known)->type,
+              static_cast<std::uint32_t>(SEED_MGMT_EVENT_UNPLUG));
+    // The same of a PCI device that never was a chip is nothing.
+    const auto other_unbind = parse_uevent(
+        datagram({"unbind@/devices/pci0000:00/0000:00:06.0", "ACTION=unbind", "SUBSYSTEM=pci"}));
+    EXPECT_FALSE(event_from_uevent(*other_unbind, known));
+    const auto other_remove = parse_uevent(
+        datagram({"remove@/devices/pci0000:00/0000:00:06.0", "ACTION=remove", "SUBSYSTEM=pci"}));
+    EXPECT_FALSE(event_from_uevent(*other_remove, known));
 
     const auto bound = parse_uevent(datagram({"bind@/devices/pci0000:00/0000:00:05.0/0000:04:00.0",
                                               "ACTION=bind", "SUBSYSTEM=pci", "DRIVER=seed"}));

@@ -89,7 +89,8 @@ void Inventory::apply_event(const seed_mgmt_event& event, Clock::time_point now)
     Chip* chip = find_locked(event.uuid);
     if (chip == nullptr)
         return;
-    if (event.type == SEED_MGMT_EVENT_REMOVE) {
+    if (event.type == SEED_MGMT_EVENT_REMOVE || event.type == SEED_MGMT_EVENT_UNBIND ||
+        event.type == SEED_MGMT_EVENT_UNPLUG) {
         set_health_locked(*chip, false, "removed");
     } else if (event.type == SEED_MGMT_EVENT_RESET && is_failure_reset(event.reason)) {
         chip->holdoff_until = now + holdoff_;
