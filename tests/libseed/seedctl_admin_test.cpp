@@ -3,6 +3,7 @@
 //
 // Pure logic of the seedctl administration commands: fdinfo parsing,
 // utilisation, CSV, JSON shape, Prometheus text and CDI specs.
+#include "cdi.hpp"
 #include "command.hpp"
 #include "output.hpp"
 #include "prometheus.hpp"
@@ -14,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -181,8 +183,17 @@ TEST(Prometheus, RendersFamiliesAndLabels) {
 }
 
 TEST(Cdi, OneDevicePerChipByIndexAndUuid) {
-    const std::vector<seed::DeviceInfo> devices = {sample_device(0), sample_device(1)};
-    const json spec = json::parse(seedctl::render_cdi_spec(devices));
+    // The spec of tools/common/cdi.cpp, which seedctl and seed-device-plugin share.
+    std::vector<seed_mgmt_identity> chips(2);
+    for (unsigned i = 0; i < 2; ++i) {
+        const auto d = sample_device(i);
+        chips[i].size = sizeof(chips[i]);
+        chips[i].index = i;
+        std::snprintf(chips[i].node, sizeof(chips[i].node), "%s", d.node.c_str());
+        std::snprintf(chips[i].uuid, sizeof(chips[i].uuid), "%s",
+                      seed::format_uuid(d.uuid).c_str());
+    }
+    const json spec = json::parse(seed::fleet::render_cdi_spec(chips));
     EXPECT_EQ(spec.at("cdiVersion"), "0.5.0");
     EXPECT_EQ(spec.at("kind"), "seedchip.org/accel");
     const auto& list = spec.at("devices");
@@ -232,6 +243,36 @@ TEST(Prometheus, InfoProcessesAndNaming) {
             << f.name;
     }
     EXPECT_EQ(text.find("seedchip_hbm_total_bytes"), std::string::npos);
+}
+
+TEST(Prometheus, JobFailuresByReasonAreCounters) {
+    std::vector<seedctl::MetricsSample> samples(2);
+    samples[0].info = sample_device(0);
+    seed_mgmt_counters c{};
+    c.size = sizeof(c);
+    for (auto& n : c.job_failures)
+        n = UINT64_MAX; // reasons this driver does not count are left out
+    for (unsigned r = SEED_MGMT_JOB_MMU_FAULT; r <= SEED_MGMT_JOB_HW_ERROR; ++r)
+        c.job_failures[r] = 0;
+    c.job_failures[SEED_MGMT_JOB_MMU_FAULT] = 3;
+    c.job_failures[SEED_MGMT_JOB_INVALID_PACKET] = 1;
+    samples[0].counters = c;
+    samples[1].info = sample_device(1); // counters unreadable
+    const std::string text = seedctl::render_prometheus(samples);
+    const std::string l0 = "{uuid=\"5eed0000-0000-4000-8000-000000000000\",serial=\"SEEDVM-0000\","
+                           "pci=\"0000:00:04.0\"";
+    EXPECT_NE(text.find("# TYPE seedchip_job_failures_total counter\n"), std::string::npos);
+    for (const std::string& want :
+         {"seedchip_job_failures_total" + l0 + ",reason=\"mmu_fault\"} 3\n",
+          "seedchip_job_failures_total" + l0 + ",reason=\"invalid_packet\"} 1\n",
+          "seedchip_job_failures_total" + l0 + ",reason=\"timeout\"} 0\n",
+          "seedchip_job_failures_total" + l0 + ",reason=\"hw_error\"} 0\n"})
+        EXPECT_NE(text.find(want), std::string::npos) << want << '\n' << text;
+    std::size_t lines = 0;
+    for (std::size_t pos = 0;
+         (pos = text.find("\nseedchip_job_failures_total{", pos)) != std::string::npos; ++pos)
+        ++lines;
+    EXPECT_EQ(lines, 8u) << text; // eight reasons of one chip
 }
 
 TEST(Diag, OverallResultAndJson) {

@@ -2,8 +2,9 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // Pure logic of seedctl query, health and the PCIe checks of diag: the
-// field list and its documentation, formats, uevent parsing, sysfs link
-// and AER text; and the binary's handling of bad query arguments.
+// field list and its documentation, formats, the driver's events as health
+// events, the management API's link and AER figures; and the binary's
+// handling of bad query arguments.
 #include "command.hpp"
 #include "fields.hpp"
 #include "health.hpp"
@@ -14,12 +15,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <unistd.h>
 
 #ifndef SEEDCTL_PATH
 #error "SEEDCTL_PATH must be defined by the build"
@@ -39,7 +39,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }
 
 seedctl::FieldSample full_sample() {
-    seedctl::FieldSample s{sample_device(0), {}, {}, {}, false, {}, {}};
+    seedctl::FieldSample s{sample_device(0), {}, {}, {}, false, {}, {}, {}};
     s.memory = seed::MemoryUsage{};
     s.memory->hbm_used = 4096;
     seed::Telemetry t;
@@ -52,6 +52,13 @@ seedctl::FieldSample full_sample() {
     s.hwmon_read = true;
     s.link = seedctl::PciLink{8.0, 16.0, 4u, 16u};
     s.health = seedctl::assess_health(t, *s.memory);
+    seed_mgmt_counters c{};
+    c.size = sizeof(c);
+    c.job_failures[SEED_MGMT_JOB_MMU_FAULT] = 2;
+    c.job_failures[SEED_MGMT_JOB_TIMEOUT] = 1;
+    for (unsigned r = SEED_MGMT_JOB_HW_ERROR + 1; r < SEED_MGMT_JOB_REASONS; ++r)
+        c.job_failures[r] = UINT64_MAX; // not counted by this driver
+    s.counters = c;
     return s;
 }
 
@@ -179,80 +186,97 @@ TEST(Health, DegradedOnUncorrectableErrorsOrRetiredHbm) {
     EXPECT_TRUE(contains(h.reasons[0], "2 uncorrectable ECC errors")) << h.reasons[0];
 }
 
-TEST(Uevent, ParsesTheDriversResetEvent) {
-    const std::string msg("change@/devices/pci0000:00/0000:00:04.0\0ACTION=change\0"
-                          "DEVPATH=/devices/pci0000:00/0000:00:04.0\0SUBSYSTEM=pci\0"
-                          "SEED_EVENT=RESET\0SEED_RESET_REASON=admin\0SEQNUM=1234\0"s);
-    const auto ev = seedctl::parse_uevent(msg);
-    ASSERT_TRUE(ev);
-    EXPECT_EQ(ev->action, "change");
-    EXPECT_EQ(ev->pci_address(), "0000:00:04.0");
-    const auto he = seedctl::health_event_of(*ev);
+TEST(QueryFields, JobFailuresByReasonAndInTotal) {
+    const auto s = full_sample();
+    EXPECT_EQ(seedctl::find_field("job_failures.mmu_fault")->value(s), 2);
+    EXPECT_EQ(seedctl::find_field("job_failures.timeout")->value(s), 1);
+    EXPECT_EQ(seedctl::find_field("job_failures.reset")->value(s), 0);
+    EXPECT_EQ(seedctl::find_field("job_failures")->value(s), 3);
+    auto old = s;
+    for (auto& n : old.counters->job_failures)
+        n = UINT64_MAX; // a driver without job_failures/
+    EXPECT_TRUE(seedctl::find_field("job_failures.timeout")->value(old).is_null());
+    EXPECT_TRUE(seedctl::find_field("job_failures")->value(old).is_null());
+}
+
+seed_mgmt_event mgmt_event(std::uint32_t type, const char* action, const char* reason = "") {
+    seed_mgmt_event ev{};
+    ev.size = sizeof(ev);
+    ev.type = type;
+    std::snprintf(ev.action, sizeof(ev.action), "%s", action);
+    std::snprintf(ev.reason, sizeof(ev.reason), "%s", reason);
+    std::snprintf(ev.pci_address, sizeof(ev.pci_address), "0000:00:04.0");
+    return ev;
+}
+
+TEST(HealthEvents, ResetsOfTheDriver) {
+    auto reset = mgmt_event(SEED_MGMT_EVENT_RESET, "change", "admin");
+    reset.seqnum = 1234;
+    const auto he = seedctl::health_event_of(reset);
     ASSERT_TRUE(he);
     EXPECT_EQ(he->name, "reset");
     EXPECT_EQ(he->reason, "admin");
+    EXPECT_EQ(he->action, "change");
     EXPECT_EQ(he->seqnum, "1234");
     const auto line = json::parse(seedctl::render_health_event_json(sample_device(0), *he, "t"));
     EXPECT_EQ(line.at("event"), "reset");
     EXPECT_EQ(line.at("reason"), "admin");
+    EXPECT_EQ(line.at("seqnum"), "1234");
     EXPECT_EQ(line.at("device").at("pci_address"), sample_device(0).pci_address);
+    EXPECT_EQ(seedctl::utc_time(1'700'000'000'123'000'000), "2023-11-14T22:13:20.123Z");
 }
 
-TEST(Uevent, IgnoresOtherEventsAndUdevMessages) {
-    const std::string add("add@/devices/virtual/net/lo\0ACTION=add\0SUBSYSTEM=net\0"s);
-    const auto ev = seedctl::parse_uevent(add);
-    ASSERT_TRUE(ev);
-    EXPECT_FALSE(seedctl::health_event_of(*ev));
-    EXPECT_FALSE(seedctl::parse_uevent("libudev\0\xfe\xed"s));
-    const std::string removed(
-        "remove@/devices/pci0000:00/0000:00:05.0\0ACTION=remove\0SUBSYSTEM=pci\0"
-        "PCI_SLOT_NAME=0000:00:05.0\0"s);
-    const auto rm = seedctl::parse_uevent(removed);
-    ASSERT_TRUE(rm);
-    EXPECT_EQ(rm->pci_address(), "0000:00:05.0");
-    EXPECT_EQ(seedctl::health_event_of(*rm)->name, "removed");
+TEST(HealthEvents, UnbindAndRemovalButNotOtherEvents) {
+    const auto unbound = seedctl::health_event_of(mgmt_event(SEED_MGMT_EVENT_UNBIND, "unbind"));
+    ASSERT_TRUE(unbound);
+    EXPECT_EQ(unbound->name, "unbound");
+    EXPECT_EQ(unbound->seqnum, "");
+    const auto removed = seedctl::health_event_of(mgmt_event(SEED_MGMT_EVENT_UNPLUG, "remove"));
+    ASSERT_TRUE(removed);
+    EXPECT_EQ(removed->name, "removed");
+    const auto line =
+        json::parse(seedctl::render_health_event_json(sample_device(1), *removed, "t"));
+    EXPECT_TRUE(line.at("reason").is_null());
+    EXPECT_TRUE(line.at("seqnum").is_null());
+    for (const std::uint32_t type :
+         {std::uint32_t{SEED_MGMT_EVENT_ADD}, std::uint32_t{SEED_MGMT_EVENT_REMOVE},
+          std::uint32_t{SEED_MGMT_EVENT_CHANGE}, std::uint32_t{99}})
+        EXPECT_FALSE(seedctl::health_event_of(mgmt_event(type, "change"))) << type;
 }
 
-TEST(PciSysfs, LinkSpeedAndAerText) {
-    EXPECT_EQ(seedctl::parse_link_speed("8.0 GT/s PCIe"), 8.0);
-    EXPECT_EQ(seedctl::parse_link_speed("2.5 GT/s"), 2.5);
-    EXPECT_FALSE(seedctl::parse_link_speed("Unknown"));
-    EXPECT_FALSE(seedctl::parse_link_speed("8.0"));
-    EXPECT_EQ(seedctl::parse_aer_total("RxErr 1\nBadTLP 2\nTOTAL_ERR_COR 3\n"), 3u);
-    EXPECT_EQ(seedctl::parse_aer_total("Undefined 0\nDLP 4\n"), 4u);
-    EXPECT_FALSE(seedctl::parse_aer_total(""));
-    EXPECT_FALSE(seedctl::parse_aer_total("garbage\n"));
-}
-
-TEST(PciSysfs, ReadsLinkAndAerFromASysfsTree) {
-    namespace fs = std::filesystem;
-    const fs::path root = fs::temp_directory_path() / ("seedctl-pci-" + std::to_string(::getpid()));
-    const fs::path dev = root / "bus/pci/devices/0000:00:04.0";
-    fs::create_directories(dev);
-    const auto put = [&](const char* name, const char* text) { std::ofstream(dev / name) << text; };
-    put("current_link_speed", "2.5 GT/s PCIe\n");
-    put("max_link_speed", "8.0 GT/s PCIe\n");
-    put("current_link_width", "1\n");
-    put("aer_dev_fatal", "Undefined 0\nTOTAL_ERR_FATAL 1\n");
-    const auto link = seedctl::read_pci_link("0000:00:04.0", root.string());
+TEST(PciChecks, LinkAndAerFromTheManagementApi) {
+    seed_mgmt_pcie p{};
+    p.size = sizeof(p);
+    p.current_speed_mts = 2500;
+    p.max_speed_mts = 8000;
+    p.current_width = 1;
+    p.aer_correctable = UINT64_MAX;
+    p.aer_nonfatal = UINT64_MAX;
+    p.aer_fatal = 1;
+    const auto link = seedctl::pci_link_of(p);
     EXPECT_EQ(link.speed_gts, 2.5);
     EXPECT_EQ(link.max_speed_gts, 8.0);
     EXPECT_EQ(link.width, 1u);
     EXPECT_FALSE(link.max_width);
-    const auto aer = seedctl::read_aer_counters("0000:00:04.0", root.string());
-    EXPECT_FALSE(aer.correctable);
-    EXPECT_EQ(aer.fatal, 1u);
-    const auto none = seedctl::read_pci_link("0000:00:09.0", root.string());
-    EXPECT_FALSE(none.speed_gts || none.width);
-    fs::remove_all(root);
-}
+    const auto l = seedctl::pcie_link_check(p, "0000:00:04.0");
+    EXPECT_TRUE(l.available);
+    EXPECT_FALSE(l.passed);
+    EXPECT_EQ(l.detail, "2.5 GT/s x1 (max 8.0 GT/s x?), link below its maximum speed");
+    const auto a = seedctl::pcie_aer_check(p, "0000:00:04.0");
+    EXPECT_TRUE(a.available);
+    EXPECT_FALSE(a.passed);
+    EXPECT_EQ(a.detail, "n/a correctable, n/a non-fatal, 1 fatal");
 
-TEST(SetPowerCap, ParsesHwmonMicrowatts) {
-    EXPECT_EQ(seedctl::parse_microwatts("300000000\n"), 300000000);
-    EXPECT_EQ(seedctl::parse_microwatts("0"), 0);
-    EXPECT_FALSE(seedctl::parse_microwatts(""));
-    EXPECT_FALSE(seedctl::parse_microwatts("12 W"));
-    EXPECT_FALSE(seedctl::parse_microwatts("x"));
+    seed_mgmt_pcie none{};
+    none.size = sizeof(none);
+    none.aer_correctable = none.aer_nonfatal = none.aer_fatal = UINT64_MAX;
+    const auto nl = seedctl::pcie_link_check(none, "0000:00:09.0");
+    EXPECT_FALSE(nl.available);
+    EXPECT_TRUE(nl.passed);
+    EXPECT_NE(nl.detail.find("not available"), std::string::npos) << nl.detail;
+    const auto na = seedctl::pcie_aer_check(none, "0000:00:09.0");
+    EXPECT_FALSE(na.available);
+    EXPECT_NE(na.detail.find("not available"), std::string::npos) << na.detail;
 }
 
 seed::test::ProcessResult seedctl_run(std::vector<std::string> args) {

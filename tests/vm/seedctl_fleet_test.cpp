@@ -332,6 +332,65 @@ TEST_F(SeedctlFleet, HealthWatchFiltersByDeviceAndPrintsText) {
     EXPECT_TRUE(only_other.output().empty()) << only_other.output();
 }
 
+// Waits up to @p timeout for @p done; false if it never held.
+template <typename F>
+bool wait_until(F done, std::chrono::seconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > end)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return true;
+}
+
+// The chip's PCI device unbound from seed.ko and bound again, then removed
+// from the bus and found again by a rescan: health --watch -d (by PCI
+// address) reports "unbound", "unbound", "removed" for it, from the
+// management API's monitor.
+TEST_F(SeedctlFleet, HealthWatchSeesUnbindAndRemoval) {
+    const auto& target = devices_.back();
+    const std::string bound = "/sys/bus/pci/drivers/seed/" + target.pci_address;
+    const auto chips_back = [&] {
+        return std::filesystem::exists(bound) && seed::vm::all_devices().size() == devices_.size();
+    };
+    Background watch({"health", "--watch", "--json", "--timeout", "300", "-d", target.pci_address});
+    ASSERT_TRUE(watch.wait_signals_blocked(std::chrono::seconds(30))) << watch.output();
+
+    std::ofstream("/sys/bus/pci/drivers/seed/unbind") << target.pci_address;
+    ASSERT_TRUE(
+        wait_until([&] { return !std::filesystem::exists(bound); }, std::chrono::seconds(60)));
+    std::ofstream("/sys/bus/pci/drivers/seed/bind") << target.pci_address;
+    ASSERT_TRUE(wait_until(chips_back, std::chrono::seconds(60)));
+    std::ofstream(pci_dir(target) + "remove") << "1";
+    ASSERT_TRUE(wait_until([&] { return !std::filesystem::exists(pci_dir(target)); },
+                           std::chrono::seconds(60)));
+    std::ofstream("/sys/bus/pci/rescan") << "1";
+    ASSERT_TRUE(wait_until(chips_back, std::chrono::seconds(90))) << "the chip did not come back";
+
+    // Every event has been read once the output has all three (or time is up).
+    wait_until(
+        [&] {
+            watch.wait_for(std::chrono::milliseconds(0)); // reads what it printed
+            return lines_of(watch.output()).size() >= 3;
+        },
+        std::chrono::seconds(30));
+    watch.signal(SIGTERM);
+    ASSERT_EQ(watch.wait_for(std::chrono::seconds(30)), 0) << watch.output();
+    std::vector<std::string> events;
+    for (const auto& line : lines_of(watch.output())) {
+        const json ev = json::parse(line);
+        EXPECT_EQ(ev.at("device").at("pci_address"), target.pci_address) << line;
+        EXPECT_EQ(ev.at("device").at("index"), target.index) << line;
+        if (ev.at("event") == "reset")
+            continue; // a reset at bring-up is not what this test is about
+        EXPECT_FALSE(ev.at("seqnum").is_null()) << line;
+        events.push_back(ev.at("event"));
+    }
+    EXPECT_EQ(events, (std::vector<std::string>{"unbound", "unbound", "removed"}))
+        << watch.output();
+}
+
 TEST_F(SeedctlFleet, HealthWatchExitsCleanlyOnSigintAndSigterm) {
     for (const int sig : {SIGINT, SIGTERM}) {
         Background watch({"health", "--watch"});

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,20 +19,36 @@ std::string cdi_device_name(const std::string& name) {
     return std::string(cdi_kind) + '=' + name;
 }
 
+std::string cdi_env_name(const std::string& uuid) {
+    std::string name = "SEED_VISIBLE_DEVICE_";
+    for (const char c : uuid)
+        if (c != '-')
+            name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
 std::string render_cdi_spec(std::span<const seed_mgmt_identity> chips) {
     using Json = nlohmann::ordered_json;
     Json devices = Json::array();
     Json all_nodes = Json::array();
+    Json all_env = Json::array();
     for (const auto& chip : chips) {
         const Json node = {{"path", chip.node}, {"type", "c"}, {"permissions", "rw"}};
+        const std::string uuid = chip.uuid;
+        const std::string env = cdi_env_name(uuid) + '=' + uuid;
         all_nodes.push_back(node);
-        const Json edits = {{"deviceNodes", Json::array({node})}};
-        devices.push_back({{"name", std::to_string(chip.index)}, {"containerEdits", edits}});
-        devices.push_back({{"name", std::string(chip.uuid)}, {"containerEdits", edits}});
+        all_env.push_back(env);
+        const Json edits = {{"deviceNodes", Json::array({node})}, {"env", Json::array({env})}};
+        for (const std::string& name : {std::to_string(chip.index), uuid})
+            devices.push_back({{"name", name}, {"containerEdits", edits}});
     }
     if (!chips.empty())
-        devices.push_back({{"name", "all"}, {"containerEdits", {{"deviceNodes", all_nodes}}}});
-    const Json spec = {{"cdiVersion", cdi_version}, {"kind", cdi_kind}, {"devices", devices}};
+        devices.push_back(
+            {{"name", "all"}, {"containerEdits", {{"deviceNodes", all_nodes}, {"env", all_env}}}});
+    Json spec;
+    spec["cdiVersion"] = cdi_version;
+    spec["kind"] = cdi_kind;
+    spec["devices"] = std::move(devices);
     return spec.dump(2) + '\n';
 }
 

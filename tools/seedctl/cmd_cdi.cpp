@@ -1,56 +1,22 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The SeedChip Authors
 //
-// seedctl cdi generate: a Container Device Interface spec for the devices.
+// seedctl cdi generate: a Container Device Interface spec for the devices,
+// the one seed-device-plugin writes too (tools/common/cdi.cpp).
+#include "cdi.hpp"
+#include "chips.hpp"
 #include "command.hpp"
 #include "output.hpp"
 #include "report.hpp"
 
-#include <seed/uuid.hpp>
-
-#include <cctype>
 #include <fstream>
 #include <ostream>
 #include <string_view>
 #include <vector>
 
-#include <stdlib.h>
 #include <unistd.h>
 
 namespace seedctl {
-
-std::string cdi_env_name(const seed::Uuid& uuid) {
-    std::string name = "SEED_VISIBLE_DEVICE_";
-    for (const char c : seed::format_uuid(uuid))
-        if (c != '-')
-            name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return name;
-}
-
-std::string render_cdi_spec(std::span<const seed::DeviceInfo> devices) {
-    Json spec;
-    spec["cdiVersion"] = cdi_version;
-    spec["kind"] = cdi_kind;
-    Json list = Json::array();
-    Json all_nodes = Json::array();
-    Json all_env = Json::array();
-    for (const auto& d : devices) {
-        const Json node = {{"path", d.node}, {"type", "c"}, {"permissions", "rw"}};
-        // A variable of its own per chip: runtimes replace same-named
-        // variables, and libseed sees the union of these.
-        const std::string env = cdi_env_name(d.uuid) + '=' + seed::format_uuid(d.uuid);
-        all_nodes.push_back(node);
-        all_env.push_back(env);
-        const Json edits = {{"deviceNodes", Json::array({node})}, {"env", Json::array({env})}};
-        for (const std::string& name : {std::to_string(d.index), seed::format_uuid(d.uuid)})
-            list.push_back({{"name", name}, {"containerEdits", edits}});
-    }
-    if (!devices.empty())
-        list.push_back(
-            {{"name", "all"}, {"containerEdits", {{"deviceNodes", all_nodes}, {"env", all_env}}}});
-    spec["devices"] = std::move(list);
-    return to_text(spec);
-}
 
 namespace {
 
@@ -69,7 +35,8 @@ public:
             app.add_subcommand("generate", "Write a CDI spec (JSON) for every visible device");
         gen->add_option("-o,--output", output_, "Write to FILE instead of stdout");
         gen->description(
-            std::string("Writes a CDI spec (cdiVersion ") + cdi_version + ", kind " + cdi_kind +
+            std::string("Writes a CDI spec (cdiVersion ") + seed::fleet::cdi_version + ", kind " +
+            seed::fleet::cdi_kind +
             ") for every chip of the machine, named by its physical index and by its UUID, "
             "plus \"all\". Each injects /dev/accel/accelN and sets a variable of its own, "
             "SEED_VISIBLE_DEVICE_<UUID hex>=<UUID>, so several chips given to one container "
@@ -82,23 +49,24 @@ public:
     }
 
     int run(const Io& io) override {
-        // Names are physical indices, whoever runs the command.
-        std::vector<std::string> hidden;
-        for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-            const std::string_view var(*e);
-            if (var.starts_with("SEED_VISIBLE_DEVICE"))
-                hidden.emplace_back(var.substr(0, var.find('=')));
-        }
-        for (const auto& name : hidden)
-            ::unsetenv(name.c_str());
-        if (!hidden.empty())
+        // Names are physical indices, whoever runs the command: the
+        // management API's enumeration ignores these variables.
+        bool hidden = false;
+        for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+            hidden = hidden || std::string_view(*e).starts_with("SEED_VISIBLE_DEVICE");
+        if (hidden)
             io.err << "seedctl: note: ignoring SEED_VISIBLE_DEVICES and SEED_VISIBLE_DEVICE_*: "
                       "the spec lists every chip by physical index\n";
-        const auto devices = seed::Device::list();
-        if (devices.empty()) {
+        std::vector<seed_mgmt_identity> chips;
+        try {
+            chips = seed::fleet::all_identities();
+        } catch (const seed::fleet::MgmtError& e) {
+            throw failure_of(e);
+        }
+        if (chips.empty()) {
             return report_no_devices(io.err);
         }
-        const std::string text = render_cdi_spec(devices);
+        const std::string text = seed::fleet::render_cdi_spec(chips);
         if (output_.empty()) {
             io.out << text;
             return exit_ok;

@@ -18,14 +18,13 @@
 #include <seed/uuid.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <random>
-#include <sstream>
 
 namespace seedctl {
 
@@ -69,49 +68,6 @@ std::string render_diag_json(std::span<const DiagResult> results) {
     return to_text(devices_document(std::move(array)));
 }
 
-std::optional<std::uint64_t> parse_aer_total(std::string_view text) {
-    std::uint64_t sum = 0;
-    std::optional<std::uint64_t> total;
-    std::size_t pos = 0;
-    bool any = false;
-    while (pos < text.size()) {
-        const auto end = std::min(text.find('\n', pos), text.size());
-        const auto line = text.substr(pos, end - pos);
-        pos = end + 1;
-        if (line.empty())
-            continue;
-        const auto space = line.rfind(' ');
-        if (space == std::string_view::npos)
-            return std::nullopt;
-        std::uint64_t v = 0;
-        const auto num = line.substr(space + 1);
-        const auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-        if (ec != std::errc() || p != num.data() + num.size())
-            return std::nullopt;
-        any = true;
-        if (line.starts_with("TOTAL_ERR_"))
-            total = v;
-        else
-            sum += v;
-    }
-    if (!any)
-        return std::nullopt;
-    return total ? *total : sum;
-}
-
-AerCounters read_aer_counters(const std::string& pci_address, const std::string& sys_dir) {
-    const std::string dir = sys_dir + "/bus/pci/devices/" + pci_address + '/';
-    const auto read = [&](const char* name) -> std::optional<std::uint64_t> {
-        std::ifstream in(dir + name);
-        if (!in)
-            return std::nullopt;
-        std::stringstream text;
-        text << in.rdbuf();
-        return parse_aer_total(text.str());
-    };
-    return {read("aer_dev_correctable"), read("aer_dev_nonfatal"), read("aer_dev_fatal")};
-}
-
 namespace {
 
 std::string link_text(const std::optional<double>& speed, const std::optional<unsigned>& width) {
@@ -119,13 +75,14 @@ std::string link_text(const std::optional<double>& speed, const std::optional<un
            (width ? std::to_string(*width) : std::string("?"));
 }
 
-// Current against maximum PCIe link speed and width.
-DiagCheck pcie_link_check(const seed::DeviceInfo& info) {
-    const PciLink l = read_pci_link(info.pci_address);
+} // namespace
+
+DiagCheck pcie_link_check(const seed_mgmt_pcie& pcie, const std::string& pci_address) {
+    const PciLink l = pci_link_of(pcie);
     DiagCheck c{"pcie_link", true, {}, true};
     if (!l.speed_gts && !l.max_speed_gts && !l.width && !l.max_width) {
         c.available = false;
-        c.detail = "not available: sysfs reports no link speed or width for " + info.pci_address;
+        c.detail = "not available: sysfs reports no link speed or width for " + pci_address;
         return c;
     }
     const bool slow = l.speed_gts && l.max_speed_gts && *l.speed_gts < *l.max_speed_gts;
@@ -140,32 +97,31 @@ DiagCheck pcie_link_check(const seed::DeviceInfo& info) {
     return c;
 }
 
-// The device's AER error counters: non-fatal or fatal errors fail.
-DiagCheck pcie_aer_check(const seed::DeviceInfo& info) {
-    const AerCounters a = read_aer_counters(info.pci_address);
+DiagCheck pcie_aer_check(const seed_mgmt_pcie& pcie, const std::string& pci_address) {
+    const auto count = [](std::uint64_t v) -> std::optional<std::uint64_t> {
+        return v == UINT64_MAX ? std::nullopt : std::optional<std::uint64_t>(v);
+    };
+    const auto correctable = count(pcie.aer_correctable);
+    const auto nonfatal = count(pcie.aer_nonfatal);
+    const auto fatal = count(pcie.aer_fatal);
     DiagCheck c{"pcie_aer", true, {}, true};
-    if (!a.correctable && !a.nonfatal && !a.fatal) {
+    if (!correctable && !nonfatal && !fatal) {
         c.available = false;
         c.detail = "not available: no AER counters in sysfs (no AER capability, or the kernel "
                    "does not handle AER for " +
-                   info.pci_address + ")";
+                   pci_address + ")";
         return c;
     }
     const auto text = [](const std::optional<std::uint64_t>& v) {
         return v ? std::to_string(*v) : std::string("n/a");
     };
-    c.passed = a.nonfatal.value_or(0) == 0 && a.fatal.value_or(0) == 0;
-    c.detail = text(a.correctable) + " correctable, " + text(a.nonfatal) + " non-fatal, " +
-               text(a.fatal) + " fatal";
+    c.passed = nonfatal.value_or(0) == 0 && fatal.value_or(0) == 0;
+    c.detail = text(correctable) + " correctable, " + text(nonfatal) + " non-fatal, " +
+               text(fatal) + " fatal";
     return c;
 }
 
-std::string read_line(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
+namespace {
 
 // Runs @p body; a thrown error fails the check with its message.
 DiagCheck check(std::string name, const std::function<std::string(bool&)>& body) {
@@ -257,8 +213,8 @@ std::string gemm_check(const seed::Device& dev, seed::Queue& q, bool& ok) {
 
 // Fills every free HBM byte (as chunks allocated until the free space is
 // used up) with a per-chunk pattern and reads it all back.
-std::string hbm_sweep(const seed::Device& dev, seed::Queue& q, bool& ok) {
-    const auto mem = dev.memory_usage();
+std::string hbm_sweep(const Chip& chip, const seed::Device& dev, seed::Queue& q, bool& ok) {
+    const auto mem = read_memory(chip);
     const std::uint64_t free =
         mem.hbm_total - std::min(mem.hbm_total, mem.hbm_used + mem.hbm_retired);
     constexpr std::uint64_t chunk_max = 64ull << 20;
@@ -303,14 +259,15 @@ std::string hbm_sweep(const seed::Device& dev, seed::Queue& q, bool& ok) {
            std::to_string(chunks.size()) + " chunks";
 }
 
-DiagResult run_diag(const seed::Device& dev, int level) {
+DiagResult run_diag(const Chip& chip, const seed::Device& dev, int level) {
     const auto& info = dev.info();
-    DiagResult r{info, level, {}};
-    const std::string sys = "/sys/class/accel/accel" + std::to_string(info.minor) + "/device/";
+    DiagResult r{chip.info, level, {}};
 
     r.checks.push_back(check("identity", [&](bool& ok) {
-        const std::string uuid = read_line(sys + "uuid");
-        const std::string serial = read_line(sys + "serial");
+        // sysfs (the management API) against GET_INFO (libseed's device).
+        const auto id = seed::fleet::identity(chip.handle);
+        const std::string uuid = id.uuid;
+        const std::string serial = id.serial;
         ok = uuid == seed::format_uuid(info.uuid) && serial == info.serial && info.hbm_size > 0 &&
              info.num_queues >= 1 && info.num_queues <= 64 && info.num_engines >= 1;
         return "uuid " + uuid + ", serial " + serial + ", " + std::to_string(info.num_queues) +
@@ -318,17 +275,21 @@ DiagResult run_diag(const seed::Device& dev, int level) {
                (ok ? "" : " (GET_INFO and sysfs disagree or values out of range)");
     }));
     r.checks.push_back(check("interrupts", [&](bool& ok) {
-        const auto before = seed::read_sysfs_counters(info).irq_count.value_or(0);
+        const auto irqs = [&] {
+            const auto n = read_counters(chip).irq_count;
+            return n == UINT64_MAX ? 0 : n;
+        };
+        const auto before = irqs();
         seed::Queue q(dev);
         seed::CommandList list(dev);
         list.nop();
         q.submit(list).wait();
-        const auto after = seed::read_sysfs_counters(info).irq_count.value_or(0);
+        const auto after = irqs();
         ok = after > before;
         return "irq_count " + std::to_string(before) + " -> " + std::to_string(after);
     }));
     r.checks.push_back(check("telemetry", [&](bool& ok) {
-        const auto t = seed::read_telemetry(dev);
+        const auto t = read_telemetry(chip);
         ok = t.temperature_mc > -40000 && t.temperature_mc < 125000 && t.power_mw < 2000000 &&
              t.core_clock_mhz > 0 && t.hbm_clock_mhz > 0 &&
              t.engine_busy_ns.size() == info.num_engines;
@@ -336,10 +297,16 @@ DiagResult run_diag(const seed::Device& dev, int level) {
                std::to_string(t.core_clock_mhz) + "/" + std::to_string(t.hbm_clock_mhz) + " MHz, " +
                std::to_string(t.engine_busy_ns.size()) + " engines";
     }));
-    r.checks.push_back(pcie_link_check(info));
-    r.checks.push_back(pcie_aer_check(info));
+    try {
+        const auto pcie = seed::fleet::pcie(chip.handle);
+        r.checks.push_back(pcie_link_check(pcie, chip.info.pci_address));
+        r.checks.push_back(pcie_aer_check(pcie, chip.info.pci_address));
+    } catch (const seed::fleet::MgmtError& e) {
+        r.checks.push_back(DiagCheck{"pcie_link", false, e.what(), true});
+        r.checks.push_back(DiagCheck{"pcie_aer", false, e.what(), true});
+    }
     r.checks.push_back(check("ecc", [&](bool& ok) {
-        const auto t = seed::read_telemetry(dev);
+        const auto t = read_telemetry(chip);
         ok = t.ecc_uncorrected == 0;
         return std::to_string(t.ecc_corrected) + " corrected, " +
                std::to_string(t.ecc_uncorrected) + " uncorrectable";
@@ -372,7 +339,7 @@ DiagResult run_diag(const seed::Device& dev, int level) {
     if (level >= 3) {
         r.checks.push_back(check("hbm_sweep", [&](bool& ok) {
             seed::Queue q(dev);
-            return hbm_sweep(dev, q, ok);
+            return hbm_sweep(chip, dev, q, ok);
         }));
     }
     return r;
@@ -401,13 +368,17 @@ public:
     }
 
     int run(const Io& io) override {
-        auto devices = open_devices(device_);
-        if (devices.empty()) {
+        const auto chips = select_chips(device_);
+        if (chips.empty()) {
             return report_no_devices(io.err);
         }
         std::vector<DiagResult> results;
-        for (const auto& dev : devices)
-            results.push_back(run_diag(dev, level_));
+        for (const auto& chip : chips) {
+            // The figures come from the management API; the jobs run on a
+            // libseed device (the same visible device).
+            const auto dev = seed::Device::open(std::string_view(chip.info.pci_address));
+            results.push_back(run_diag(chip, dev, level_));
+        }
         io.out << (json_ ? render_diag_json(results) : render_diag_text(results));
         const bool all =
             std::all_of(results.begin(), results.end(), [](const auto& r) { return r.passed(); });

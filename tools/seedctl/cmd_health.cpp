@@ -2,7 +2,8 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // seedctl health: the health of each chip now, or (--watch) the driver's
-// uevents as they come, read from a NETLINK_KOBJECT_UEVENT socket.
+// events as they come, read with the management API's monitor
+// (seed_mgmt_monitor_*, which parses the kernel's uevents).
 #include "command.hpp"
 #include "fields.hpp"
 #include "health.hpp"
@@ -14,71 +15,50 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <optional>
 #include <ostream>
 #include <system_error>
 
-#include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace seedctl {
 
-std::optional<Uevent> parse_uevent(std::string_view message) {
-    // Kernel messages: "ACTION@DEVPATH\0KEY=VALUE\0...". udev's own
-    // messages start with "libudev\0" and are not for us.
-    const auto first = message.substr(0, message.find('\0'));
-    const auto at = first.find('@');
-    if (at == std::string_view::npos || at == 0)
-        return std::nullopt;
-    Uevent ev;
-    ev.action = std::string(first.substr(0, at));
-    ev.devpath = std::string(first.substr(at + 1));
-    std::size_t pos = first.size() + 1;
-    while (pos < message.size()) {
-        const auto end = message.find('\0', pos);
-        const auto kv = message.substr(pos, end == std::string_view::npos ? end : end - pos);
-        const auto eq = kv.find('=');
-        if (eq != std::string_view::npos && eq != 0)
-            ev.env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-        if (end == std::string_view::npos)
-            break;
-        pos = end + 1;
-    }
-    return ev;
-}
-
-std::string Uevent::get(const std::string& key) const {
-    const auto it = env.find(key);
-    return it == env.end() ? std::string() : it->second;
-}
-
-std::string Uevent::pci_address() const {
-    if (auto slot = get("PCI_SLOT_NAME"); !slot.empty())
-        return slot;
-    return devpath.substr(devpath.rfind('/') + 1);
-}
-
-std::optional<HealthEvent> health_event_of(const Uevent& ev) {
-    std::string name;
-    if (const auto seed_event = get_seed_event(ev); !seed_event.empty()) {
-        for (const char c : seed_event)
-            name += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    } else if (ev.action == "remove" && ev.get("SUBSYSTEM") == "pci") {
-        name = "removed";
-    } else if (ev.action == "unbind" && ev.get("SUBSYSTEM") == "pci") {
-        name = "unbound";
-    } else {
+std::optional<HealthEvent> health_event_of(const seed_mgmt_event& event) {
+    HealthEvent out;
+    switch (event.type) {
+    case SEED_MGMT_EVENT_RESET:
+        out.name = "reset";
+        out.reason = event.reason;
+        break;
+    case SEED_MGMT_EVENT_UNBIND:
+        out.name = "unbound";
+        break;
+    case SEED_MGMT_EVENT_UNPLUG:
+        out.name = "removed";
+        break;
+    default:
         return std::nullopt;
     }
-    return HealthEvent{name, ev.get("SEED_RESET_REASON"), ev.action, ev.get("SEQNUM")};
+    out.action = event.action;
+    if (event.seqnum != 0)
+        out.seqnum = std::to_string(event.seqnum);
+    return out;
 }
 
-std::string get_seed_event(const Uevent& ev) {
-    return ev.get("SEED_EVENT");
+std::string utc_time(std::int64_t ns) {
+    const std::time_t t = static_cast<std::time_t>(ns / 1'000'000'000);
+    const int ms = static_cast<int>((ns % 1'000'000'000) / 1'000'000);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[96];
+    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+    return buf;
 }
 
 std::string render_health_event_json(const seed::DeviceInfo& info, const HealthEvent& event,
@@ -173,21 +153,6 @@ private:
     sigset_t old_{};
 };
 
-std::string utc_now() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-        1000;
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    char buf[96];
-    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms));
-    return buf;
-}
-
 class HealthCommand final : public Command {
 public:
     std::string_view name() const noexcept override { return "health"; }
@@ -213,9 +178,9 @@ public:
             "Without --watch: the health of one device (-d) or of every visible device: ok, "
             "degraded (uncorrectable ECC errors counted or HBM retired) or unavailable (the "
             "device cannot be opened or queried), with the reset count. With --watch: listen "
-            "to the kernel's uevents (NETLINK_KOBJECT_UEVENT) and print one line per event of "
-            "a watched device: the driver's SEED_EVENT (e.g. reset, with "
-            "SEED_RESET_REASON), or the PCI device being removed or unbound.");
+            "to the driver's uevents (libseed's management API monitor, seed_mgmt_monitor) "
+            "and print one line per event of a watched device: a reset (with the driver's "
+            "SEED_RESET_REASON), or its PCI device being unbound or removed.");
         app.footer("Exit status: 0 success (also when --count, --timeout, SIGINT or SIGTERM "
                    "ends --watch), 1 no device or failure, 2 usage error.");
     }
@@ -224,23 +189,17 @@ public:
 
 private:
     int snapshot(const Io& io) {
-        std::vector<seed::DeviceInfo> infos;
-        if (device_) {
-            infos.push_back(seed::Device::open(*device_).info());
-        } else {
-            infos = seed::Device::list();
-            if (infos.empty())
-                return report_no_devices(io.err);
-        }
+        const auto chips = select_chips(device_);
+        if (chips.empty())
+            return report_no_devices(io.err);
         std::vector<HealthRow> rows;
-        for (const auto& info : infos) {
-            HealthRow row{info, {}, {}, {}};
+        for (const auto& chip : chips) {
+            HealthRow row{chip.info, {}, {}, {}};
             try {
-                const auto dev = seed::Device::open(info.index);
-                row.telemetry = seed::read_telemetry(dev);
-                row.memory = dev.memory_usage();
+                row.telemetry = read_telemetry(chip);
+                row.memory = read_memory(chip);
                 row.health = assess_health(*row.telemetry, *row.memory);
-            } catch (const seed::Error& e) {
+            } catch (const Failure& e) {
                 row.health = Health{"unavailable", {e.what()}};
             }
             rows.push_back(std::move(row));
@@ -250,23 +209,17 @@ private:
     }
 
     int watch(const Io& io) {
-        std::vector<seed::DeviceInfo> watched;
-        if (device_) {
-            watched.push_back(seed::Device::open(*device_).info());
-        } else {
-            watched = seed::Device::list();
-            if (watched.empty())
-                return report_no_devices(io.err);
-        }
+        const auto watched = select_chips(device_);
+        if (watched.empty())
+            return report_no_devices(io.err);
 
-        const Fd sock(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT));
-        if (sock.get() < 0)
-            throw std::system_error(errno, std::system_category(), "uevent socket");
-        sockaddr_nl addr{};
-        addr.nl_family = AF_NETLINK;
-        addr.nl_groups = 1; // the kernel's broadcast group
-        if (::bind(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0)
-            throw std::system_error(errno, std::system_category(), "bind uevent socket");
+        // Subscribed before the signals are blocked (the tests wait for that).
+        std::optional<seed::fleet::Monitor> monitor;
+        try {
+            monitor.emplace();
+        } catch (const seed::fleet::MgmtError& e) {
+            throw failure_of(e);
+        }
         const BlockedSignals blocked;
         const Fd sig(::signalfd(-1, &blocked.set(), SFD_CLOEXEC));
         if (sig.get() < 0)
@@ -275,7 +228,6 @@ private:
         using clock = std::chrono::steady_clock;
         const auto deadline = clock::now() + std::chrono::seconds(timeout_s_);
         unsigned seen = 0;
-        std::vector<char> buf(64 * 1024);
         for (;;) {
             int wait_ms = -1;
             if (timeout_s_ != 0) {
@@ -285,7 +237,7 @@ private:
                     return exit_ok;
                 wait_ms = static_cast<int>(left.count());
             }
-            pollfd fds[2] = {{sock.get(), POLLIN, 0}, {sig.get(), POLLIN, 0}};
+            pollfd fds[2] = {{monitor->fd(), POLLIN, 0}, {sig.get(), POLLIN, 0}};
             const int n = ::poll(fds, 2, wait_ms);
             if (n < 0) {
                 if (errno == EINTR)
@@ -301,30 +253,30 @@ private:
             }
             if (!(fds[0].revents & POLLIN))
                 continue;
-            const ssize_t len = ::recv(sock.get(), buf.data(), buf.size(), 0);
-            if (len < 0) {
-                if (errno == EINTR || errno == EAGAIN || errno == ENOBUFS)
-                    continue; // ENOBUFS: the kernel dropped messages; keep going
-                throw std::system_error(errno, std::system_category(), "recv uevent");
-            }
-            const auto ev = parse_uevent(std::string_view(buf.data(), static_cast<size_t>(len)));
-            if (!ev)
-                continue;
-            const auto event = health_event_of(*ev);
-            if (!event)
-                continue;
-            const auto address = ev->pci_address();
-            for (const auto& info : watched) {
-                if (info.pci_address != address)
+            for (;;) {
+                std::optional<seed_mgmt_event> ev;
+                try {
+                    ev = monitor->next(0);
+                } catch (const seed::fleet::MgmtError& e) {
+                    throw failure_of(e);
+                }
+                if (!ev)
+                    break;
+                const auto event = health_event_of(*ev);
+                if (!event)
                     continue;
-                const auto time = utc_now();
-                io.out << (json_ ? render_health_event_json(info, *event, time)
-                                 : render_health_event_text(info, *event, time));
-                io.out.flush();
-                if (!io.out)
-                    return exit_failure;
-                if (count_ != 0 && ++seen >= count_)
-                    return exit_ok;
+                for (const auto& chip : watched) {
+                    if (chip.info.pci_address != ev->pci_address)
+                        continue;
+                    const auto time = utc_time(ev->time_ns);
+                    io.out << (json_ ? render_health_event_json(chip.info, *event, time)
+                                     : render_health_event_text(chip.info, *event, time));
+                    io.out.flush();
+                    if (!io.out)
+                        return exit_failure;
+                    if (count_ != 0 && ++seen >= count_)
+                        return exit_ok;
+                }
             }
         }
     }

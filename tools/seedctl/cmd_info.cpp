@@ -128,12 +128,12 @@ public:
     }
 
     int run(const Io& io) override {
-        if (!device_ && seed::Device::list().empty()) {
+        const auto chips = select_chips(device_, true);
+        if (chips.empty())
             return report_no_devices(io.err);
-        }
         std::vector<InfoRow> rows;
-        for (auto& dev : open_devices(device_))
-            rows.push_back(InfoRow{dev.info(), dev.memory_usage()});
+        for (const auto& chip : chips)
+            rows.push_back(InfoRow{chip.info, read_memory(chip)});
         if (json_)
             io.out << render_info_json(std::span<const InfoRow>(rows));
         else if (csv_)

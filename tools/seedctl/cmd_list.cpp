@@ -59,7 +59,9 @@ public:
     }
 
     int run(const Io& io) override {
-        const auto devices = seed::Device::list();
+        std::vector<seed::DeviceInfo> devices;
+        for (auto& chip : visible_chips())
+            devices.push_back(std::move(chip.info));
         if (devices.empty()) {
             io.err << "seedctl: no SeedChip devices found\n"
                    << "seedctl: hint: " << no_devices_hint(visible_devices_set()) << '\n';

@@ -12,8 +12,6 @@
 
 #include <ostream>
 
-#include <unistd.h>
-
 namespace seedctl {
 
 std::string render_ps_text(std::span<const PsRow> rows, unsigned hidden) {
@@ -91,33 +89,21 @@ public:
     }
 
     int run(const Io& io) override {
-        std::vector<seed::DeviceInfo> infos;
-        if (device_) {
-            infos.push_back(seed::Device::open(*device_).info());
-        } else {
-            infos = seed::Device::list();
-            if (infos.empty()) {
-                return report_no_devices(io.err);
-            }
-        }
-        // Scanned after our own device files are closed: seedctl never lists itself.
-        const auto scan = seed::scan_processes();
-        const int self = static_cast<int>(::getpid());
+        const auto chips = select_chips(device_);
+        if (chips.empty())
+            return report_no_devices(io.err);
+        // seedctl holds no device open here, and read_clients() leaves it out.
+        const Clients clients = read_clients();
+        const unsigned hidden = clients.unreadable;
         std::vector<PsRow> rows;
-        for (const auto& info : infos) {
-            PsRow row{info, {}};
-            for (auto& p : seed::processes_of(scan, info.pci_address)) {
-                if (p.pid != self)
-                    row.processes.push_back(std::move(p));
-            }
-            rows.push_back(std::move(row));
-        }
+        for (const auto& chip : chips)
+            rows.push_back(PsRow{chip.info, clients.of(chip.info.pci_address)});
         if (json_)
-            io.out << render_ps_json(rows, scan.unreadable);
+            io.out << render_ps_json(rows, hidden);
         else if (csv_)
             io.out << render_ps_csv(rows);
         else
-            io.out << render_ps_text(rows, scan.unreadable);
+            io.out << render_ps_text(rows, hidden);
         return exit_ok;
     }
 

@@ -61,11 +61,12 @@ public:
         if (selected.empty())
             return usage(io, error);
 
-        if (!device_ && seed::Device::list().empty())
+        const auto chips = select_chips(device_);
+        if (chips.empty())
             return report_no_devices(io.err);
         std::vector<FieldSample> samples;
-        for (const auto& dev : open_devices(device_))
-            samples.push_back(read_sample(dev, selected));
+        for (const auto& chip : chips)
+            samples.push_back(read_sample(chip, selected));
         io.out << render_query(selected, samples, *format);
         return exit_ok;
     }

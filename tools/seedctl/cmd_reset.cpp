@@ -8,12 +8,20 @@
 
 #include <seed/error.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <ostream>
-
-#include <unistd.h>
 
 namespace seedctl {
 namespace {
+
+// The driver's reset count (sysfs, through the management API), if readable.
+std::optional<std::uint64_t> reset_count(const Chip& chip) {
+    auto c = seed::fleet::sized<seed_mgmt_counters>();
+    if (seed_mgmt_device_counters(chip.handle, &c) != SEED_SUCCESS || c.reset_count == UINT64_MAX)
+        return std::nullopt;
+    return c.reset_count;
+}
 
 class ResetCommand final : public Command {
 public:
@@ -51,26 +59,23 @@ public:
                         "visible device");
             return exit_usage;
         }
-        auto devices = open_devices(device_);
-        if (devices.empty()) {
+        const auto chips = select_chips(device_);
+        if (chips.empty()) {
             return report_no_devices(io.err);
         }
         if (!force_) {
-            const auto scan = seed::scan_processes();
-            const int self = static_cast<int>(::getpid());
-            for (const auto& dev : devices) {
+            const Clients clients = read_clients();
+            for (const auto& chip : chips) {
                 std::string users;
-                for (const auto& p : seed::processes_of(scan, dev.info().pci_address)) {
-                    if (p.pid == self)
-                        continue;
+                for (const auto& p : clients.of(chip.info.pci_address)) {
                     if (!users.empty())
                         users += ", ";
                     users += p.command + '[' + std::to_string(p.pid) + ']';
                 }
                 if (!users.empty()) {
                     print_error(io.err,
-                                "device " + std::to_string(dev.info().index) + " (" +
-                                    dev.info().pci_address + ") is in use by " + users +
+                                "device " + std::to_string(chip.info.index) + " (" +
+                                    chip.info.pci_address + ") is in use by " + users +
                                     "; not resetting",
                                 "stop those processes, or pass --force to reset anyway (their "
                                 "running jobs will fail)");
@@ -80,21 +85,21 @@ public:
         }
         Json results = Json::array();
         int status = exit_ok;
-        for (const auto& dev : devices) {
-            const auto& info = dev.info();
+        for (const auto& chip : chips) {
+            const auto& info = chip.info;
             Json j = device_summary_json(info);
-            const auto before = seed::read_sysfs_counters(info).reset_count;
-            try {
-                seed::reset_device(dev);
-            } catch (const seed::Error& e) {
-                const Diagnosis d = diagnose(e.code(), visible_devices_set());
-                print_error(io.err, std::string("reset failed: ") + e.what(), d.hint);
+            const auto before = reset_count(chip);
+            if (const seed_status st = seed_mgmt_device_reset(chip.handle); st != SEED_SUCCESS) {
+                const std::string why = seed_last_error_message();
+                const Diagnosis d = diagnose(error_code_of(st, seed::Errc::invalid_argument),
+                                             visible_devices_set());
+                print_error(io.err, "reset failed: " + why, d.hint);
                 status = exit_failure;
-                j["reset"] = {{"ok", false}, {"error", e.what()}};
+                j["reset"] = {{"ok", false}, {"error", why}};
                 results.push_back(std::move(j));
                 continue;
             }
-            const auto after = seed::read_sysfs_counters(info).reset_count;
+            const auto after = reset_count(chip);
             j["reset"] = {{"ok", true},
                           {"reset_count_before", before ? Json(*before) : Json()},
                           {"reset_count_after", after ? Json(*after) : Json()}};

@@ -2,47 +2,23 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // seedctl set: change a device setting. Today the board power cap, through
-// the driver's hwmon power1_cap (microwatts).
+// the management API (seed_mgmt_device_set_power_limit: hwmon power1_cap).
+#include "chips.hpp"
 #include "command.hpp"
-#include "fields.hpp"
 #include "output.hpp"
 #include "report.hpp"
 
-#include <cerrno>
-#include <charconv>
 #include <cmath>
-#include <cstring>
-#include <fstream>
+#include <cstdint>
+#include <optional>
 #include <ostream>
-
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace seedctl {
 
-std::optional<std::int64_t> parse_microwatts(std::string_view text) {
-    std::int64_t v = 0;
-    const auto* end = text.data() + text.size();
-    while (end != text.data() && (end[-1] == '\n' || end[-1] == ' '))
-        --end;
-    const auto [p, ec] = std::from_chars(text.data(), end, v);
-    if (ec != std::errc() || p != end || p == text.data())
-        return std::nullopt;
-    return v;
-}
-
 namespace {
 
-std::optional<std::int64_t> read_microwatts(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    if (!in || !std::getline(in, line))
-        return std::nullopt;
-    return parse_microwatts(line);
-}
-
-std::string watts(std::int64_t uw) {
-    return fixed(static_cast<double>(uw) / 1e6, 3) + " W";
+std::string watts(std::int64_t mw) {
+    return fixed(static_cast<double>(mw) / 1e3, 3) + " W";
 }
 
 class SetCommand final : public Command {
@@ -75,79 +51,73 @@ public:
     }
 
     int run(const Io& io) override {
-        const auto dev = seed::Device::open(device_);
-        const auto& info = dev.info();
+        const Chip chip = find_chip(device_);
+        const auto& info = chip.info;
         const std::string where =
             "device " + std::to_string(info.index) + " (" + info.pci_address + ")";
-        const auto dir = hwmon_dir(info.pci_address);
-        if (!dir) {
-            print_error(io.err, where + " has no hwmon device; cannot set a power cap",
+        auto limit = seed::fleet::sized<seed_mgmt_power_limit>();
+        if (const seed_status st = seed_mgmt_device_power_limit(chip.handle, &limit);
+            st != SEED_SUCCESS) {
+            if (st != SEED_ERROR_NOT_SUPPORTED)
+                throw seed::fleet::MgmtError(st, "read the power limit of " + where);
+            print_error(io.err,
+                        where + " reports no power limit; cannot set a power cap (" +
+                            seed_last_error_message() + ")",
                         "check `dmesg | grep seed` for \"no hwmon device\"");
             return exit_unsupported;
         }
-        const std::string cap_path = *dir + "/power1_cap";
-        struct stat st {};
-        if (::stat(cap_path.c_str(), &st) != 0) {
-            print_error(io.err, where + ": the driver provides no hwmon power1_cap", "");
-            return exit_unsupported;
-        }
-        if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
+        if (limit.settable == 0) {
             print_error(io.err,
-                        where + ": the driver does not support setting the power cap (" + cap_path +
-                            " is read-only)",
+                        where + ": the driver does not support setting the power cap (its hwmon "
+                                "power1_cap is read-only)",
                         "this seed.ko reports the rated board power as power1_cap; setting a "
                         "cap needs a driver and device with a writable power limit");
             return exit_unsupported;
         }
-        const auto requested = static_cast<std::int64_t>(std::llround(power_cap_w_ * 1e6));
-        const auto min = read_microwatts(*dir + "/power1_cap_min");
-        const auto max = read_microwatts(*dir + "/power1_cap_max");
-        if ((min && requested < *min) || (max && requested > *max)) {
+        const auto requested = static_cast<std::int64_t>(std::llround(power_cap_w_ * 1e3));
+        if (requested <= 0 || (limit.min_mw != 0 && requested < limit.min_mw) ||
+            (limit.max_mw != 0 && requested > limit.max_mw)) {
             print_error(io.err,
                         "power cap " + watts(requested) + " is out of range for " + where + ": " +
-                            (min ? watts(*min) : std::string("0 W")) + " to " +
-                            (max ? watts(*max) : std::string("unbounded")) +
+                            watts(limit.min_mw) + " to " +
+                            (limit.max_mw != 0 ? watts(limit.max_mw) : std::string("unbounded")) +
                             " (hwmon power1_cap_min/power1_cap_max); nothing changed",
                         "");
             return exit_usage;
         }
-        if (::access(cap_path.c_str(), W_OK) != 0) {
-            print_error(io.err,
-                        "setting the power cap of " + where + " needs root: cannot write " +
-                            cap_path + ": " + std::strerror(errno),
-                        "run as root (sudo seedctl set ...)");
-            return exit_failure;
-        }
-        const auto before = read_microwatts(cap_path);
-        {
-            std::ofstream out(cap_path);
-            out << requested << '\n';
-            out.flush();
-            if (!out) {
-                const int err = errno;
-                print_error(io.err,
-                            "the driver refused power cap " + watts(requested) + " for " + where +
-                                ": " + std::strerror(err),
-                            "");
+        const std::int64_t before = limit.current_mw;
+        if (const seed_status st = seed_mgmt_device_set_power_limit(
+                chip.handle, static_cast<std::uint32_t>(requested));
+            st != SEED_SUCCESS) {
+            const std::string why = seed_last_error_message();
+            if (st == SEED_ERROR_PERMISSION) {
+                print_error(io.err, "setting the power cap of " + where + " needs root: " + why,
+                            "run as root (sudo seedctl set ...)");
                 return exit_failure;
             }
+            print_error(io.err,
+                        "the driver refused power cap " + watts(requested) + " for " + where +
+                            ": " + why,
+                        "");
+            return st == SEED_ERROR_NOT_SUPPORTED ? exit_unsupported : exit_failure;
         }
-        const auto after = read_microwatts(cap_path);
+        std::optional<std::int64_t> after;
+        auto now = seed::fleet::sized<seed_mgmt_power_limit>();
+        if (seed_mgmt_device_power_limit(chip.handle, &now) == SEED_SUCCESS)
+            after = now.current_mw;
         if (json_) {
             Json j = device_summary_json(info);
             j["power_cap"] = {
-                {"requested_watts", static_cast<double>(requested) / 1e6},
-                {"before_watts", before ? Json(static_cast<double>(*before) / 1e6) : Json()},
-                {"after_watts", after ? Json(static_cast<double>(*after) / 1e6) : Json()}};
+                {"requested_watts", static_cast<double>(requested) / 1e3},
+                {"before_watts", static_cast<double>(before) / 1e3},
+                {"after_watts", after ? Json(static_cast<double>(*after) / 1e3) : Json()}};
             Json array = Json::array();
             array.push_back(std::move(j));
             io.out << to_text(devices_document(std::move(array)));
         } else {
             io.out << "Device " << info.index << " (" << info.pci_address << "): power cap "
-                   << (after ? watts(*after) : std::string("unknown"));
-            if (before)
-                io.out << " (was " << watts(*before) << ")";
-            io.out << '\n';
+                   << (after ? watts(*after) : std::string("unknown")) << " (was " << watts(before)
+                   << ")\n";
         }
         return exit_ok;
     }

@@ -144,24 +144,24 @@ public:
     }
 
     int run(const Io& io) override {
-        auto devices = open_devices(device_);
-        if (devices.empty()) {
+        const auto chips = select_chips(device_);
+        if (chips.empty()) {
             return report_no_devices(io.err);
         }
         std::vector<seed::Telemetry> previous;
-        for (const auto& dev : devices)
-            previous.push_back(seed::read_telemetry(dev));
+        for (const auto& chip : chips)
+            previous.push_back(read_telemetry(chip));
         const bool looping = loop_ms_ != 0;
         const unsigned samples = count_ != 0 ? count_ : (looping ? 0u : 1u);
         const auto interval = std::chrono::milliseconds(looping ? loop_ms_ : sample_ms_);
         for (unsigned n = 0; samples == 0 || n < samples; ++n) {
             std::this_thread::sleep_for(interval);
             std::vector<TelemetryRow> rows;
-            for (std::size_t i = 0; i < devices.size(); ++i) {
-                auto now = seed::read_telemetry(devices[i]);
+            for (std::size_t i = 0; i < chips.size(); ++i) {
+                auto now = read_telemetry(chips[i]);
                 auto util = seed::engine_utilization(previous[i], now);
                 previous[i] = now;
-                rows.push_back(TelemetryRow{devices[i].info(), std::move(now), std::move(util)});
+                rows.push_back(TelemetryRow{chips[i].info, std::move(now), std::move(util)});
             }
             if (json_)
                 io.out << render_telemetry_json(rows, looping);

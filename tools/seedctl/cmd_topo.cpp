@@ -51,13 +51,26 @@ public:
     }
 
     int run(const Io& io) override {
-        const auto infos = seed::Device::list();
-        if (infos.empty()) {
+        const auto chips = visible_chips();
+        if (chips.empty()) {
             return report_no_devices(io.err);
         }
         std::vector<TopoRow> rows;
-        for (const auto& info : infos)
-            rows.push_back(TopoRow{info, seed::read_topology(info)});
+        for (const auto& chip : chips) {
+            seed_mgmt_identity id{};
+            try {
+                id = seed::fleet::identity(chip.handle);
+            } catch (const seed::fleet::MgmtError& e) {
+                throw failure_of(e);
+            }
+            seed::Topology topo;
+            topo.pci_address = chip.info.pci_address;
+            topo.sysfs_path = id.sysfs_path;
+            topo.pci_path = id.pci_path[0] != '\0' ? id.pci_path : chip.info.pci_address;
+            topo.numa_node = id.numa_node;
+            topo.driver_version = id.driver_version;
+            rows.push_back(TopoRow{chip.info, std::move(topo)});
+        }
         io.out << (json_ ? render_topo_json(rows) : render_topo_text(rows));
         return exit_ok;
     }

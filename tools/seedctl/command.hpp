@@ -6,6 +6,8 @@
 // kept free of I/O so they can be unit-tested.
 #pragma once
 
+#include "chips.hpp"
+
 #include <seed/device.hpp>
 #include <seed/management.hpp>
 
@@ -60,18 +62,11 @@ public:
 [[nodiscard]] std::unique_ptr<Command> make_health_command();
 [[nodiscard]] std::unique_ptr<Command> make_set_command();
 
-/// A hwmon power value in microwatts ("300000000\n"); std::nullopt if
-/// malformed.
-[[nodiscard]] std::optional<std::int64_t> parse_microwatts(std::string_view text);
 [[nodiscard]] std::unique_ptr<Command> make_diag_command();
 [[nodiscard]] std::unique_ptr<Command> make_topo_command();
 [[nodiscard]] std::unique_ptr<Command> make_cdi_command();
 [[nodiscard]] std::unique_ptr<Command> make_exporter_command();
 [[nodiscard]] std::unique_ptr<Command> make_trace_command();
-
-/// Opens the device named by @p spec, or every visible device (in visible
-/// order) without one. Throws seed::Error.
-[[nodiscard]] std::vector<seed::Device> open_devices(const std::optional<std::string>& spec);
 
 /// Adds the "-d,--device" option shared by the per-device commands.
 void add_device_option(CLI::App& app, std::optional<std::string>& device);
@@ -130,19 +125,12 @@ struct DiagCheck {
     bool available = true; ///< false: nothing to check on this device (counts as passed)
 };
 
-/// AER counters of a PCI device (sysfs aer_dev_correctable, aer_dev_nonfatal,
-/// aer_dev_fatal): the TOTAL_ERR_* line of each file, std::nullopt where the
-/// file is missing.
-struct AerCounters {
-    std::optional<std::uint64_t> correctable;
-    std::optional<std::uint64_t> nonfatal;
-    std::optional<std::uint64_t> fatal;
-};
-[[nodiscard]] AerCounters read_aer_counters(const std::string& pci_address,
-                                            const std::string& sys_dir = "/sys");
-/// The total of one aer_dev_* file ("RxErr 0\n...TOTAL_ERR_COR 2\n"): its
-/// TOTAL_ERR_ line, else the sum of the counts; std::nullopt if malformed.
-[[nodiscard]] std::optional<std::uint64_t> parse_aer_total(std::string_view text);
+/// The PCIe checks of diag from the management API's link and AER figures
+/// (seed_mgmt_device_pcie): current against maximum link, and AER counters
+/// (non-fatal or fatal errors fail); "not available" where the platform
+/// reports nothing.
+[[nodiscard]] DiagCheck pcie_link_check(const seed_mgmt_pcie& pcie, const std::string& pci_address);
+[[nodiscard]] DiagCheck pcie_aer_check(const seed_mgmt_pcie& pcie, const std::string& pci_address);
 struct DiagResult {
     seed::DeviceInfo info;
     int level = 1;
@@ -151,16 +139,6 @@ struct DiagResult {
 };
 [[nodiscard]] std::string render_diag_text(std::span<const DiagResult> results);
 [[nodiscard]] std::string render_diag_json(std::span<const DiagResult> results);
-
-/// `seedctl cdi generate`: a CDI spec for @p devices (indices physical).
-[[nodiscard]] std::string render_cdi_spec(std::span<const seed::DeviceInfo> devices);
-inline constexpr const char* cdi_kind = "seedchip.org/accel";
-/// The lowest CDI version with every field the spec uses, so that older
-/// runtimes (Debian 12's podman) accept it.
-inline constexpr const char* cdi_version = "0.5.0";
-/// The per-chip variable the spec sets: SEED_VISIBLE_DEVICE_<UUID hex,
-/// upper case> (its value is the UUID).
-[[nodiscard]] std::string cdi_env_name(const seed::Uuid& uuid);
 
 /// `seedctl trace`: a tracefs text log of seed.ko's events as a Chrome
 /// trace document, and what was found in it.

@@ -7,31 +7,10 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <filesystem>
-#include <fstream>
+#include <cstdint>
 
 namespace seedctl {
 namespace {
-
-std::optional<std::string> read_attr(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    if (!in || !std::getline(in, line))
-        return std::nullopt;
-    return line;
-}
-
-std::optional<unsigned> parse_width(const std::optional<std::string>& text) {
-    if (!text)
-        return std::nullopt;
-    unsigned v = 0;
-    const auto* end = text->data() + text->size();
-    const auto [p, ec] = std::from_chars(text->data(), end, v);
-    if (ec != std::errc() || p != end || v == 0)
-        return std::nullopt;
-    return v;
-}
 
 Json opt(const std::optional<double>& v) {
     return v ? Json(*v) : Json();
@@ -48,6 +27,29 @@ const seed::Telemetry& tel(const FieldSample& s) {
 }
 const PciLink& link(const FieldSample& s) {
     return s.link.value();
+}
+
+// Failed jobs of @p reason (SEED_MGMT_JOB_*); null if the driver does not
+// count them.
+template <unsigned Reason>
+Json job_failures(const FieldSample& s) {
+    if (!s.counters || s.counters->job_failures[Reason] == UINT64_MAX)
+        return Json();
+    return Json(s.counters->job_failures[Reason]);
+}
+
+Json all_job_failures(const FieldSample& s) {
+    if (!s.counters)
+        return Json();
+    std::uint64_t sum = 0;
+    bool any = false;
+    for (unsigned r = 1; r < std::size(s.counters->job_failures); ++r) {
+        if (s.counters->job_failures[r] == UINT64_MAX)
+            continue;
+        sum += s.counters->job_failures[r];
+        any = true;
+    }
+    return any ? Json(sum) : Json();
 }
 
 using FS = FieldSource;
@@ -117,6 +119,26 @@ const std::array fields{
           FS::pci_link, [](const FieldSample& s) { return opt(link(s).width); }},
     Field{"pcie.link.width.max", "Maximum PCIe link width; null if not reported", "lanes",
           FT::integer, FS::pci_link, [](const FieldSample& s) { return opt(link(s).max_width); }},
+    Field{"job_failures",
+          "Jobs of every process that failed since the driver bound (all reasons; each reason "
+          "below is sysfs job_failures/<reason>); null if the driver does not count them",
+          "", FT::integer, FS::counters, all_job_failures},
+    Field{"job_failures.mmu_fault", "Failed jobs: an access failed address translation", "",
+          FT::integer, FS::counters, job_failures<SEED_MGMT_JOB_MMU_FAULT>},
+    Field{"job_failures.invalid_packet", "Failed jobs: the device rejected a packet", "",
+          FT::integer, FS::counters, job_failures<SEED_MGMT_JOB_INVALID_PACKET>},
+    Field{"job_failures.timeout", "Failed jobs: ran past the time limit (hang, watchdog)", "",
+          FT::integer, FS::counters, job_failures<SEED_MGMT_JOB_TIMEOUT>},
+    Field{"job_failures.reset", "Failed jobs: killed by a device reset", "", FT::integer,
+          FS::counters, job_failures<SEED_MGMT_JOB_RESET>},
+    Field{"job_failures.cancelled", "Failed jobs: queue destroyed or a dependency failed", "",
+          FT::integer, FS::counters, job_failures<SEED_MGMT_JOB_CANCELLED>},
+    Field{"job_failures.ecc", "Failed jobs: read memory with an uncorrectable error", "",
+          FT::integer, FS::counters, job_failures<SEED_MGMT_JOB_ECC>},
+    Field{"job_failures.device_lost", "Failed jobs: the device stopped working or went away", "",
+          FT::integer, FS::counters, job_failures<SEED_MGMT_JOB_DEVICE_LOST>},
+    Field{"job_failures.hw_error", "Failed jobs: another device error", "", FT::integer,
+          FS::counters, job_failures<SEED_MGMT_JOB_HW_ERROR>},
 };
 
 std::string valid_names() {
@@ -155,65 +177,44 @@ std::string heading(const Field& f, bool units) {
 
 } // namespace
 
-std::optional<double> parse_link_speed(std::string_view text) {
-    double v = 0;
-    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p == text.data() || v <= 0)
-        return std::nullopt;
-    const std::string_view rest(p, static_cast<std::size_t>(text.data() + text.size() - p));
-    if (!rest.starts_with(" GT/s"))
-        return std::nullopt;
-    return v;
-}
-
-PciLink read_pci_link(const std::string& pci_address, const std::string& sys_dir) {
-    const std::string dir = sys_dir + "/bus/pci/devices/" + pci_address + '/';
+PciLink pci_link_of(const seed_mgmt_pcie& pcie) {
     PciLink l;
-    if (const auto s = read_attr(dir + "current_link_speed"))
-        l.speed_gts = parse_link_speed(*s);
-    if (const auto s = read_attr(dir + "max_link_speed"))
-        l.max_speed_gts = parse_link_speed(*s);
-    l.width = parse_width(read_attr(dir + "current_link_width"));
-    l.max_width = parse_width(read_attr(dir + "max_link_width"));
+    if (pcie.current_speed_mts != 0)
+        l.speed_gts = pcie.current_speed_mts / 1000.0;
+    if (pcie.max_speed_mts != 0)
+        l.max_speed_gts = pcie.max_speed_mts / 1000.0;
+    if (pcie.current_width != 0)
+        l.width = pcie.current_width;
+    if (pcie.max_width != 0)
+        l.max_width = pcie.max_width;
     return l;
 }
 
-std::optional<std::string> hwmon_dir(const std::string& pci_address, const std::string& sys_dir) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path base = fs::path(sys_dir) / "bus/pci/devices" / pci_address / "hwmon";
-    for (const auto& entry : fs::directory_iterator(base, ec))
-        if (entry.path().filename().string().starts_with("hwmon"))
-            return entry.path().string();
-    return std::nullopt;
-}
-
-FieldSample read_sample(const seed::Device& device, std::span<const Field* const> selected) {
+FieldSample read_sample(const Chip& chip, std::span<const Field* const> selected) {
     const auto needs = [&](FieldSource source) {
         return std::any_of(selected.begin(), selected.end(),
                            [&](const Field* f) { return f->source == source; });
     };
-    FieldSample s{device.info(), {}, {}, {}, false, {}, {}};
+    FieldSample s{chip.info, {}, {}, {}, false, {}, {}, {}};
     if (needs(FieldSource::memory) || needs(FieldSource::health))
-        s.memory = device.memory_usage();
+        s.memory = read_memory(chip);
     if (needs(FieldSource::telemetry) || needs(FieldSource::health))
-        s.telemetry = seed::read_telemetry(device);
+        s.telemetry = read_telemetry(chip);
     if (needs(FieldSource::health))
         s.health = assess_health(*s.telemetry, *s.memory);
     if (needs(FieldSource::hwmon)) {
         s.hwmon_read = true;
-        if (const auto dir = hwmon_dir(s.info.pci_address)) {
-            if (const auto text = read_attr(*dir + "/power1_cap")) {
-                std::int64_t v = 0;
-                const auto* end = text->data() + text->size();
-                if (const auto [p, ec] = std::from_chars(text->data(), end, v);
-                    ec == std::errc() && p == end)
-                    s.power_cap_uw = v;
-            }
+        s.power_cap_uw = read_power_cap_uw(chip);
+    }
+    if (needs(FieldSource::pci_link)) {
+        try {
+            s.link = pci_link_of(seed::fleet::pcie(chip.handle));
+        } catch (const seed::fleet::MgmtError& e) {
+            throw failure_of(e);
         }
     }
-    if (needs(FieldSource::pci_link))
-        s.link = read_pci_link(s.info.pci_address);
+    if (needs(FieldSource::counters))
+        s.counters = read_counters(chip);
     return s;
 }
 

@@ -6,6 +6,7 @@
 // in docs/seedctl.md all come from.
 #pragma once
 
+#include "chips.hpp"
 #include "output.hpp"
 
 #include <seed/device.hpp>
@@ -19,9 +20,8 @@
 
 namespace seedctl {
 
-/// PCIe link state of a device from sysfs (current_link_speed,
-/// max_link_speed, current_link_width, max_link_width); an attribute that is
-/// missing or reads "Unknown" is std::nullopt.
+/// PCIe link state of a device; what the platform does not report is
+/// std::nullopt.
 struct PciLink {
     std::optional<double> speed_gts;     ///< current speed, GT/s
     std::optional<double> max_speed_gts; ///< maximum speed, GT/s
@@ -29,13 +29,8 @@ struct PciLink {
     std::optional<unsigned> max_width;   ///< maximum width, lanes
 };
 
-/// Reads the link state of the PCI device @p pci_address under @p sys_dir.
-[[nodiscard]] PciLink read_pci_link(const std::string& pci_address,
-                                    const std::string& sys_dir = "/sys");
-
-/// The speed in GT/s at the start of a link speed attribute ("8.0 GT/s
-/// PCIe"); std::nullopt for "Unknown" or anything else.
-[[nodiscard]] std::optional<double> parse_link_speed(std::string_view text);
+/// The link of the management API's PCIe figures (0 is "not reported").
+[[nodiscard]] PciLink pci_link_of(const seed_mgmt_pcie& pcie);
 
 /// Health of a device as `seedctl health` and the `health` field show it.
 struct Health {
@@ -50,7 +45,7 @@ struct Health {
 
 /// What a field is read from; the query reads only the sources its fields
 /// need.
-enum class FieldSource { info, memory, telemetry, hwmon, pci_link, health };
+enum class FieldSource { info, memory, telemetry, hwmon, pci_link, health, counters };
 
 enum class FieldType { string, integer, number };
 
@@ -64,6 +59,7 @@ struct FieldSample {
     bool hwmon_read = false;                  ///< power_cap_uw was looked for
     std::optional<PciLink> link;
     std::optional<Health> health;
+    std::optional<seed_mgmt_counters> counters; ///< driver counters (job failures)
 };
 
 struct Field {
@@ -76,14 +72,9 @@ struct Field {
     Json (*value)(const FieldSample&);
 };
 
-/// The hwmon directory of the PCI device @p pci_address
-/// (.../hwmon/hwmonN), or std::nullopt if it has none.
-[[nodiscard]] std::optional<std::string> hwmon_dir(const std::string& pci_address,
-                                                   const std::string& sys_dir = "/sys");
-
-/// Reads what @p fields need from @p device. Throws seed::Error.
-[[nodiscard]] FieldSample read_sample(const seed::Device& device,
-                                      std::span<const Field* const> fields);
+/// Reads what @p fields need of @p chip through the management API.
+/// @throws Failure.
+[[nodiscard]] FieldSample read_sample(const Chip& chip, std::span<const Field* const> fields);
 
 /// Every query field, in documentation order.
 [[nodiscard]] std::span<const Field> query_fields();

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The SeedChip Authors
 //
-// seedctl health: parsing the kernel's uevents and the command's output,
-// free of I/O so that they can be unit-tested.
+// seedctl health: the driver's events (read by the management API's
+// monitor, the one parser of the driver's uevents) as health events, and
+// the command's output, free of I/O so that they can be unit-tested.
 #pragma once
 
 #include "fields.hpp"
 
 #include <seed/device.hpp>
 #include <seed/management.hpp>
+#include <seed/mgmt.h>
 
-#include <map>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,35 +20,21 @@
 
 namespace seedctl {
 
-/// One kernel uevent ("ACTION@DEVPATH\0KEY=VALUE\0...").
-struct Uevent {
-    std::string action;
-    std::string devpath;
-    std::map<std::string, std::string> env;
-
-    /// The value of @p key, empty if absent.
-    [[nodiscard]] std::string get(const std::string& key) const;
-    /// PCI_SLOT_NAME, else the last component of the devpath.
-    [[nodiscard]] std::string pci_address() const;
-};
-
-/// Parses one netlink message; std::nullopt if it is not a kernel uevent.
-[[nodiscard]] std::optional<Uevent> parse_uevent(std::string_view message);
-
-/// The driver's SEED_EVENT of @p ev, empty if none.
-[[nodiscard]] std::string get_seed_event(const Uevent& ev);
-
-/// What `health --watch` reports about one uevent.
+/// What `health --watch` reports about one driver event.
 struct HealthEvent {
-    std::string name;   ///< lower-case SEED_EVENT ("reset"), "removed" or "unbound"
+    std::string name;   ///< "reset", "removed" (left the bus) or "unbound"
     std::string reason; ///< SEED_RESET_REASON, empty if none
     std::string action; ///< the uevent's ACTION
     std::string seqnum; ///< SEQNUM, empty if none
 };
 
-/// The health event of @p ev, or std::nullopt if it is not one: a
-/// SEED_EVENT, or a PCI device removed or unbound.
-[[nodiscard]] std::optional<HealthEvent> health_event_of(const Uevent& ev);
+/// The health event of a management API event (seed_mgmt_monitor_next), or
+/// std::nullopt if it is not one: a reset, the chip's PCI device unbound
+/// from the driver or removed from the bus.
+[[nodiscard]] std::optional<HealthEvent> health_event_of(const seed_mgmt_event& event);
+
+/// @p ns after the epoch (CLOCK_REALTIME) as "2026-01-02T03:04:05.678Z".
+[[nodiscard]] std::string utc_time(std::int64_t ns);
 
 /// One line for an event of device @p info at @p time (ISO 8601 UTC).
 [[nodiscard]] std::string render_health_event_json(const seed::DeviceInfo& info,

@@ -6,6 +6,7 @@
 // main() owns the command line: global options, dispatch to the
 // subcommand, and mapping every failure to an exit status
 // (0 ok, 1 failure, 2 usage, 3 in use, 4 diag failed, 77 unsupported).
+#include "chips.hpp"
 #include "command.hpp"
 #include "report.hpp"
 
@@ -89,12 +90,21 @@ int run(int argc, char** argv) {
     // `cdi generate` is a subcommand of a subcommand: dispatch on the top one.
     Command* cmd = by_app.at(app.get_subcommands().front());
     const Io io{std::cout, std::cerr};
-    try {
-        return cmd->run(io);
-    } catch (const seed::Error& e) {
-        const Diagnosis d = diagnose(e.code(), visible_devices_set());
-        print_error(std::cerr, e.what(), d.hint);
+    const auto report = [](const std::error_code& code, const char* what) {
+        const Diagnosis d = diagnose(code, visible_devices_set());
+        print_error(std::cerr, what, d.hint);
         return d.exit_code;
+    };
+    try {
+        // Chips are read through the management C API (chips.hpp).
+        const seed::fleet::MgmtSession mgmt;
+        return cmd->run(io);
+    } catch (const Failure& e) {
+        return report(e.code(), e.what());
+    } catch (const seed::fleet::MgmtError& e) {
+        return report(failure_of(e).code(), e.what());
+    } catch (const seed::Error& e) {
+        return report(e.code(), e.what());
     }
 }
 

@@ -7,7 +7,9 @@
 #include <seed/uuid.hpp>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <vector>
 
 namespace seedctl {
@@ -140,6 +142,20 @@ const std::array kFamilies = {
            [](const MetricsSample& s, const std::string& n, std::string& out) {
                if (s.telemetry)
                    line(out, n, labels(s.info), std::to_string(s.telemetry->reset_count));
+           }},
+    Family{{"seedchip_job_failures_total", "counter",
+            "Jobs of every process that failed since the driver bound the chip, by reason "
+            "(sysfs job_failures/)."},
+           [](const MetricsSample& s, const std::string& n, std::string& out) {
+               if (!s.counters)
+                   return;
+               for (unsigned r = 1; r < std::size(s.counters->job_failures); ++r) {
+                   const char* reason = seed_mgmt_job_failure_reason(r);
+                   if (reason == nullptr || s.counters->job_failures[r] == UINT64_MAX)
+                       continue;
+                   line(out, n, labels(s.info, label("reason", reason)),
+                        std::to_string(s.counters->job_failures[r]));
+               }
            }},
     Family{{"seedchip_process_hbm_bytes", "gauge",
             "HBM held by the buffers of one process (fdinfo drm-total-hbm)."},
