@@ -75,6 +75,7 @@
 #define SEED_CAP_ELEMENTWISE		(1u << 2)
 #define SEED_CAP_REDUCE			(1u << 3)
 #define SEED_CAP_TELEMETRY		(1u << 4)
+#define SEED_CAP_POWER_LIMIT		(1u << 5) /* SEED_REG_POWER_LIMIT (§15.5) */
 
 /* Data type bits (SEED_REG_DTYPES). */
 #define SEED_DTYPE_F32			(1u << 0)
@@ -265,6 +266,7 @@
 #define SEED_REG_TELEM_ADDR_LO		0x0828 /* RW: snapshot host DMA address */
 #define SEED_REG_TELEM_ADDR_HI		0x082c /* RW */
 #define SEED_REG_TELEM_SEQ		0x0830 /* WO: write a snapshot tagged with value */
+#define SEED_REG_POWER_LIMIT		0x0834 /* RW: mW, board power limit (§15.5) */
 #define SEED_REG_ENGINE_BUSY_LO(e)	(0x0880 + 8 * (e)) /* RO: engine e busy ns */
 #define SEED_REG_ENGINE_BUSY_HI(e)	(0x0884 + 8 * (e)) /* RO */
 
@@ -276,6 +278,7 @@
 #define SEED_TELEM_TAU_POWER_MS		100
 #define SEED_TELEM_P_IDLE_MW		40000
 #define SEED_TELEM_P_MAX_MW		300000
+#define SEED_TELEM_P_LIMIT_MIN_MW	100000	/* lowest POWER_LIMIT (§15.5) */
 #define SEED_TELEM_T_CRIT_MC		95000
 #define SEED_TELEM_CORE_CLK_IDLE_MHZ	500
 #define SEED_TELEM_CORE_CLK_BUSY_MHZ	1500

@@ -22,6 +22,7 @@ enum class Cap : std::uint32_t {
     elementwise = 1u << 2,
     reduce = 1u << 3,
     telemetry = 1u << 4,
+    power_limit = 1u << 5, ///< settable board power limit (hwmon power1_cap)
 };
 
 enum class DType : std::uint32_t {

@@ -13,6 +13,7 @@ static_assert(static_cast<std::uint32_t>(Cap::gemm) == SEED_CAP_GEMM);
 static_assert(static_cast<std::uint32_t>(Cap::elementwise) == SEED_CAP_ELEMENTWISE);
 static_assert(static_cast<std::uint32_t>(Cap::reduce) == SEED_CAP_REDUCE);
 static_assert(static_cast<std::uint32_t>(Cap::telemetry) == SEED_CAP_TELEMETRY);
+static_assert(static_cast<std::uint32_t>(Cap::power_limit) == SEED_CAP_POWER_LIMIT);
 static_assert(static_cast<std::uint32_t>(DType::f32) == SEED_DTYPE_F32);
 static_assert(static_cast<std::uint32_t>(DType::f16) == SEED_DTYPE_F16);
 static_assert(static_cast<std::uint32_t>(DType::bf16) == SEED_DTYPE_BF16);
@@ -50,6 +51,8 @@ std::string to_string(Cap cap) {
         return "reduce";
     case Cap::telemetry:
         return "telemetry";
+    case Cap::power_limit:
+        return "power_limit";
     }
     return unknown_bit(static_cast<std::uint32_t>(cap));
 }

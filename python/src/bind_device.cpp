@@ -59,7 +59,7 @@ void bind_device(py::module_& m) {
         .def_readonly("num_engines", &DeviceInfo::num_engines)
         .def_property_readonly(
             "caps", [](const DeviceInfo& i) { return cap_names(i.caps); },
-            "Capability names: 'mmu', 'gemm', 'elementwise', 'reduce', 'telemetry'.")
+            "Capability names: 'mmu', 'gemm', 'elementwise', 'reduce', 'telemetry', 'power_limit'.")
         .def_property_readonly(
             "dtypes", [](const DeviceInfo& i) { return dtype_names(i.dtypes); },
             "Supported element types: 'f32', 'f16', 'bf16', 'i8', 'i32'.")

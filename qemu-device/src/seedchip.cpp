@@ -23,8 +23,8 @@ using namespace vfio_user;
 
 // Reset values of the identity block.
 constexpr uint32_t kFwVersion = 0x01000000; // 1.0.0
-constexpr uint32_t kCaps =
-    SEED_CAP_MMU | SEED_CAP_GEMM | SEED_CAP_ELEMENTWISE | SEED_CAP_REDUCE | SEED_CAP_TELEMETRY;
+constexpr uint32_t kCaps = SEED_CAP_MMU | SEED_CAP_GEMM | SEED_CAP_ELEMENTWISE | SEED_CAP_REDUCE |
+                           SEED_CAP_TELEMETRY | SEED_CAP_POWER_LIMIT;
 constexpr uint32_t kDtypes =
     SEED_DTYPE_F32 | SEED_DTYPE_F16 | SEED_DTYPE_BF16 | SEED_DTYPE_I8 | SEED_DTYPE_I32;
 

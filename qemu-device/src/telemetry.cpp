@@ -61,7 +61,11 @@ void Telemetry::advance_locked(uint64_t now_ns, uint64_t busy_total) {
         static_cast<double>(std::max(1u, sources_.engines)) * static_cast<double>(kTickNs);
     const double u =
         std::clamp(static_cast<double>(busy) / static_cast<double>(ticks) / capacity, 0.0, 1.0);
-    const double p = kPowerIdleMw + (kPowerMaxMw - kPowerIdleMw) * u;
+    // The board power limit (§15.5) caps the power drawn; the core clock
+    // drops in proportion to what the limit cuts off the dynamic power.
+    const double demand = kPowerIdleMw + (kPowerMaxMw - kPowerIdleMw) * u;
+    const double limit = limit_mw_;
+    const double p = std::min(demand, limit);
     static const double power_gain = 1.0 - std::exp(-kTickMs / SEED_TELEM_TAU_POWER_MS);
     static const double temp_decay = std::exp(-kTickMs / SEED_TELEM_TAU_THERMAL_MS);
     for (uint64_t n = 0; n < ticks; ++n) {
@@ -69,7 +73,16 @@ void Telemetry::advance_locked(uint64_t now_ns, uint64_t busy_total) {
         const double t_ss = steady_temp_mc(power_mw_);
         temp_mc_ = t_ss + (temp_mc_ - t_ss) * temp_decay;
     }
-    core_clk_mhz_ = u > 0 ? SEED_TELEM_CORE_CLK_BUSY_MHZ : SEED_TELEM_CORE_CLK_IDLE_MHZ;
+    if (u <= 0) {
+        core_clk_mhz_ = SEED_TELEM_CORE_CLK_IDLE_MHZ;
+    } else if (demand <= limit) {
+        core_clk_mhz_ = SEED_TELEM_CORE_CLK_BUSY_MHZ;
+    } else {
+        constexpr double kIdle = SEED_TELEM_CORE_CLK_IDLE_MHZ;
+        constexpr double kBusy = SEED_TELEM_CORE_CLK_BUSY_MHZ;
+        const double share = (limit - kPowerIdleMw) / (demand - kPowerIdleMw);
+        core_clk_mhz_ = static_cast<uint32_t>(std::lround(kIdle + (kBusy - kIdle) * share));
+    }
     last_tick_ = tick;
     last_busy_total_ = busy_total;
 }
@@ -107,6 +120,8 @@ uint32_t Telemetry::read_register(uint32_t offset) {
         return SEED_TELEM_T_CRIT_MC;
     case SEED_REG_POWER_CAP:
         return SEED_TELEM_P_MAX_MW;
+    case SEED_REG_POWER_LIMIT:
+        return limit_mw_;
     case SEED_REG_TELEM_ADDR_LO:
         return static_cast<uint32_t>(addr_);
     case SEED_REG_TELEM_ADDR_HI:
@@ -165,6 +180,17 @@ void Telemetry::write_register(uint32_t offset, uint32_t value) {
         else
             snapshot_locked(value);
         return;
+    case SEED_REG_POWER_LIMIT: {
+        const uint32_t limit =
+            std::clamp<uint32_t>(value, SEED_TELEM_P_LIMIT_MIN_MW, SEED_TELEM_P_MAX_MW);
+        if (limit != value)
+            log::guest_error("POWER_LIMIT {} mW outside [{}, {}] mW: set to {} mW", value,
+                             SEED_TELEM_P_LIMIT_MIN_MW, SEED_TELEM_P_MAX_MW, limit);
+        // The ticks up to now ran under the old limit.
+        (void)sample_locked();
+        limit_mw_ = limit;
+        return;
+    }
     default:
         break;
     }
@@ -215,6 +241,7 @@ void Telemetry::power_on() {
     power_mw_ = SEED_TELEM_P_IDLE_MW;
     temp_mc_ = steady_temp_mc(power_mw_);
     core_clk_mhz_ = SEED_TELEM_CORE_CLK_IDLE_MHZ;
+    limit_mw_ = SEED_TELEM_P_MAX_MW;
 }
 
 void Telemetry::set_held(bool held) {

@@ -46,11 +46,11 @@ public:
     void write_register(uint32_t offset, uint32_t value);
 
     /// Device or bus reset (§14.1): TELEM_ADDR and ECC_UE cleared; clock, busy
-    /// counters, ECC_CE and the thermal state are kept.
+    /// counters, ECC_CE, the thermal state and POWER_LIMIT are kept.
     void reset();
 
-    /// Power-on (replug, §16.3): also the ECC counters and the thermal model
-    /// return to their initial values.
+    /// Power-on (replug, §16.3): also the ECC counters, the thermal model and
+    /// POWER_LIMIT return to their initial values.
     void power_on();
 
     /// While held (the device may not master the bus, §2.4), a snapshot
@@ -89,6 +89,7 @@ private:
     double power_mw_ = SEED_TELEM_P_IDLE_MW; // P̄
     double temp_mc_ = 0;                     // T
     uint32_t core_clk_mhz_ = SEED_TELEM_CORE_CLK_IDLE_MHZ;
+    uint32_t limit_mw_ = SEED_TELEM_P_MAX_MW; // POWER_LIMIT (§15.5)
     bool held_ = false;
     std::optional<uint32_t> held_seq_;
 };

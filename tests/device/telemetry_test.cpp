@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -32,9 +33,10 @@ constexpr uint64_t kTickNs = uint64_t{SEED_TELEM_TICK_MS} * 1000000;
 struct ReferenceModel {
     double power_mw = SEED_TELEM_P_IDLE_MW;
     double temp_mc = SEED_TELEM_T_AMBIENT_MC + 0.150 * SEED_TELEM_P_IDLE_MW;
+    double limit_mw = 300000.0; // §15.5
 
     void tick(double u) {
-        const double p = 40000.0 + (300000.0 - 40000.0) * u;
+        const double p = std::min(40000.0 + (300000.0 - 40000.0) * u, limit_mw);
         power_mw += (p - power_mw) * (1.0 - std::exp(-10.0 / 100.0));
         const double t_ss = 35000.0 + 0.150 * power_mw;
         temp_mc = t_ss + (temp_mc - t_ss) * std::exp(-10.0 / 5000.0);
@@ -249,6 +251,49 @@ TEST_F(TelemetryModelTest, SeqIsWrittenAfterTheRest) {
     EXPECT_EQ(seq, 0xa5a5a5a5u);
 }
 
+// §15.5: the board power limit caps the power and lowers the core clock by
+// the share of the dynamic power it cuts off.
+TEST_F(TelemetryModelTest, PowerLimitCapsPowerAndLowersTheClock) {
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_POWER_LIMIT), 300000u);
+    telemetry_.write_register(SEED_REG_POWER_LIMIT, 100000);
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_POWER_LIMIT), 100000u);
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_POWER_CAP), 300000u); // rated, unchanged
+    ReferenceModel ref;
+    ref.limit_mw = 100000;
+    for (int i = 0; i < 300; ++i) {
+        run_tick(1.0);
+        ref.tick(1.0);
+    }
+    EXPECT_NEAR(power(), ref.power_mw, 1.0);
+    EXPECT_NEAR(power(), 100000.0, 1.0);
+    EXPECT_NEAR(temp(), ref.temp_mc, 1.0);
+    // 500 + 1000 * (100 - 40) / (300 - 40) MHz
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_CORE_CLK), 731u);
+    // A demand under the limit runs at full clock: u = 0.2 asks for 92 W.
+    run_tick(0.2);
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_CORE_CLK), 1500u);
+    run_tick(0);
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_CORE_CLK), 500u);
+    // Raising the limit lets the power rise again.
+    telemetry_.write_register(SEED_REG_POWER_LIMIT, 300000);
+    for (int i = 0; i < 300; ++i)
+        run_tick(1.0);
+    EXPECT_NEAR(power(), 300000.0, 1.0);
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_CORE_CLK), 1500u);
+}
+
+TEST_F(TelemetryModelTest, PowerLimitOutsideTheRangeSetsTheNearestBound) {
+    telemetry_.write_register(SEED_REG_POWER_LIMIT, 5);
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_POWER_LIMIT), uint32_t{SEED_TELEM_P_LIMIT_MIN_MW});
+    telemetry_.write_register(SEED_REG_POWER_LIMIT, 0xffffffff);
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_POWER_LIMIT), uint32_t{SEED_TELEM_P_MAX_MW});
+    telemetry_.write_register(SEED_REG_POWER_LIMIT, 123456);
+    telemetry_.reset();
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_POWER_LIMIT), 123456u); // kept by resets
+    telemetry_.power_on();
+    EXPECT_EQ(telemetry_.read_register(SEED_REG_POWER_LIMIT), 300000u);
+}
+
 // ---------------------------------------------------------------------------
 // The telemetry block of a device.
 // ---------------------------------------------------------------------------
@@ -321,6 +366,15 @@ TEST_F(TelemetryDeviceTest, ReadOnlyRegistersIgnoreWrites) {
     chip_->reset();
     EXPECT_EQ(reg(SEED_REG_TELEM_ADDR_LO), 0u);
     EXPECT_EQ(reg(SEED_REG_TELEM_ADDR_HI), 0u);
+}
+
+TEST_F(TelemetryDeviceTest, PowerLimitIsWritableAndSurvivesAReset) {
+    ASSERT_NE(reg(SEED_REG_CAPS) & SEED_CAP_POWER_LIMIT, 0u);
+    EXPECT_EQ(reg(SEED_REG_POWER_LIMIT), 300000u);
+    reg(SEED_REG_POWER_LIMIT, 150000);
+    EXPECT_EQ(reg(SEED_REG_POWER_LIMIT), 150000u);
+    chip_->reset();
+    EXPECT_EQ(reg(SEED_REG_POWER_LIMIT), 150000u);
 }
 
 TEST_F(TelemetryDeviceTest, BusyTimeIsMeasured) {

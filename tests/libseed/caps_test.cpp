@@ -10,7 +10,8 @@ namespace {
 using Names = std::vector<std::string>;
 
 TEST(Caps, NamesEveryKnownBitInOrder) {
-    EXPECT_EQ(seed::cap_names(0x1f), (Names{"mmu", "gemm", "elementwise", "reduce", "telemetry"}));
+    EXPECT_EQ(seed::cap_names(0x3f),
+              (Names{"mmu", "gemm", "elementwise", "reduce", "telemetry", "power_limit"}));
     EXPECT_EQ(seed::cap_names(0), Names{});
     EXPECT_EQ(seed::cap_names(0x2), Names{"gemm"});
 }

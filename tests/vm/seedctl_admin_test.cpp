@@ -266,30 +266,9 @@ TEST_F(SeedctlAdmin, ResetWithoutDeviceRefusesUnlessAll) {
 }
 
 TEST_F(SeedctlAdmin, ResetAsNobodyFailsWithAMessage) {
-    int err_pipe[2];
-    ASSERT_EQ(::pipe(err_pipe), 0);
-    const std::string path = seedctl_path();
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::dup2(err_pipe[1], STDERR_FILENO);
-        ::close(err_pipe[0]);
-        if (::setgid(65534) != 0 || ::setuid(65534) != 0)
-            ::_exit(99);
-        ::unsetenv("SEED_VISIBLE_DEVICES");
-        ::execl(path.c_str(), path.c_str(), "reset", "-d", "0", "--force",
-                static_cast<char*>(nullptr));
-        ::_exit(98);
-    }
-    ::close(err_pipe[1]);
-    std::string err;
-    char buf[512];
-    for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof(buf))) > 0;)
-        err.append(buf, static_cast<std::size_t>(n));
-    ::close(err_pipe[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 1) << err;
+    const auto r = seedctl_as_nobody({"reset", "-d", "0", "--force"});
+    const std::string& err = r.err;
+    EXPECT_EQ(r.exit_code, 1) << err;
     EXPECT_TRUE(contains(err, "seedctl: error:")) << err;
     EXPECT_TRUE(contains(err, "ermission") || contains(err, "not permitted") ||
                 contains(err, "CAP_SYS_ADMIN"))

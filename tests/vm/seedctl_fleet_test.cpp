@@ -402,51 +402,56 @@ TEST_F(SeedctlFleet, HealthWatchExitsCleanlyOnSigintAndSigterm) {
     }
 }
 
-std::string hwmon_attr(const seed::DeviceInfo& d, const std::string& name) {
-    for (const auto& e : std::filesystem::directory_iterator(pci_dir(d) + "hwmon")) {
-        std::string line;
-        std::getline(std::ifstream(e.path() / name), line);
-        return line;
-    }
+std::filesystem::path hwmon_dir(const seed::DeviceInfo& d) {
+    for (const auto& e : std::filesystem::directory_iterator(pci_dir(d) + "hwmon"))
+        return e.path();
     return {};
 }
 
-bool power_cap_writable(const seed::DeviceInfo& d) {
-    for (const auto& e : std::filesystem::directory_iterator(pci_dir(d) + "hwmon")) {
-        const auto perms = std::filesystem::status(e.path() / "power1_cap").permissions();
-        using std::filesystem::perms;
-        return (perms & (perms::owner_write | perms::group_write | perms::others_write)) !=
-               perms::none;
-    }
-    return false;
+std::string hwmon_attr(const seed::DeviceInfo& d, const std::string& name) {
+    std::string line;
+    std::getline(std::ifstream(hwmon_dir(d) / name), line);
+    return line;
 }
 
-// set --power-cap goes through hwmon power1_cap: with a driver whose
-// power1_cap is writable the cap and `query power.cap` change; with one that
-// exposes it read-only (the rated power) seedctl says so, exit 77, and
-// nothing changes.
+bool power_cap_writable(const seed::DeviceInfo& d) {
+    using std::filesystem::perms;
+    const auto mode = std::filesystem::status(hwmon_dir(d) / "power1_cap").permissions();
+    return (mode & (perms::owner_write | perms::group_write | perms::others_write)) != perms::none;
+}
+
+// set --power-cap goes through hwmon power1_cap to the chip's POWER_LIMIT
+// register (docs/hardware.md 15.5; the chip has SEED_CAP_POWER_LIMIT): the
+// driver reads the register back, so power1_cap and `query power.cap` show
+// what the device took. Out of range fails and changes nothing; another
+// chip keeps its limit.
 TEST_F(SeedctlFleet, SetPowerCapThroughHwmon) {
+    ASSERT_GE(devices_.size(), 2u);
     const auto& d = devices_.front();
     const std::string dev = std::to_string(d.index);
     const std::string before = hwmon_attr(d, "power1_cap");
+    const std::string other_before = hwmon_attr(devices_[1], "power1_cap");
     ASSERT_FALSE(before.empty());
-    if (!power_cap_writable(d)) {
-        const auto r = seedctl({"set", "-d", dev, "--power-cap", "150"});
-        EXPECT_EQ(r.exit_code, 77) << r.err;
-        EXPECT_TRUE(r.out.empty()) << r.out;
-        EXPECT_TRUE(contains(r.err, "does not support setting the power cap")) << r.err;
-        EXPECT_TRUE(contains(r.err, "power1_cap is read-only")) << r.err;
-        EXPECT_EQ(hwmon_attr(d, "power1_cap"), before);
-        return;
-    }
+    ASSERT_TRUE(power_cap_writable(d)) << "power1_cap of a chip with a power limit is read-only";
     const auto min = std::stoll(hwmon_attr(d, "power1_cap_min"));
     const auto max = std::stoll(hwmon_attr(d, "power1_cap_max"));
+    EXPECT_EQ(min, 100000000);
+    EXPECT_EQ(max, 300000000);
     const auto target = (min + max) / 2 / 1000000 * 1000000;
+    ASSERT_NE(std::to_string(target), before);
     const auto r = seedctl({"set", "-d", dev, "--power-cap", std::to_string(target / 1000000)});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(std::stoll(hwmon_attr(d, "power1_cap")), target);
+    EXPECT_EQ(hwmon_attr(devices_[1], "power1_cap"), other_before);
     const auto q = seedctl({"query", "power.cap", "--format", "csv,noheader,nounits", "-d", dev});
     EXPECT_EQ(std::stod(q.out), static_cast<double>(target) / 1e6) << q.out;
+    // The kernel refuses what is outside power1_cap_min/max, whoever asks.
+    {
+        std::ofstream low(hwmon_dir(d) / "power1_cap");
+        low << (min - 1000000) << std::endl;
+        EXPECT_FALSE(low.good()) << "power1_cap took a value under power1_cap_min";
+    }
+    EXPECT_EQ(std::stoll(hwmon_attr(d, "power1_cap")), target);
     const auto high = seedctl({"set", "-d", dev, "--power-cap", std::to_string(max / 1000000 + 1)});
     EXPECT_EQ(high.exit_code, 2) << high.err;
     EXPECT_TRUE(contains(high.err, "out of range")) << high.err;
@@ -455,6 +460,18 @@ TEST_F(SeedctlFleet, SetPowerCapThroughHwmon) {
                        std::to_string(static_cast<double>(std::stoll(before)) / 1e6)})
                   .exit_code,
               0);
+}
+
+// power1_cap is root's (0644): nobody gets a message, exit 1, no change.
+TEST_F(SeedctlFleet, SetPowerCapAsNobodyFailsWithAMessage) {
+    const auto& d = devices_.front();
+    const std::string before = hwmon_attr(d, "power1_cap");
+    const auto r = seedctl_as_nobody({"set", "-d", std::to_string(d.index), "--power-cap", "200"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_TRUE(contains(r.err, "needs root")) << r.err;
+    EXPECT_TRUE(contains(r.err, "Permission denied")) << r.err;
+    EXPECT_EQ(hwmon_attr(d, "power1_cap"), before);
 }
 
 TEST_F(SeedctlFleet, SetRejectsBadValuesAndChangesNothing) {

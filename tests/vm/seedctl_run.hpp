@@ -36,6 +36,12 @@ inline seed::test::ProcessResult seedctl(std::vector<std::string> args,
     return seed::test::run_process(args, env);
 }
 
+/// Runs seedctl @p args as nobody (uid and gid 65534), as seedctl() does.
+inline seed::test::ProcessResult seedctl_as_nobody(std::vector<std::string> args) {
+    args.insert(args.begin(), seedctl_path());
+    return seed::test::run_process(args, {{"SEED_VISIBLE_DEVICES", std::nullopt}}, 65534);
+}
+
 /// The arguments joined by spaces, for failure messages.
 inline std::string joined(const std::vector<std::string>& args) {
     std::string out;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <grp.h>
 #include <map>
 #include <optional>
 #include <poll.h>
@@ -31,8 +32,11 @@ struct ProcessResult {
 /// std::nullopt unsets it.
 using EnvChanges = std::map<std::string, std::optional<std::string>>;
 
+/// Runs @p argv; with @p as_user, the child takes that uid and gid (the
+/// caller must be root) before exec, and exits 126 if it cannot.
 inline ProcessResult run_process(const std::vector<std::string>& argv,
-                                 const EnvChanges& env_changes = {}) {
+                                 const EnvChanges& env_changes = {},
+                                 std::optional<uid_t> as_user = std::nullopt) {
     if (argv.empty())
         throw std::invalid_argument("run_process: empty argv");
 
@@ -72,6 +76,9 @@ inline ProcessResult run_process(const std::vector<std::string>& argv,
     if (pid == 0) {
         ::dup2(out_pipe[1], STDOUT_FILENO);
         ::dup2(err_pipe[1], STDERR_FILENO);
+        if (as_user &&
+            (::setgroups(0, nullptr) != 0 || ::setgid(*as_user) != 0 || ::setuid(*as_user) != 0))
+            ::_exit(126);
         ::execve(argp[0], argp.data(), envp.data());
         ::_exit(127);
     }
