@@ -45,6 +45,7 @@ using seed::vm::all_devices;
 using seed::vm::contains;
 using seed::vm::joined;
 using seed::vm::seedctl;
+using seed::vm::seedctl_as_nobody;
 using seed::vm::seedctl_path;
 
 std::vector<std::string> lines_of(const std::string& text) {

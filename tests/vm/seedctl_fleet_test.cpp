@@ -33,6 +33,7 @@ using nlohmann::json;
 using seed::vm::contains;
 using seed::vm::joined;
 using seed::vm::seedctl;
+using seed::vm::seedctl_as_nobody;
 using seed::vm::seedctl_path;
 
 using SeedctlFleet = seed::vm::SeedctlTest;
@@ -462,15 +463,17 @@ TEST_F(SeedctlFleet, SetPowerCapThroughHwmon) {
               0);
 }
 
-// power1_cap is root's (0644): nobody gets a message, exit 1, no change.
+// power1_cap is root's (0644): nobody gets a message and a hint, exit 1,
+// and the cap does not change.
 TEST_F(SeedctlFleet, SetPowerCapAsNobodyFailsWithAMessage) {
     const auto& d = devices_.front();
     const std::string before = hwmon_attr(d, "power1_cap");
     const auto r = seedctl_as_nobody({"set", "-d", std::to_string(d.index), "--power-cap", "200"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
-    EXPECT_TRUE(contains(r.err, "needs root")) << r.err;
+    EXPECT_TRUE(contains(r.err, "seedctl: error:")) << r.err;
     EXPECT_TRUE(contains(r.err, "Permission denied")) << r.err;
+    EXPECT_TRUE(contains(r.err, "seedctl: hint:")) << r.err;
     EXPECT_EQ(hwmon_attr(d, "power1_cap"), before);
 }
 
