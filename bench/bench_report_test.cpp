@@ -82,6 +82,9 @@ Results sample() {
     s.single_e2e = 500;
     s.uring_submit = 4000;
     s.uring_e2e = 1000;
+    s.wait_fences = 64;
+    s.waiter_ms = 10;
+    s.threads_ms = 30;
     r.submit = s;
     r.latency = LatencyResult{summarize(std::vector<double>{100, 200, 300}), "/dev/nvme0n1",
                               summarize(std::vector<double>{40, 50, 60})};
@@ -118,6 +121,9 @@ TEST(BenchReport, JsonShape) {
     EXPECT_DOUBLE_EQ(j.at("submit").at("ratio_io_uring_batch_over_ioctl_single").at("submit"), 4);
     EXPECT_DOUBLE_EQ(j.at("submit").at("ratio_io_uring_batch_over_ioctl_single").at("end_to_end"),
                      2);
+    const auto& fw = j.at("submit").at("fence_wait");
+    EXPECT_EQ(fw.at("fences"), 64);
+    EXPECT_DOUBLE_EQ(fw.at("ratio_thread_per_wait_over_fence_waiter"), 3);
     for (const char* k : {"count", "min", "p50", "p90", "p99", "max", "mean"})
         EXPECT_TRUE(j.at("latency_us").contains(k)) << k;
     EXPECT_DOUBLE_EQ(j.at("latency_us").at("p50"), 200);
@@ -174,7 +180,8 @@ TEST(BenchReport, TextMentionsEverySection) {
     const std::string t = to_text(sample());
     for (const char* s : {"a. NOP submission", "b. NOP submit-to-completion", "c. Transfers",
                           "d. f32 GEMM", "e. Multi-chip scaling", "f. Concurrent clients",
-                          "Notes:", "ratio NOP / NVMe read: p50 4.00x"})
+                          "Notes:", "ratio NOP / NVMe read: p50 4.00x",
+                          "seed::FenceWaiter (1 thread) 10.0 ms, thread per wait 30.0 ms, 3.00x"})
         EXPECT_NE(t.find(s), std::string::npos) << s;
 }
 

@@ -71,7 +71,12 @@ ordered_json to_json(const Results& r) {
                {{"submit", s.batch_ioctl_submit}, {"end_to_end", s.batch_ioctl_e2e}}}}},
             {"ratio_io_uring_batch_over_ioctl_single",
              {{"submit", ratio(s.uring_submit, s.single_submit)},
-              {"end_to_end", ratio(s.uring_e2e, s.single_e2e)}}}};
+              {"end_to_end", ratio(s.uring_e2e, s.single_e2e)}}},
+            {"fence_wait",
+             {{"fences", s.wait_fences},
+              {"fence_waiter_ms", s.waiter_ms},
+              {"thread_per_wait_ms", s.threads_ms},
+              {"ratio_thread_per_wait_over_fence_waiter", ratio(s.threads_ms, s.waiter_ms)}}}};
     } else {
         j["submit"] = nullptr;
     }
@@ -203,6 +208,13 @@ std::string to_text(const Results& r) {
         line(fmt::format("   ratio io_uring batch / ioctl one by one: submit {:.2f}x, "
                          "end-to-end {:.2f}x",
                          ratio(s.uring_submit, s.single_submit), ratio(s.uring_e2e, s.single_e2e)));
+        if (s.wait_fences != 0) {
+            line(fmt::format("   {} NOP fences, submit until every wait returned: "
+                             "seed::FenceWaiter (1 thread) {:.1f} ms, thread per wait {:.1f} ms, "
+                             "{:.2f}x",
+                             s.wait_fences, s.waiter_ms, s.threads_ms,
+                             ratio(s.threads_ms, s.waiter_ms)));
+        }
         line("");
     }
     if (r.latency) {

@@ -45,6 +45,9 @@ struct SubmitResult {
     double uring_e2e = 0;
     double batch_ioctl_submit = 0; ///< seed::submit batches, SEED_DISABLE_IO_URING=1
     double batch_ioctl_e2e = 0;
+    unsigned wait_fences = 0; ///< fences per round of the wait comparison
+    double waiter_ms = 0;     ///< seed::FenceWaiter, one thread: submit to all reported
+    double threads_ms = 0;    ///< one thread per fence calling Fence::wait()
 };
 
 /// b. Submit-to-completion latency of single NOP jobs, microseconds; with a

@@ -17,6 +17,8 @@
 #include <seed/file.hpp>
 #include <seed/seed.hpp>
 
+#include <fmt/format.h>
+
 #include <cblas.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -73,7 +75,7 @@ struct Options {
     std::fputs("usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]\n"
                "                  [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]\n"
                "                  [--nvme DEV]   (latency reference: 4 KiB O_DIRECT reads)\n"
-               "                  [--trace-marker] [--samples N]   (latency section)\n"
+               "                  [--trace-marker] [--samples N]   (latency, submit sections)\n"
                "                  [--only SECTION,...]   (submit latency transfer gemm scaling "
                "clients)\n",
                status == 0 ? stdout : stderr);
@@ -161,6 +163,35 @@ seed::CommandList nop_list(const seed::Device& dev) {
     return list;
 }
 
+// Writes "seed_bench: nop begin" / "end" into the kernel's trace buffer
+// around each round trip, so tools/seed-latency-profile can cut the trace
+// into jobs: the hops between are the driver's and the kernel's events. The
+// submit section marks each round ("seed_bench: round MODE begin" / "end").
+class TraceMarker {
+public:
+    explicit TraceMarker(bool on) {
+        if (!on)
+            return;
+        fd_ = ::open("/sys/kernel/tracing/trace_marker", O_WRONLY | O_CLOEXEC);
+        if (fd_ < 0)
+            throw std::system_error(errno, std::generic_category(),
+                                    "open /sys/kernel/tracing/trace_marker");
+    }
+    TraceMarker(const TraceMarker&) = delete;
+    TraceMarker& operator=(const TraceMarker&) = delete;
+    ~TraceMarker() {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    void mark(std::string_view what) const {
+        if (fd_ >= 0)
+            (void)!::write(fd_, what.data(), what.size());
+    }
+
+private:
+    int fd_ = -1;
+};
+
 // ---------------------------------------------------------------------------
 // a. Submission throughput
 
@@ -188,6 +219,33 @@ Rates submit_batched(seed::Queue& q, const seed::CommandList& nop, unsigned jobs
     q.finish();
     const double te = seconds_since(t0);
     return {jobs / ts, jobs / te};
+}
+
+// n NOP jobs on 4 queues, then waited for: by one FenceWaiter, or by one
+// thread per fence. Milliseconds from the first submission until every
+// fence has been reported.
+double wait_round(std::vector<seed::Queue>& qs, const seed::CommandList& nop, unsigned n,
+                  bool waiter) {
+    const auto t0 = Clock::now();
+    std::vector<seed::Fence> fences;
+    fences.reserve(n);
+    for (unsigned i = 0; i < n; ++i)
+        fences.push_back(qs[i % qs.size()].submit(nop));
+    if (waiter) {
+        seed::FenceWaiter w;
+        for (const seed::Fence& f : fences)
+            (void)w.add(f);
+        while (w.pending() != 0)
+            (void)w.wait();
+    } else {
+        std::vector<std::thread> threads;
+        threads.reserve(n);
+        for (const seed::Fence& f : fences)
+            threads.emplace_back([f] { f.wait(); });
+        for (std::thread& t : threads)
+            t.join();
+    }
+    return seconds_since(t0) * 1e3;
 }
 
 seed::bench::SubmitResult bench_submit(const seed::Device& dev, const Options& o) {
@@ -218,25 +276,35 @@ seed::bench::SubmitResult bench_submit(const seed::Device& dev, const Options& o
     (void)submit_batched(q, nop, r.batch, r.batch);
     (void)submit_batched(q_ioctl, nop_ioctl, r.batch, r.batch);
 
+    const TraceMarker marker(o.trace_marker);
     std::vector<double> ss, se, us, ue, bs, be;
     for (unsigned rep = 0; rep < r.reps; ++rep) {
         // Rotate the order so that no mode always runs first.
         for (unsigned k = 0; k < 3; ++k) {
-            switch ((rep + k) % 3) {
+            static constexpr std::string_view names[] = {"single", "uring", "ioctl_batch"};
+            const unsigned mode = (rep + k) % 3;
+            marker.mark(fmt::format("seed_bench: round {} begin", names[mode]));
+            const auto end_mark = [&] {
+                marker.mark(fmt::format("seed_bench: round {} end", names[mode]));
+            };
+            switch (mode) {
             case 0: {
                 const Rates x = submit_one_by_one(q, nop, r.jobs);
+                end_mark();
                 ss.push_back(x.submit);
                 se.push_back(x.e2e);
                 break;
             }
             case 1: {
                 const Rates x = submit_batched(q, nop, r.jobs, r.batch);
+                end_mark();
                 us.push_back(x.submit);
                 ue.push_back(x.e2e);
                 break;
             }
             default: {
                 const Rates x = submit_batched(q_ioctl, nop_ioctl, r.jobs, r.batch);
+                end_mark();
                 bs.push_back(x.submit);
                 be.push_back(x.e2e);
                 break;
@@ -250,6 +318,23 @@ seed::bench::SubmitResult bench_submit(const seed::Device& dev, const Options& o
     r.uring_e2e = median(ue);
     r.batch_ioctl_submit = median(bs);
     r.batch_ioctl_e2e = median(be);
+
+    r.wait_fences = 64;
+    std::vector<seed::Queue> wq;
+    for (int i = 0; i < 4; ++i)
+        wq.emplace_back(dev);
+    (void)wait_round(wq, nop, r.wait_fences, true);
+    (void)wait_round(wq, nop, r.wait_fences, false);
+    std::vector<double> wm, tm;
+    for (unsigned rep = 0; rep < r.reps; ++rep) {
+        const bool waiter_first = rep % 2 == 0;
+        for (int k = 0; k < 2; ++k) {
+            const bool waiter = (k == 0) == waiter_first;
+            (waiter ? wm : tm).push_back(wait_round(wq, nop, r.wait_fences, waiter));
+        }
+    }
+    r.waiter_ms = median(wm);
+    r.threads_ms = median(tm);
     return r;
 }
 
@@ -301,34 +386,6 @@ private:
     std::uint64_t blocks_ = 0;
     char* buf_ = nullptr;
     std::mt19937_64 rng_{42};
-};
-
-// Writes "seed_bench: nop begin" / "end" into the kernel's trace buffer
-// around each round trip, so tools/seed-latency-profile can cut the trace
-// into jobs: the hops between are the driver's and the kernel's events.
-class TraceMarker {
-public:
-    explicit TraceMarker(bool on) {
-        if (!on)
-            return;
-        fd_ = ::open("/sys/kernel/tracing/trace_marker", O_WRONLY | O_CLOEXEC);
-        if (fd_ < 0)
-            throw std::system_error(errno, std::generic_category(),
-                                    "open /sys/kernel/tracing/trace_marker");
-    }
-    TraceMarker(const TraceMarker&) = delete;
-    TraceMarker& operator=(const TraceMarker&) = delete;
-    ~TraceMarker() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    void mark(std::string_view what) const {
-        if (fd_ >= 0)
-            (void)!::write(fd_, what.data(), what.size());
-    }
-
-private:
-    int fd_ = -1;
 };
 
 seed::bench::LatencyResult bench_latency(const seed::Device& dev, const Options& o) {

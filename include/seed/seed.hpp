@@ -25,6 +25,7 @@
 #include <seed/device.hpp>
 #include <seed/error.hpp>
 #include <seed/event.hpp>
+#include <seed/fence_waiter.hpp>
 #include <seed/format.hpp>
 #include <seed/management.hpp>
 #include <seed/memory.hpp>

@@ -177,6 +177,27 @@ int syncobj_query(int fd, std::uint32_t handle, std::uint64_t& point) noexcept {
     return drm_result(drmSyncobjQuery(fd, &handle, &point, 1));
 }
 
+namespace {
+
+// DRM core since Linux 6.6 (include/uapi/drm/drm.h); Debian 12's libdrm
+// headers predate it.
+struct SyncobjEventfd {
+    std::uint32_t handle;
+    std::uint32_t flags;
+    std::uint64_t point;
+    std::int32_t fd;
+    std::uint32_t pad;
+};
+static_assert(sizeof(SyncobjEventfd) == 24);
+const unsigned long ioctl_syncobj_eventfd = DRM_IOWR(0xCF, SyncobjEventfd);
+
+} // namespace
+
+int syncobj_eventfd(int fd, std::uint32_t handle, std::uint64_t point, int eventfd) noexcept {
+    SyncobjEventfd args{handle, 0, point, eventfd, 0};
+    return xioctl(fd, ioctl_syncobj_eventfd, &args);
+}
+
 int syncobj_export_sync_file(int fd, std::uint32_t handle, std::uint64_t point,
                              int& sync_file) noexcept {
     std::uint32_t tmp = handle;

@@ -74,6 +74,12 @@ namespace seed::kernel {
 /// A new binary syncobj holding the fence of @p sync_file.
 [[nodiscard]] int syncobj_import_sync_file(int fd, int sync_file, std::uint32_t& handle) noexcept;
 
+/// DRM_IOCTL_SYNCOBJ_EVENTFD: @p eventfd is signalled (its counter
+/// incremented) once (handle, point) has signalled; point 0 for a binary
+/// syncobj. The point need not have been submitted yet.
+[[nodiscard]] int syncobj_eventfd(int fd, std::uint32_t handle, std::uint64_t point,
+                                  int eventfd) noexcept;
+
 /// CLOCK_MONOTONIC in ns (the syncobj wait clock).
 [[nodiscard]] std::int64_t monotonic_ns() noexcept;
 
