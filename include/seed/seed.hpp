@@ -12,6 +12,7 @@
 // - A CommandList is recorded by one thread at a time. Once finish()ed (or
 //   submitted, which finishes it) it is immutable and may be submitted from
 //   any number of threads.
+// - A FenceWaiter (and a FileLoader) is used by one thread at a time.
 // - Moving or destroying an object while another thread uses it is a data
 //   race, as for any C++ object. Objects keep what they depend on alive
 //   (a Buffer its Device, a job its Buffers), so destruction order between
