@@ -8,6 +8,7 @@
 // chip, as sysfs, `seedctl query job_failures.*` and the exporter's
 // seedchip_job_failures_total show it.
 
+#include "job_outcome.hpp"
 #include "seed_exec.hpp"
 #include "seedctl_run.hpp"
 #include "sysfs_files.hpp"
@@ -115,14 +116,7 @@ protected:
     std::optional<Control> ctl_;
 };
 
-seed::JobFailure outcome(const seed::Fence& fence) {
-    try {
-        fence.wait();
-        return seed::JobFailure::none;
-    } catch (const seed::JobError& e) {
-        return e.reason();
-    }
-}
+using seed::vm::outcome;
 
 TEST_F(DriverJobFailures, OneReadOnlyFilePerReason) {
     for (const auto& d : devices_) {

@@ -14,6 +14,7 @@
 // recovery (errors injected through aer_inject). seed-vm fails the run on any kernel WARN, oops or
 // hung task.
 
+#include "job_outcome.hpp"
 #include "sysfs_files.hpp"
 #include "vm_env.hpp"
 
@@ -75,15 +76,7 @@ bool wait_for_resets(const seed::Device& dev, unsigned before) {
     return true;
 }
 
-// The failure reason of the job behind @p fence, or none if it succeeded.
-seed::JobFailure outcome(const seed::Fence& fence) {
-    try {
-        fence.wait();
-        return seed::JobFailure::none;
-    } catch (const seed::JobError& e) {
-        return e.reason();
-    }
-}
+using seed::vm::outcome;
 
 // The driver's report on the job behind @p fence (reason none on success).
 seed::JobStatus status_of(const seed::Fence& fence) {

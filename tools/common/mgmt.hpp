@@ -51,46 +51,40 @@ public:
     MgmtSession& operator=(const MgmtSession&) = delete;
 };
 
+/// Calls the seed_mgmt_device_* getter @p get on @p device with a sized T
+/// and returns it; @throws MgmtError saying it could not @p what.
+template <typename T>
+[[nodiscard]] T get_sized(seed_status (*get)(seed_mgmt_device, T*), seed_mgmt_device device,
+                          const char* what) {
+    auto v = sized<T>();
+    check(get(device, &v), what);
+    return v;
+}
+
 // One call each, the structure returned; @throws MgmtError.
 [[nodiscard]] inline seed_mgmt_identity identity(seed_mgmt_device device) {
-    auto v = sized<seed_mgmt_identity>();
-    check(seed_mgmt_device_identity(device, &v), "read the identity");
-    return v;
+    return get_sized(seed_mgmt_device_identity, device, "read the identity");
 }
 [[nodiscard]] inline seed_mgmt_memory memory(seed_mgmt_device device) {
-    auto v = sized<seed_mgmt_memory>();
-    check(seed_mgmt_device_memory(device, &v), "read the memory figures");
-    return v;
+    return get_sized(seed_mgmt_device_memory, device, "read the memory figures");
 }
 [[nodiscard]] inline seed_mgmt_pcie pcie(seed_mgmt_device device) {
-    auto v = sized<seed_mgmt_pcie>();
-    check(seed_mgmt_device_pcie(device, &v), "read the PCIe link");
-    return v;
+    return get_sized(seed_mgmt_device_pcie, device, "read the PCIe link");
 }
 [[nodiscard]] inline seed_mgmt_counters counters(seed_mgmt_device device) {
-    auto v = sized<seed_mgmt_counters>();
-    check(seed_mgmt_device_counters(device, &v), "read the driver counters");
-    return v;
+    return get_sized(seed_mgmt_device_counters, device, "read the driver counters");
 }
 [[nodiscard]] inline seed_mgmt_telemetry telemetry(seed_mgmt_device device) {
-    auto v = sized<seed_mgmt_telemetry>();
-    check(seed_mgmt_device_telemetry(device, &v), "read the telemetry");
-    return v;
+    return get_sized(seed_mgmt_device_telemetry, device, "read the telemetry");
 }
 [[nodiscard]] inline seed_mgmt_capabilities capabilities(seed_mgmt_device device) {
-    auto v = sized<seed_mgmt_capabilities>();
-    check(seed_mgmt_device_capabilities(device, &v), "read the capabilities");
-    return v;
+    return get_sized(seed_mgmt_device_capabilities, device, "read the capabilities");
 }
 [[nodiscard]] inline seed_mgmt_power_limit power_limit(seed_mgmt_device device) {
-    auto v = sized<seed_mgmt_power_limit>();
-    check(seed_mgmt_device_power_limit(device, &v), "read the power limit");
-    return v;
+    return get_sized(seed_mgmt_device_power_limit, device, "read the power limit");
 }
 [[nodiscard]] inline seed_mgmt_health health(seed_mgmt_device device) {
-    auto v = sized<seed_mgmt_health>();
-    check(seed_mgmt_device_health(device, &v), "probe the health");
-    return v;
+    return get_sized(seed_mgmt_device_health, device, "probe the health");
 }
 
 /// The chip named by @p spec (physical index, PCI address, UUID, node).
