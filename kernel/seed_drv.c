@@ -262,6 +262,7 @@ static void seed_dev_lockdep_prime(struct seed_device *sdev)
 static void seed_dev_teardown(struct seed_device *sdev)
 {
 	seed_exec_fini(sdev);
+	seed_coredump_fini(sdev);
 	seed_exec_release_hw(sdev);
 	seed_mem_fini(sdev);
 }
@@ -279,6 +280,10 @@ static int seed_dev_init(struct seed_device *sdev)
 		return ret;
 
 	ret = seed_hw_init(sdev);
+	if (ret)
+		return ret;
+
+	ret = seed_coredump_init(sdev);
 	if (ret)
 		return ret;
 

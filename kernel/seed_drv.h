@@ -16,6 +16,7 @@
 #include <linux/pci.h>
 #include <linux/types.h>
 
+#include "seed_coredump.h"
 #include "seed_events.h"
 #include "seed_exec.h"
 #include "seed_hw.h"
@@ -85,6 +86,7 @@ extern unsigned int seed_dbg_mask;
  * @mem: HBM allocator, MMU contexts and buffer objects (seed_mem.h).
  * @exec: Hardware queues, jobs, schedulers and recovery (seed_exec.h).
  * @telem: Telemetry snapshot buffer (seed_telemetry.c).
+ * @coredump: Device coredumps (seed_coredump.c).
  * @hwmon: hwmon device (temperature, power), or NULL.
  * @quiesced: Completed at removal once the device can reach no memory
  *	(reset, bus mastering off); waiters may then free what it could reach.
@@ -103,6 +105,7 @@ struct seed_device {
 	struct seed_mem mem;
 	struct seed_exec exec;
 	struct seed_telem telem;
+	struct seed_coredump coredump;
 	struct device *hwmon;
 	struct completion quiesced;
 };

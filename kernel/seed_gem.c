@@ -30,6 +30,7 @@
 
 #include <linux/dma-buf.h>
 #include <linux/err.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
@@ -44,6 +45,7 @@
 #include <drm/drm_prime.h>
 
 #include <uapi/drm/seed_accel.h>
+#include <uapi/drm/seed_accel_dump.h>
 
 #include "seed_drv.h"
 #include "seed_gem.h"
@@ -1196,4 +1198,94 @@ struct drm_gem_object *seed_gem_prime_import(struct drm_device *drm, struct dma_
 		return obj;
 
 	return seed_gem_import_foreign(drm, dma_buf);
+}
+
+/**
+ * seed_bo_ctx_va() - device VA of a BO in a client's context
+ * @obj: a GEM object of seed.ko
+ * @ctx: context of a file holding a handle to @obj
+ * @va: out: the VA of the BO's first byte
+ *
+ * Return: 0, or -ENOENT if @obj is not mapped in @ctx.
+ */
+int seed_bo_ctx_va(struct drm_gem_object *obj, struct seed_ctx *ctx, u64 *va)
+{
+	return seed_bo_va(obj, ctx, va);
+}
+
+/* The pages of a host BO, or NULL (an import, or no pages any more). */
+static struct page **seed_bo_host_pages(struct seed_bo *bo)
+{
+	if (bo->placement != DRM_SEED_BO_HOST || bo->base.base.import_attach)
+		return NULL;
+	return bo->pages ?: bo->base.pages;
+}
+
+/**
+ * seed_gem_readable() - can seed_gem_read() copy the BO's contents?
+ * @obj: a GEM object of seed.ko
+ *
+ * Return: true for host BOs made by seed.ko (shmem or userptr), false for
+ * HBM BOs and imports.
+ */
+bool seed_gem_readable(struct drm_gem_object *obj)
+{
+	return seed_bo_host_pages(to_seed_bo(obj));
+}
+
+/**
+ * seed_gem_read() - copy bytes of a host BO
+ * @obj: a GEM object of seed.ko, with a reference held
+ * @offset: first byte
+ * @buf: destination
+ * @len: bytes; [@offset, @offset + @len) must be inside the BO
+ *
+ * Host BOs keep their pages pinned for their whole life, so this takes no
+ * lock and allocates nothing: it may run on the recovery path.
+ *
+ * Return: 0, or -EOPNOTSUPP for a BO whose pages the driver does not hold.
+ */
+int seed_gem_read(struct drm_gem_object *obj, u64 offset, void *buf, size_t len)
+{
+	struct page **pages = seed_bo_host_pages(to_seed_bo(obj));
+	char *dst = buf;
+
+	if (!pages)
+		return -EOPNOTSUPP;
+	if (offset > obj->size || len > obj->size - offset)
+		return -EINVAL;
+	while (len) {
+		size_t in_page = offset & ~PAGE_MASK;
+		size_t n = min_t(size_t, len, PAGE_SIZE - in_page);
+
+		memcpy_from_page(dst, pages[offset >> PAGE_SHIFT], in_page, n);
+		dst += n;
+		offset += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * seed_gem_dump_describe() - what a coredump says about a BO
+ * @obj: a GEM object of seed.ko
+ * @placement: out: DRM_SEED_BO_HBM or DRM_SEED_BO_HOST
+ * @flags: out: DRM_SEED_DUMP_BO_READ_ONLY, _IMPORTED, _USERPTR
+ * @page_size: out: granule of its device mappings
+ */
+void seed_gem_dump_describe(struct drm_gem_object *obj, u32 *placement, u32 *flags,
+			    u64 *page_size)
+{
+	struct seed_bo *bo = to_seed_bo(obj);
+
+	*placement = bo->placement;
+	*flags = 0;
+	if (bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY)
+		*flags |= DRM_SEED_DUMP_BO_READ_ONLY;
+	if (obj->import_attach)
+		*flags |= DRM_SEED_DUMP_BO_IMPORTED;
+	if (bo->pages)
+		*flags |= DRM_SEED_DUMP_BO_USERPTR;
+	*page_size = bo->placement == DRM_SEED_BO_HBM ? seed_bo_va_align(obj->size) :
+			SEED_PAGE_SIZE;
 }

@@ -19,6 +19,7 @@
 #include "seed_hw_reg.h"
 
 struct seed_device;
+struct seed_job;
 
 /* Ring slots of every hardware queue. */
 #define SEED_HWQ_RING_ENTRIES		256
@@ -67,6 +68,9 @@ struct seed_job_outcome {
  * @dev_ns: Device clock when the packet retired (the timestamp of the
  *	completion record that reported it, §9.4), or 0 if not known: the
  *	record read already covered later packets. Set before @base signals.
+ * @job: The user job the packet runs, or NULL (the kernel queue). Valid
+ *	while the packet is on &seed_hwq.inflight: a job is freed only after
+ *	its packet retired or failed. Read under &seed_hwq.lock (coredumps).
  */
 struct seed_hw_fence {
 	struct dma_fence base;
@@ -80,6 +84,7 @@ struct seed_hw_fence {
 	atomic64_t *busy_ns;
 	bool cancelled;
 	u64 dev_ns;
+	struct seed_job *job;
 };
 
 /**

@@ -70,6 +70,7 @@
 
 #include <uapi/drm/seed_accel.h>
 
+#include "seed_coredump.h"
 #include "seed_drv.h"
 #include "seed_hwq.h"
 #include "seed_reset.h"
@@ -154,6 +155,16 @@ struct seed_job_rec {
 };
 
 /**
+ * struct seed_job_bo_desc - a BO of a job, as a coredump names it
+ * @va: Device VA of the BO in the job's context.
+ * @handle: First handle the job listed it by.
+ */
+struct seed_job_bo_desc {
+	u64 va;
+	u32 handle;
+};
+
+/**
  * struct seed_job - one submission
  * @base: Scheduler job.
  * @q: Queue (a reference).
@@ -175,7 +186,10 @@ struct seed_job_rec {
  * @ndeps: Entries in @deps.
  * @bos: The BOs the job listed, each once (references), or NULL.
  * @bo_write: Bit i set: the job writes @bos[i].
+ * @bo_desc: Handle and VA of each of @bos, for coredumps.
  * @nbos: Entries in @bos.
+ * @cmd_handle: Handle of @cmd_bo in the submitting file, for coredumps.
+ * @cmd_offset: Offset of the first packet in @cmd_bo.
  */
 struct seed_job {
 	struct drm_sched_job base;
@@ -197,7 +211,10 @@ struct seed_job {
 	u32 ndeps;
 	struct drm_gem_object **bos;
 	unsigned long *bo_write;
+	struct seed_job_bo_desc *bo_desc;
 	u32 nbos;
+	u32 cmd_handle;
+	u64 cmd_offset;
 };
 
 /*
@@ -230,6 +247,8 @@ static void seed_job_put_bos(struct seed_job *job)
 		drm_gem_object_put(job->bos[--job->nbos]);
 	kvfree(job->bos);
 	job->bos = NULL;
+	kvfree(job->bo_desc);
+	job->bo_desc = NULL;
 	bitmap_free(job->bo_write);
 	job->bo_write = NULL;
 }
@@ -443,6 +462,7 @@ static struct dma_fence *seed_job_run(struct drm_sched_job *sched_job)
 	ind->context = SEED_INDIRECT_CTX(job->hw_ctx);
 
 	/* rec is alive until the finished fence, so after the hw fence. */
+	job->hf->job = job;
 	fence = seed_hwq_push(q->ring->hwq, job->hf, &raw, &job->rec->outcome,
 			      &q->sf->exec.busy_ns);
 	if (IS_ERR(fence))
@@ -861,8 +881,9 @@ static noinline int seed_submit_lookup_bos(struct drm_file *file, struct seed_jo
 	if (!count)
 		return 0;
 	job->bos = kvcalloc(count, sizeof(*job->bos), GFP_KERNEL);
+	job->bo_desc = kvcalloc(count, sizeof(*job->bo_desc), GFP_KERNEL);
 	job->bo_write = bitmap_zalloc(count, GFP_KERNEL);
-	if (!job->bos || !job->bo_write)
+	if (!job->bos || !job->bo_desc || !job->bo_write)
 		return -ENOMEM;
 
 	for (i = 0; i < count; i++) {
@@ -871,10 +892,15 @@ static noinline int seed_submit_lookup_bos(struct drm_file *file, struct seed_jo
 			return -ENOENT;
 		for (j = 0; j < job->nbos && job->bos[j] != obj; j++)
 			;
-		if (j < job->nbos)
+		if (j < job->nbos) {
 			drm_gem_object_put(obj);
-		else
+		} else {
 			job->bos[job->nbos++] = obj;
+			job->bo_desc[j].handle = list[i].handle;
+			/* Mapped while the handle exists; 0 if it just closed. */
+			if (seed_bo_ctx_va(obj, to_seed_file(file)->ctx, &job->bo_desc[j].va))
+				job->bo_desc[j].va = 0;
+		}
 		if (list[i].flags & DRM_SEED_SUBMIT_BO_WRITE)
 			__set_bit(j, job->bo_write);
 	}
@@ -1025,6 +1051,8 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 		goto out_free_job;
 	}
 	job->count = args->cmd_count;
+	job->cmd_handle = args->cmd_handle;
+	job->cmd_offset = args->cmd_offset;
 	ret = seed_bo_lookup_range(sf, args->cmd_handle, args->cmd_offset,
 				   (u64)args->cmd_count * SEED_PKT_SIZE, &job->cmd_bo, &job->va);
 	if (ret)
@@ -1284,4 +1312,34 @@ void seed_exec_file_close(struct seed_file *sf)
 		seed_queue_put(q);
 	}
 	xa_destroy(&sf->exec.queues);
+}
+
+/**
+ * seed_job_coredump() - record a failing job in a coredump snapshot
+ * @job: job whose packet is on its hardware queue's in-flight list; the
+ *	caller holds &seed_hwq.lock, which keeps the job alive
+ * @snap: snapshot to fill in
+ *
+ * Fills in the job's identity and takes references on its command buffer
+ * and the BOs it listed; allocates nothing.
+ */
+void seed_job_coredump(struct seed_job *job, struct seed_coredump_snap *snap)
+{
+	struct seed_queue *q = job->q;
+	u32 i;
+
+	snap->job.client_id = q->client_id;
+	snap->job.seq = job->seq;
+	snap->job.queue_id = q->id;
+	snap->job.hw_context = job->hw_ctx;
+	snap->job.cmd_count = job->count;
+	snap->job.cmd_va = job->va;
+	snap->cmd_obj = job->cmd_bo;
+	snap->cmd_offset = job->cmd_offset;
+	seed_coredump_add_bo(snap, job->cmd_bo, job->cmd_handle, job->va - job->cmd_offset,
+			     DRM_SEED_DUMP_BO_CMD);
+	for (i = 0; i < job->nbos; i++)
+		seed_coredump_add_bo(snap, job->bos[i], job->bo_desc[i].handle,
+				     job->bo_desc[i].va,
+				     test_bit(i, job->bo_write) ? DRM_SEED_DUMP_BO_WRITE : 0);
 }

@@ -158,6 +158,11 @@ void seed_mem_query(struct seed_device *sdev, struct seed_file *sf,
 int seed_bo_lookup_range(struct seed_file *sf, u32 handle, u64 offset, u64 len,
 			 struct drm_gem_object **obj, u64 *va);
 bool seed_gem_is_hbm(const struct drm_gem_object *obj);
+int seed_bo_ctx_va(struct drm_gem_object *obj, struct seed_ctx *ctx, u64 *va);
+bool seed_gem_readable(struct drm_gem_object *obj);
+int seed_gem_read(struct drm_gem_object *obj, u64 offset, void *buf, size_t len);
+void seed_gem_dump_describe(struct drm_gem_object *obj, u32 *placement, u32 *flags,
+			    u64 *page_size);
 
 struct drm_gem_object *seed_gem_create_object(struct drm_device *drm, size_t size);
 struct drm_gem_object *seed_gem_prime_import(struct drm_device *drm, struct dma_buf *dma_buf);

@@ -346,7 +346,7 @@ static void seed_exec_reset_work(struct work_struct *work)
 {
 	struct seed_device *sdev = container_of(work, struct seed_device, exec.reset_work);
 	struct seed_exec *exec = &sdev->exec;
-	bool defer;
+	bool defer, fatal, dump;
 
 	/* Requests made while probing (a FATAL event) run once probe is done. */
 	mutex_lock(&exec->lock);
@@ -361,12 +361,21 @@ static void seed_exec_reset_work(struct work_struct *work)
 	 * One FATAL is reported twice, by its event and by every queue's
 	 * record; the first request to run recovers the device.
 	 */
-	if (xchg(&exec->reset_fatal, false) &&
-	    !(seed_events_dev_status(sdev) & SEED_DEV_STATUS_FATAL)) {
+	fatal = xchg(&exec->reset_fatal, false);
+	if (fatal && !(seed_events_dev_status(sdev) & SEED_DEV_STATUS_FATAL)) {
 		seed_dbg(sdev, RESET, "device no longer FATAL, reset not needed\n");
 		return;
 	}
-	seed_exec_reset_device(sdev, READ_ONCE(exec->reset_reason) ?: "requested");
+	if (!fatal) {
+		seed_exec_reset_device(sdev, READ_ONCE(exec->reset_reason) ?: "requested");
+		return;
+	}
+	mutex_lock(&exec->reset_lock);
+	dump = seed_coredump_capture_fatal(sdev);
+	seed_exec_reset_device_locked(sdev, READ_ONCE(exec->reset_reason) ?: "device FATAL");
+	if (dump)
+		seed_coredump_finish(sdev, true);
+	mutex_unlock(&exec->reset_lock);
 }
 
 /**
@@ -411,7 +420,7 @@ void seed_exec_schedule_fatal_reset(struct seed_device *sdev)
 int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const char *reason)
 {
 	struct seed_device *sdev = hwq->sdev;
-	bool cookie;
+	bool cookie, dump;
 	int ret = 0;
 
 	mutex_lock(&sdev->exec.reset_lock);
@@ -422,11 +431,16 @@ int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const ch
 		   READ_ONCE(hwq->cpl->error) == SEED_ERR_FATAL) {
 		/* The whole device stopped (§13.5): only a device reset helps. */
 		seed_exec_schedule_fatal_reset(sdev);
-	} else if (seed_hwq_recover(hwq, hint)) {
-		/* It has its own signalling sections (a bus reset is outside). */
-		dma_fence_end_signalling(cookie);
-		ret = seed_exec_reset_device_locked(sdev, reason);
-		cookie = dma_fence_begin_signalling();
+	} else {
+		dump = seed_coredump_capture_hwq(hwq, hint);
+		if (seed_hwq_recover(hwq, hint)) {
+			/* It has its own signalling sections (a bus reset is outside). */
+			dma_fence_end_signalling(cookie);
+			ret = seed_exec_reset_device_locked(sdev, reason);
+			cookie = dma_fence_begin_signalling();
+		}
+		if (dump)
+			seed_coredump_finish_hwq(sdev, hint);
 	}
 	dma_fence_end_signalling(cookie);
 	mutex_unlock(&sdev->exec.reset_lock);
