@@ -67,6 +67,7 @@ public:
 [[nodiscard]] std::unique_ptr<Command> make_cdi_command();
 [[nodiscard]] std::unique_ptr<Command> make_exporter_command();
 [[nodiscard]] std::unique_ptr<Command> make_trace_command();
+[[nodiscard]] std::unique_ptr<Command> make_dump_command();
 
 /// Adds the "-d,--device" option shared by the per-device commands.
 void add_device_option(CLI::App& app, std::optional<std::string>& device);
@@ -151,5 +152,17 @@ struct TraceConversion {
     unsigned lost_lines = 0;      ///< "[LOST n EVENTS]" reports
 };
 [[nodiscard]] TraceConversion convert_trace(std::string_view log);
+
+} // namespace seedctl
+
+namespace seed::dump {
+struct Dump;
+}
+
+namespace seedctl {
+
+// Output of `seedctl dump`.
+[[nodiscard]] std::string render_dump_text(const seed::dump::Dump& d);
+[[nodiscard]] std::string render_dump_json(const seed::dump::Dump& d);
 
 } // namespace seedctl

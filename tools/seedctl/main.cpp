@@ -57,6 +57,7 @@ int run(int argc, char** argv) {
     commands.push_back(make_cdi_command());
     commands.push_back(make_exporter_command());
     commands.push_back(make_trace_command());
+    commands.push_back(make_dump_command());
 
     std::map<const CLI::App*, Command*> by_app;
     for (const auto& cmd : commands) {
