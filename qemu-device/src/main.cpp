@@ -69,6 +69,11 @@
  *   socket accepts a connection, in order. A failing command is a usage
  *   error (exit status 2).
  *
+ * - `--replay DUMP`
+ *   Instead of serving QEMU: builds the device in this process, runs the
+ *   failing job of a seed.ko coredump on it (replay.cpp) and exits 0 if the
+ *   failure reproduces, 1 if it does not, 2 if DUMP is not a usable dump.
+ *
  * - `--help`, `--version`
  *
  * Threads: the main thread serves the vfio-user socket and never waits for
@@ -85,6 +90,7 @@
 #include "fault_injector.h"
 #include "log.h"
 #include "options.h"
+#include "replay.h"
 #include "seedchip.h"
 #include "unique_fd.h"
 #include "vfio_user/listener.h"
@@ -101,6 +107,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -236,6 +243,11 @@ int main(int argc, char** argv) {
         return 2;
     case ParseAction::kRun:
         break;
+    }
+    if (!parsed.options.replay_path.empty()) {
+        log::set_level(parsed.options.log_level);
+        log::set_prefix(std::string(kProgram));
+        return replay_dump(parsed.options.replay_path, std::cout, std::cerr);
     }
     return run(parsed.options);
 }

@@ -131,7 +131,7 @@ ParseResult parse_options(std::span<const std::string_view> args) {
         }
         static constexpr std::string_view kWithValue[] = {
             "socket", "hbm",      "queues",    "engines", "contexts", "uuid",
-            "serial", "ready-fd", "log-level", "control", "fault"};
+            "serial", "ready-fd", "log-level", "control", "fault",    "replay"};
         bool known = false;
         for (auto candidate : kWithValue)
             known = known || candidate == name;
@@ -204,6 +204,10 @@ ParseResult parse_options(std::span<const std::string_view> args) {
             opt.control_path = std::string(v);
         } else if (name == "fault") {
             opt.faults.emplace_back(v); // checked when the device exists
+        } else if (name == "replay") {
+            if (v.empty())
+                return fail("--replay: empty path");
+            opt.replay_path = std::string(v);
         } else if (name == "log-level") {
             auto level = parse_log_level(v);
             if (!level)
@@ -213,7 +217,7 @@ ParseResult parse_options(std::span<const std::string_view> args) {
         }
     }
 
-    if (opt.socket_path.empty())
+    if (opt.socket_path.empty() && opt.replay_path.empty())
         return fail("--socket PATH is required");
     opt.uuid = uuid ? *uuid : Uuid::random_v4();
     if (!have_serial)
@@ -232,6 +236,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
 std::string usage_text(std::string_view program) {
     return fmt::format(
         R"(Usage: {0} --socket PATH [OPTION]...
+  or:  {0} --replay DUMP [OPTION]...
 SeedChip PCIe accelerator model: a vfio-user server for QEMU's vfio-user-pci.
 
   --socket PATH      UNIX socket to listen on (required; a stale socket at
@@ -255,6 +260,10 @@ SeedChip PCIe accelerator model: a vfio-user server for QEMU's vfio-user-pci.
   --fault CMD        run control command CMD once the device exists, before
                      the socket accepts a connection; repeatable, in order;
                      a failing command exits with status 2
+  --replay DUMP      run the failing job of a seed.ko coredump (from
+                     /sys/class/devcoredump, `seedctl dump`) on the model, in
+                     this process, and compare the outcome: exit 0 when the
+                     failure reproduces, 1 when it does not, 2 on a bad dump
   -h, --help         print this help and exit
   --version          print the version and exit
 

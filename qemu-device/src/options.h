@@ -49,6 +49,7 @@ struct Options {
     LogLevel log_level = LogLevel::kWarn;
     std::string control_path;        ///< --control; empty: no control socket
     std::vector<std::string> faults; ///< --fault commands, in order
+    std::string replay_path;         ///< --replay; set: replay a coredump, no socket
 };
 
 enum class ParseAction { kRun, kHelp, kVersion, kError };

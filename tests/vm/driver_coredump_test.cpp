@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The SeedChip Authors
+//
+// Device coredumps (docs/driver.md, "Device coredumps"): a job that faults
+// in the MMU or runs an invalid packet makes seed.ko write a dump to
+// /sys/class/devcoredump; `seedctl dump` decodes it (reason, job, the
+// failing packet and address) and frees it; a job that succeeds writes
+// none, nor does a fault with the coredump parameter off; and the device
+// model's replay of the dump (seedchip-device --replay, the host binary
+// through the host root the guest mounts) reproduces the failure.
+//
+// The devcoredump core keeps one dump per device for five minutes: every
+// test frees the chip's dumps before and after it, so that other tests
+// (whose recoveries write dumps too) do not change what it sees.
+
+#include "seed_exec.hpp"
+#include "seedctl_run.hpp"
+#include "sysfs_files.hpp"
+
+#include <seed/seed.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef SEEDCHIP_DEVICE_PATH
+#error "SEEDCHIP_DEVICE_PATH must be defined by the build"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using seed::vm::contains;
+using seed::vm::read_line;
+using seed::vm::write_file;
+
+const fs::path kDevcd = "/sys/class/devcoredump";
+const fs::path kParam = "/sys/module/seed/parameters/coredump";
+constexpr std::uint64_t kUnmappedVa = 0x7ff000000000ull;
+
+// The pending dumps whose failing device is @p pci.
+std::vector<fs::path> dumps_of(const std::string& pci) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(kDevcd, ec)) {
+        const fs::path target = fs::canonical(e.path() / "failing_device", ec);
+        if (!ec && target.filename() == pci)
+            out.push_back(e.path());
+    }
+    return out;
+}
+
+void free_dumps(const std::string& pci) {
+    for (const auto& d : dumps_of(pci)) {
+        std::ofstream f(d / "data");
+        f << "1";
+    }
+    for (int i = 0; i < 100 && !dumps_of(pci).empty(); ++i)
+        std::this_thread::sleep_for(20ms);
+}
+
+// Waits for the dump of @p pci (it is written by a work item after the
+// job failed).
+std::optional<fs::path> wait_dump(const std::string& pci,
+                                  std::chrono::milliseconds limit = 20000ms) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    do {
+        if (const auto d = dumps_of(pci); !d.empty())
+            return d.front();
+        std::this_thread::sleep_for(50ms);
+    } while (std::chrono::steady_clock::now() < end);
+    return std::nullopt;
+}
+
+std::vector<std::uint8_t> read_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// SUBMIT listing @p bos (handle, DRM_SEED_SUBMIT_BO_* flags).
+seed::vm::Submit submit_with_bos(const seed::vm::Queue& q, const seed::vm::Bo& cmd,
+                                 std::uint32_t count, const std::vector<drm_seed_submit_bo>& bos) {
+    drm_seed_submit s{};
+    s.queue_id = q.id;
+    s.cmd_handle = cmd.handle;
+    s.cmd_count = count;
+    s.bos = reinterpret_cast<std::uintptr_t>(bos.data());
+    s.bo_count = static_cast<std::uint32_t>(bos.size());
+    seed::vm::Submit r;
+    r.err = seed::vm::seed_ioctl(q.fd, DRM_IOCTL_SEED_SUBMIT, &s);
+    r.seq = s.seq;
+    return r;
+}
+
+class DriverCoredump : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto devices = seed::vm::all_devices();
+        if (devices.empty())
+            GTEST_SKIP() << "no SeedChip device";
+        if (!fs::exists(kDevcd))
+            GTEST_SKIP() << "kernel without devcoredump";
+        info_ = devices.front();
+        pci_ = info_.pci_address;
+        ASSERT_EQ(read_line(kParam), "Y");
+        free_dumps(pci_);
+        fd_ = seed::vm::Fd(::open(info_.node.c_str(), O_RDWR | O_CLOEXEC));
+        ASSERT_TRUE(fd_);
+        ASSERT_EQ(seed::vm::create_queue(q_, fd_.get()), 0);
+        ASSERT_EQ(seed::vm::create_bo(cmd_, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
+        ASSERT_EQ(seed::vm::create_bo(out_, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
+    }
+    void TearDown() override {
+        write_file(kParam, "Y");
+        if (!pci_.empty())
+            free_dumps(pci_);
+    }
+
+    // Runs the job of @p count packets of cmd_, listing out_ for writing;
+    // returns its JOB_STATUS and its seq.
+    drm_seed_job_status run(std::uint32_t count, std::uint64_t* seq) {
+        const auto s =
+            submit_with_bos(q_, cmd_, count, {{out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
+        EXPECT_EQ(s.err, 0);
+        *seq = s.seq;
+        int err = 0;
+        const auto st = seed::vm::finish(q_, s.seq, &err);
+        EXPECT_EQ(err, 0);
+        return st;
+    }
+
+    // A NOP, then a COPY from an address nothing is mapped at into out_.
+    void make_mmu_fault_job() {
+        seed::vm::put_nop(cmd_, 0);
+        seed::vm::put_copy(cmd_, 1, kUnmappedVa, out_.va, 64);
+    }
+
+    // A NOP, then a reserved opcode.
+    void make_invalid_packet_job() {
+        seed::vm::put_nop(cmd_, 0);
+        seed::vm::put_nop(cmd_, 1);
+        cmd_.ptr<seed_pkt_header>(SEED_PKT_SIZE)->opcode = 0x7f;
+    }
+
+    // `seedctl dump --json -d <chip>`, parsed.
+    nlohmann::json decoded() {
+        const auto r = seed::vm::seedctl({"dump", "--json", "-d", pci_});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nlohmann::json::parse(r.out, nullptr, false);
+    }
+
+    // Copies the pending dump to a file and replays it on the device model.
+    seed::test::ProcessResult replay(const fs::path& dump) {
+        const fs::path file = fs::temp_directory_path() / ("seed-coredump-" + pci_ + ".bin");
+        const auto bytes = read_bytes(dump / "data");
+        std::ofstream(file, std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()),
+                   static_cast<std::streamsize>(bytes.size()));
+        auto r = seed::test::run_process({SEEDCHIP_DEVICE_PATH, "--replay", file.string()});
+        fs::remove(file);
+        return r;
+    }
+
+    seed::DeviceInfo info_;
+    std::string pci_;
+    seed::vm::Fd fd_;
+    seed::vm::Queue q_;
+    seed::vm::Bo cmd_, out_;
+};
+
+TEST_F(DriverCoredump, MmuFaultIsDumpedDecodedAndFreed) {
+    make_mmu_fault_job();
+    std::uint64_t seq = 0;
+    const auto st = run(2, &seq);
+    ASSERT_EQ(st.error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+
+    const auto dump = wait_dump(pci_);
+    ASSERT_TRUE(dump) << "no coredump of " << pci_;
+    EXPECT_EQ(dumps_of(pci_).size(), 1u);
+
+    // The text report names the reason, the job and the faulting VA.
+    const auto text = seed::vm::seedctl({"dump", "-d", pci_});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_TRUE(contains(text.out, "mmu_fault")) << text.out;
+    EXPECT_TRUE(contains(text.out, "job seq " + std::to_string(seq))) << text.out;
+    EXPECT_TRUE(contains(text.out, "VA 0x7ff000000000")) << text.out;
+    EXPECT_TRUE(contains(text.out, "not in any BO of the job")) << text.out;
+    EXPECT_TRUE(contains(text.out, "COPY src 0x7ff000000000")) << text.out;
+
+    const auto j = decoded();
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_EQ(j["reason"], "mmu_fault");
+    EXPECT_EQ(j["chip"]["pci_address"], pci_);
+    EXPECT_EQ(j["job"]["seq"], seq);
+    EXPECT_EQ(j["job"]["queue_id"], q_.id);
+    EXPECT_EQ(j["job"]["cmd_va"], cmd_.va);
+    EXPECT_EQ(j["job"]["cmd_bytes"], 2 * SEED_PKT_SIZE);
+    EXPECT_EQ(j["job"]["error"]["error"], "MMU_FAULT");
+    EXPECT_EQ(j["job"]["error"]["fault_addr"], kUnmappedVa);
+    EXPECT_EQ(j["job"]["error"]["level"], 1);
+    EXPECT_EQ(j["job"]["error"]["packet_offset"], 1);
+    // The command buffer and the BO the job listed, at their VAs, with the
+    // contents of host BOs.
+    bool saw_cmd = false, saw_out = false;
+    for (const auto& b : j["bos"]) {
+        if (b["handle"] == cmd_.handle) {
+            saw_cmd = true;
+            EXPECT_EQ(b["va"], cmd_.va);
+            EXPECT_TRUE(contains(b["flags"].get<std::string>(), "cmd")) << b.dump();
+            EXPECT_EQ(b["data_size"], cmd_.size);
+        } else if (b["handle"] == out_.handle) {
+            saw_out = true;
+            EXPECT_EQ(b["va"], out_.va);
+            EXPECT_EQ(b["prot"], "rw");
+            EXPECT_TRUE(contains(b["flags"].get<std::string>(), "write")) << b.dump();
+        }
+    }
+    EXPECT_TRUE(saw_cmd && saw_out) << j["bos"].dump();
+    EXPECT_FALSE(j["registers"].empty());
+
+    const auto list = seed::vm::seedctl({"dump", "--list"});
+    EXPECT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_TRUE(contains(list.out, pci_)) << list.out;
+
+    const auto freed = seed::vm::seedctl({"dump", "--free", "-d", pci_});
+    EXPECT_EQ(freed.exit_code, 0) << freed.err;
+    for (int i = 0; i < 100 && !dumps_of(pci_).empty(); ++i)
+        std::this_thread::sleep_for(20ms);
+    EXPECT_TRUE(dumps_of(pci_).empty());
+    const auto none = seed::vm::seedctl({"dump", "-d", pci_});
+    EXPECT_EQ(none.exit_code, 1) << none.out;
+    EXPECT_TRUE(contains(none.err, "no pending SeedChip coredump")) << none.err;
+}
+
+TEST_F(DriverCoredump, InvalidPacketIsDumped) {
+    make_invalid_packet_job();
+    std::uint64_t seq = 0;
+    const auto st = run(2, &seq);
+    ASSERT_EQ(st.error, static_cast<std::uint32_t>(DRM_SEED_JOB_INVALID_PACKET));
+    ASSERT_TRUE(wait_dump(pci_));
+    const auto j = decoded();
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_EQ(j["reason"], "invalid_packet");
+    EXPECT_EQ(j["hw_error"], "BAD_OPCODE");
+    EXPECT_EQ(j["job"]["seq"], seq);
+    EXPECT_EQ(j["job"]["error"]["packet_offset"], 1);
+    EXPECT_EQ(j["job"]["error"]["opcode"], 0x7f);
+}
+
+TEST_F(DriverCoredump, SuccessfulJobWritesNone) {
+    seed::vm::put_nop(cmd_, 0);
+    seed::vm::put_fill(cmd_, 1, out_.va, out_.size, 0x5eed5eed5eed5eedull);
+    std::uint64_t seq = 0;
+    const auto st = run(2, &seq);
+    EXPECT_EQ(st.error, static_cast<std::uint32_t>(DRM_SEED_JOB_OK));
+    EXPECT_FALSE(wait_dump(pci_, 1000ms));
+}
+
+TEST_F(DriverCoredump, ParameterOffWritesNone) {
+    ASSERT_TRUE(write_file(kParam, "N"));
+    make_mmu_fault_job();
+    std::uint64_t seq = 0;
+    ASSERT_EQ(run(2, &seq).error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    EXPECT_FALSE(wait_dump(pci_, 1000ms));
+
+    ASSERT_TRUE(write_file(kParam, "Y"));
+    ASSERT_EQ(run(2, &seq).error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    EXPECT_TRUE(wait_dump(pci_));
+}
+
+TEST_F(DriverCoredump, ReplayReproducesTheMmuFault) {
+    make_mmu_fault_job();
+    std::uint64_t seq = 0;
+    ASSERT_EQ(run(2, &seq).error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    const auto dump = wait_dump(pci_);
+    ASSERT_TRUE(dump);
+    const auto r = replay(*dump);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "reproduced")) << r.out;
+    EXPECT_TRUE(contains(r.out, "0x7ff000000000")) << r.out;
+}
+
+TEST_F(DriverCoredump, ReplayReproducesTheInvalidPacket) {
+    make_invalid_packet_job();
+    std::uint64_t seq = 0;
+    ASSERT_EQ(run(2, &seq).error, static_cast<std::uint32_t>(DRM_SEED_JOB_INVALID_PACKET));
+    const auto dump = wait_dump(pci_);
+    ASSERT_TRUE(dump);
+    const auto r = replay(*dump);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "reproduced")) << r.out;
+    EXPECT_TRUE(contains(r.out, "BAD_OPCODE")) << r.out;
+}
+
+// The replay is checked, not just run: a dump whose failing packet was
+// made harmless does not reproduce (exit 1), and garbage is refused (2).
+TEST_F(DriverCoredump, ReplayTellsWhenTheFailureDoesNotReproduce) {
+    make_mmu_fault_job();
+    std::uint64_t seq = 0;
+    ASSERT_EQ(run(2, &seq).error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    const auto dump = wait_dump(pci_);
+    ASSERT_TRUE(dump);
+    auto bytes = read_bytes(*dump / "data");
+    ASSERT_FALSE(bytes.empty());
+
+    const fs::path file = fs::temp_directory_path() / "seed-coredump-patched.bin";
+    // Every copy of the COPY packet's source (job section, command BO):
+    // point it at the output BO, which is mapped.
+    unsigned patched = 0;
+    for (std::size_t i = 0; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t v = 0;
+        std::memcpy(&v, bytes.data() + i, 8);
+        if (v == kUnmappedVa && i >= 16 && bytes[i - 16] == SEED_OP_COPY) {
+            std::memcpy(bytes.data() + i, &out_.va, 8);
+            ++patched;
+        }
+    }
+    ASSERT_GE(patched, 1u);
+    std::ofstream(file, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+    const auto r = seed::test::run_process({SEEDCHIP_DEVICE_PATH, "--replay", file.string()});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << "not a dump";
+    const auto bad = seed::test::run_process({SEEDCHIP_DEVICE_PATH, "--replay", file.string()});
+    EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+    fs::remove(file);
+}
+
+} // namespace
