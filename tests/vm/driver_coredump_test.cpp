@@ -342,4 +342,30 @@ TEST_F(DriverCoredump, ReplayTellsWhenTheFailureDoesNotReproduce) {
     fs::remove(file);
 }
 
+// The chip is unbound while a faulting job runs and its dump may be being
+// written: removal waits for the dump work, leaks nothing (the debug
+// kernel's kmemleak, KASAN and lockdep watch this), and the chip binds
+// again.
+TEST_F(DriverCoredump, UnbindWhileDumpingIsClean) {
+    const fs::path drv = "/sys/bus/pci/drivers/seed";
+    const fs::path bound = drv / pci_;
+    const auto chips = seed::vm::all_devices().size();
+    make_mmu_fault_job();
+    const auto s = submit_with_bos(q_, cmd_, 2, {{out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
+    ASSERT_EQ(s.err, 0);
+    ASSERT_TRUE(write_file(drv / "unbind", pci_));
+    for (int i = 0; i < 600 && fs::exists(bound); ++i)
+        std::this_thread::sleep_for(100ms);
+    ASSERT_FALSE(fs::exists(bound));
+    // The job ended one way or the other, on a file that outlived the chip.
+    int err = 0;
+    (void)seed::vm::finish(q_, s.seq, &err);
+
+    ASSERT_TRUE(write_file(drv / "bind", pci_));
+    for (int i = 0; i < 600 && (!fs::exists(bound) || seed::vm::all_devices().size() != chips); ++i)
+        std::this_thread::sleep_for(100ms);
+    EXPECT_TRUE(fs::exists(bound));
+    EXPECT_EQ(seed::vm::all_devices().size(), chips);
+}
+
 } // namespace
