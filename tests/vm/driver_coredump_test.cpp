@@ -120,7 +120,8 @@ protected:
         free_dumps(pci_);
         fd_ = seed::vm::Fd(::open(info_.node.c_str(), O_RDWR | O_CLOEXEC));
         ASSERT_TRUE(fd_);
-        ASSERT_EQ(seed::vm::create_queue(q_, fd_.get()), 0);
+        q_.emplace();
+        ASSERT_EQ(seed::vm::create_queue(*q_, fd_.get()), 0);
         ASSERT_EQ(seed::vm::create_bo(cmd_, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
         ASSERT_EQ(seed::vm::create_bo(out_, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
     }
@@ -134,11 +135,11 @@ protected:
     // returns its JOB_STATUS and its seq.
     drm_seed_job_status run(std::uint32_t count, std::uint64_t* seq) {
         const auto s =
-            submit_with_bos(q_, cmd_, count, {{out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
+            submit_with_bos(*q_, cmd_, count, {{out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
         EXPECT_EQ(s.err, 0);
         *seq = s.seq;
         int err = 0;
-        const auto st = seed::vm::finish(q_, s.seq, &err);
+        const auto st = seed::vm::finish(*q_, s.seq, &err);
         EXPECT_EQ(err, 0);
         return st;
     }
@@ -178,7 +179,7 @@ protected:
     seed::DeviceInfo info_;
     std::string pci_;
     seed::vm::Fd fd_;
-    seed::vm::Queue q_;
+    std::optional<seed::vm::Queue> q_;
     seed::vm::Bo cmd_, out_;
 };
 
@@ -206,7 +207,7 @@ TEST_F(DriverCoredump, MmuFaultIsDumpedDecodedAndFreed) {
     EXPECT_EQ(j["reason"], "mmu_fault");
     EXPECT_EQ(j["chip"]["pci_address"], pci_);
     EXPECT_EQ(j["job"]["seq"], seq);
-    EXPECT_EQ(j["job"]["queue_id"], q_.id);
+    EXPECT_EQ(j["job"]["queue_id"], q_->id);
     EXPECT_EQ(j["job"]["cmd_va"], cmd_.va);
     EXPECT_EQ(j["job"]["cmd_bytes"], 2 * SEED_PKT_SIZE);
     EXPECT_EQ(j["job"]["error"]["error"], "MMU_FAULT");
@@ -351,7 +352,7 @@ TEST_F(DriverCoredump, UnbindWhileDumpingIsClean) {
     const fs::path bound = drv / pci_;
     const auto chips = seed::vm::all_devices().size();
     make_mmu_fault_job();
-    const auto s = submit_with_bos(q_, cmd_, 2, {{out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
+    const auto s = submit_with_bos(*q_, cmd_, 2, {{out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
     ASSERT_EQ(s.err, 0);
     ASSERT_TRUE(write_file(drv / "unbind", pci_));
     for (int i = 0; i < 600 && fs::exists(bound); ++i)
@@ -359,7 +360,13 @@ TEST_F(DriverCoredump, UnbindWhileDumpingIsClean) {
     ASSERT_FALSE(fs::exists(bound));
     // The job ended one way or the other, on a file that outlived the chip.
     int err = 0;
-    (void)seed::vm::finish(q_, s.seq, &err);
+    (void)seed::vm::finish(*q_, s.seq, &err);
+    // Nothing holds the old DRM device: the chip gets its accel node (and
+    // so its index) back, which later tests rely on.
+    out_.reset();
+    cmd_.reset();
+    q_.reset();
+    fd_.reset();
 
     ASSERT_TRUE(write_file(drv / "bind", pci_));
     for (int i = 0; i < 600 && (!fs::exists(bound) || seed::vm::all_devices().size() != chips); ++i)
