@@ -8,6 +8,7 @@
 #include "compute/convert.h"
 #include "compute/gemm.h"
 #include "compute/gemm_i8.h"
+#include "compute/host_gemm.h"
 #include "compute_test_memory.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <random>
@@ -272,8 +274,11 @@ TEST(ComputeGemm, Int8WrapsAround) {
 }
 
 TEST(ComputeGemm, Int8KernelPathsAgree) {
-    // The SIMD micro-kernel (16-column tiles, k in pairs) and the portable loop, on shapes
-    // with partial tiles, odd k, and block edges; extremes included.
+    // The host library (on hosts with VNNI), the SIMD micro-kernel (16-column tiles, k in
+    // pairs) and the portable loop, on shapes with partial tiles, odd k, and block edges;
+    // extremes included.
+    std::printf("[          ] int8 host library %s\n",
+                seed::device::compute::host::have_exact_s8gemm() ? "used" : "not used (no VNNI)");
     std::mt19937 rng(5);
     std::uniform_int_distribution<int> dist(-128, 127);
     const size_t shapes[][3] = {{1, 1, 1}, {5, 16, 3}, {9, 33, 257}, {4, 530, 300}, {7, 47, 1}};
@@ -284,15 +289,36 @@ TEST(ComputeGemm, Int8KernelPathsAgree) {
         for (auto& x : b)
             x = static_cast<int8_t>(dist(rng));
         a[0] = b[0] = -128;
-        std::vector<int32_t> simd(m * n), portable(m * n), naive(m * n, 0);
-        gemm_i8_i32(m, n, k, a.data(), b.data(), simd.data(), true);
-        gemm_i8_i32(m, n, k, a.data(), b.data(), portable.data(), false);
+        std::vector<int32_t> naive(m * n, 0);
         for (size_t i = 0; i < m; ++i)
             for (size_t j = 0; j < n; ++j)
                 for (size_t p = 0; p < k; ++p)
                     naive[i * n + j] += a[i * k + p] * b[p * n + j];
-        EXPECT_EQ(simd, naive) << m << "x" << n << "x" << k;
-        EXPECT_EQ(portable, naive) << m << "x" << n << "x" << k;
+        for (const I8Path path : {I8Path::best, I8Path::simd, I8Path::portable}) {
+            std::vector<int32_t> acc(m * n, 12345);
+            gemm_i8_i32(m, n, k, a.data(), b.data(), acc.data(), path);
+            EXPECT_EQ(acc, naive) << m << "x" << n << "x" << k << " path "
+                                  << static_cast<int>(path);
+        }
+    }
+}
+
+TEST(ComputeGemm, Int8LargestSumsAreExact) {
+    // k = 65536 with every product 128·128 but the last: the sum is odd and near 2^30,
+    // which no float can hold. Any path that rounds through binary32 gets it wrong.
+    const size_t m = 2, n = 3, k = 65536;
+    std::vector<int8_t> a(m * k, -128), b(k * n, -128);
+    for (size_t i = 0; i < m; ++i)
+        a[i * k + k - 1] = 1;
+    for (size_t j = 0; j < n; ++j)
+        b[(k - 1) * n + j] = static_cast<int8_t>(j + 1);
+    for (const I8Path path : {I8Path::best, I8Path::simd, I8Path::portable}) {
+        std::vector<int32_t> acc(m * n);
+        gemm_i8_i32(m, n, k, a.data(), b.data(), acc.data(), path);
+        for (size_t i = 0; i < m; ++i)
+            for (size_t j = 0; j < n; ++j)
+                EXPECT_EQ(acc[i * n + j], 16384 * 65535 + static_cast<int32_t>(j + 1))
+                    << "path " << static_cast<int>(path);
     }
 }
 

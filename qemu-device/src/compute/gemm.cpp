@@ -2,15 +2,15 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // GEMM engine (docs/hardware.md §11.1): validates the descriptor, gathers
-// op(A) and op(B) into host buffers, multiplies (OpenBLAS sgemm for float
-// inputs, gemm_i8_i32() for I8), applies the alpha/beta/bias/activation
+// op(A) and op(B) into host buffers, multiplies (host::sgemm() for float
+// inputs, gemm_i8_i32() for I8; host_gemm.h), applies the alpha/beta/bias/activation
 // epilogue and writes C.
 //
 // Threads: each queue has its own engine thread, which gathers the operands,
 // runs the epilogue's conversions and writes C. The product and epilogue of
 // each panel are split into row bands that the engines lent to the packet
-// compute in parallel (Parallel, §11.1), one OpenBLAS call per band; OpenBLAS
-// itself is set to a single thread once, on first use. Each engine thread
+// compute in parallel (Parallel, §11.1), one host library call per band, on
+// the calling thread. Each engine thread
 // keeps up to kScratchRetain bytes of buffers between packets.
 //
 // Host memory: operands are gathered in panels bounded by host_budget bytes
@@ -25,17 +25,15 @@
 #include "convert.h"
 #include "descriptor_check.h"
 #include "gemm_i8.h"
+#include "host_gemm.h"
 #include "tensor_io.h"
 
 #include <hw/seed_hw.h>
-
-#include <cblas.h>
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstring>
-#include <mutex>
 #include <new>
 #include <vector>
 
@@ -285,8 +283,6 @@ private:
         if (integer_) {
             s_.out_i32.resize(mb * nb);
         } else {
-            static std::once_flag single_thread;
-            std::call_once(single_thread, [] { openblas_set_num_threads(1); });
             if (!read_c_)
                 s_.out_f32.resize(mb * nb);
             if (!fused)
@@ -314,9 +310,6 @@ private:
             epilogue(r0, r1, nb);
             return;
         }
-        const auto m = static_cast<blasint>(count);
-        const auto n = static_cast<blasint>(nb);
-        const auto k = static_cast<blasint>(k_);
         const auto alpha = std::bit_cast<float>(d_.alpha);
         // sgemm computes alpha·acc + beta·C itself, except that alpha = 0 skips the product
         // (0·inf would not give NaN): then acc is computed apart and combined below.
@@ -324,10 +317,8 @@ private:
         // op(A) is gathered as stored: mb x k rows, or k x mb with TRANS_A.
         const float* a = s_.a_f32.data() + (trans_a_ ? r0 : r0 * k_);
         const float beta = fused && read_c_ ? std::bit_cast<float>(d_.beta) : 0.0f;
-        cblas_sgemm(CblasRowMajor, trans_a_ ? CblasTrans : CblasNoTrans,
-                    trans_b_ ? CblasTrans : CblasNoTrans, m, n, k, fused ? alpha : 1.0f, a,
-                    trans_a_ ? static_cast<blasint>(mb) : k, s_.b_f32.data(), trans_b_ ? k : n,
-                    beta, out, n);
+        host::sgemm(trans_a_, trans_b_, count, nb, k_, fused ? alpha : 1.0f, a, trans_a_ ? mb : k_,
+                    s_.b_f32.data(), trans_b_ ? k_ : nb, beta, out, nb);
         if (!fused) {
             const auto beta_c = std::bit_cast<float>(d_.beta);
             float* c = s_.out_f32.data();
@@ -344,6 +335,8 @@ private:
             // Two's complement wrap-around: all arithmetic modulo 2^32 in uint32_t.
             const uint32_t alpha = d_.alpha;
             const uint32_t beta = d_.beta;
+            if (alpha == 1 && !read_c_ && !bias_ && d_.activation == SEED_ACT_NONE)
+                return; // C = acc
             for (size_t i = r0; i < r1; ++i)
                 for (size_t j = 0; j < nb; ++j) {
                     uint32_t x = alpha * static_cast<uint32_t>(s_.out_i32[i * nb + j]);
