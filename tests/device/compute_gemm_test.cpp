@@ -21,6 +21,7 @@
 #include <limits>
 #include <random>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace seed::device::compute {
@@ -229,6 +230,53 @@ TEST(ComputeGemm, HalfInputs) {
                        .bias = true,
                        .act = SEED_ACT_GELU});
         run_and_check({.dtype = dt, .m = 4, .n = 5, .k = 8, .trans_b = true, .act = SEED_ACT_RELU});
+    }
+}
+
+TEST(ComputeGemm, Bf16KernelsWithinTheManualsTolerance) {
+    // Large enough for the host's BF16 kernels (where it has them): plain, and with
+    // transposes, padding, alpha, beta, bias and GELU.
+    std::printf("[          ] BF16 kernels %s\n", seed::device::compute::host::have_bf16gemm()
+                                                      ? "used"
+                                                      : "not used (no AVX512-BF16)");
+    run_and_check({.dtype = SEED_DT_BF16, .m = 128, .n = 96, .k = 256});
+    run_and_check({.dtype = SEED_DT_BF16,
+                   .m = 100,
+                   .n = 128,
+                   .k = 200,
+                   .trans_a = true,
+                   .trans_b = true,
+                   .pad_a = 3,
+                   .pad_b = 1,
+                   .pad_c = 5,
+                   .alpha = 0.5f,
+                   .beta = -1.5f,
+                   .bias = true,
+                   .act = SEED_ACT_GELU});
+}
+
+TEST(ComputeGemm, Bf16TinyOperandsKeepTheirSubnormalProducts) {
+    // One product of 2^-70 · 2^-70 = 2^-140, a binary32 subnormal, in a GEMM large
+    // enough for the BF16 kernels, which would flush it: the engine must notice the
+    // tiny operands and take the exact path.
+    // Then a subnormal BF16 operand (2^-130) times 1, the other operand fit for the
+    // kernels.
+    const auto bf16 = [](float x) {
+        return static_cast<uint16_t>(std::bit_cast<uint32_t>(x) >> 16);
+    };
+    const std::pair<float, float> cases[] = {{0x1p-70f, 0x1p-70f}, {1.0f, 0x1p-130f}};
+    for (const auto& [x, y] : cases) {
+        FakeMemory mem(1 << 20);
+        const uint32_t m = 128, n = 128, k = 256;
+        GemmSetup s = make_gemm(mem, {.dtype = SEED_DT_BF16, .m = m, .n = n, .k = k});
+        std::vector<uint16_t> a(size_t{m} * k, 0), b(size_t{k} * n, 0);
+        a[0] = bf16(x);
+        b[0] = bf16(y);
+        s.desc.a = mem.put(a);
+        s.desc.b = mem.put(b);
+        mem.store(s.desc_va, s.desc);
+        ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+        EXPECT_EQ(mem.get<float>(s.desc.c, 1)[0], x * y) << x << " * " << y;
     }
 }
 

@@ -5,8 +5,11 @@
 #include "../log.h"
 
 #include <oneapi/dnnl/dnnl.h>
+#include <oneapi/dnnl/dnnl.hpp>
 
+#include <array>
 #include <cstdlib>
+#include <map>
 
 #if DNNL_CPU_RUNTIME != DNNL_RUNTIME_OMP
 #error "host_gemm.cpp sets oneDNN's threads through OpenMP"
@@ -70,6 +73,70 @@ void s8gemm(size_t m, size_t n, size_t k, const int8_t* a, const int8_t* b, int3
     check(dnnl_gemm_s8s8s32('N', 'N', 'F', dim(m), dim(n), dim(k), 1.0f, a, dim(k), 0, b, dim(n), 0,
                             0.0f, acc, dim(n), &zero_offset),
           "s8s8s32 gemm");
+}
+
+bool have_bf16gemm() {
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool bf16 = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512bf16");
+    }();
+    return bf16;
+#else
+    return false;
+#endif
+}
+
+namespace {
+
+// One matmul primitive per shape and layout, per engine thread: making one
+// costs up to milliseconds (its kernels are generated), a GEMM stream reuses
+// a handful.
+struct Bf16Matmul {
+    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+    dnnl::stream stream{engine};
+    std::map<std::array<size_t, 8>, dnnl::matmul> cache;
+
+    static constexpr size_t kMaxCached = 32;
+
+    dnnl::matmul& get(const std::array<size_t, 8>& key, const dnnl::memory::desc& a,
+                      const dnnl::memory::desc& b, const dnnl::memory::desc& c) {
+        auto it = cache.find(key);
+        if (it != cache.end())
+            return it->second;
+        if (cache.size() >= kMaxCached)
+            cache.clear();
+        const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), engine);
+        return cache.emplace(key, dnnl::matmul(pd)).first->second;
+    }
+};
+
+} // namespace
+
+bool bf16gemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, const uint16_t* a,
+              size_t lda, const uint16_t* b, size_t ldb, float* c, size_t ldc) {
+    using dnnl::memory;
+    one_thread();
+    const auto d = [](size_t v) { return static_cast<memory::dim>(v); };
+    // op(a) is m x k: a stored m x k (row stride lda), or k x m (TRANS_A).
+    const memory::desc ad({d(m), d(k)}, memory::data_type::bf16,
+                          trans_a ? memory::dims{1, d(lda)} : memory::dims{d(lda), 1});
+    const memory::desc bd({d(k), d(n)}, memory::data_type::bf16,
+                          trans_b ? memory::dims{1, d(ldb)} : memory::dims{d(ldb), 1});
+    const memory::desc cd({d(m), d(n)}, memory::data_type::f32, memory::dims{d(ldc), 1});
+    try {
+        thread_local Bf16Matmul lib;
+        dnnl::matmul& mm = lib.get({m, n, k, lda, ldb, ldc, trans_a, trans_b}, ad, bd, cd);
+        memory am(ad, lib.engine, const_cast<uint16_t*>(a));
+        memory bm(bd, lib.engine, const_cast<uint16_t*>(b));
+        memory cm(cd, lib.engine, c);
+        mm.execute(lib.stream, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
+        lib.stream.wait();
+        return true;
+    } catch (const dnnl::error& e) {
+        log::error("bf16 matmul {}x{}x{} failed: {}; using the binary32 path", m, n, k, e.what());
+        return false;
+    }
 }
 
 } // namespace seed::device::compute::host

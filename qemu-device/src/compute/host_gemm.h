@@ -28,4 +28,16 @@ bool have_exact_s8gemm();
 /// have_exact_s8gemm().
 void s8gemm(size_t m, size_t n, size_t k, const int8_t* a, const int8_t* b, int32_t* acc);
 
+/// Whether bf16gemm() can be used: the host has native BF16 dot products
+/// (AVX512-BF16).
+bool have_bf16gemm();
+
+/// Row-major c = op(a)·op(b) for BF16 a and b (raw 16-bit patterns), binary32
+/// c (not read), with oneDNN's BF16 kernels. Their dot-product instructions
+/// treat subnormal inputs and results as zero, so the caller uses this only
+/// where no operand and no partial sum can be subnormal (see gemm.cpp).
+/// False if the library could not run it (the caller falls back).
+bool bf16gemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, const uint16_t* a,
+              size_t lda, const uint16_t* b, size_t ldb, float* c, size_t ldc);
+
 } // namespace seed::device::compute::host
