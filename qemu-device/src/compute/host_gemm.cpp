@@ -55,16 +55,17 @@ void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha
           "sgemm");
 }
 
+// Whether oneDNN runs the kernels of @p isa (all its feature bits) on this host.
+static bool host_has(dnnl_cpu_isa_t isa) {
+    const auto bits = static_cast<unsigned>(isa);
+    return (static_cast<unsigned>(dnnl_get_effective_cpu_isa()) & bits) == bits;
+}
+
 bool have_exact_s8gemm() {
-#if defined(__x86_64__) && defined(__GNUC__)
-    static const bool vnni = [] {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx512vnni") || __builtin_cpu_supports("avxvnni");
-    }();
+    // AVX512-VNNI only: oneDNN 2.6's int8 GEMM for AVX-VNNI hosts is not known to
+    // avoid the saturating path, and those hosts keep the engine's own kernel.
+    static const bool vnni = host_has(dnnl_cpu_isa_avx512_core_vnni);
     return vnni;
-#else
-    return false;
-#endif
 }
 
 void s8gemm(size_t m, size_t n, size_t k, const int8_t* a, const int8_t* b, int32_t* acc) {
@@ -76,15 +77,8 @@ void s8gemm(size_t m, size_t n, size_t k, const int8_t* a, const int8_t* b, int3
 }
 
 bool have_bf16gemm() {
-#if defined(__x86_64__) && defined(__GNUC__)
-    static const bool bf16 = [] {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx512bf16");
-    }();
+    static const bool bf16 = host_has(dnnl_cpu_isa_avx512_core_bf16);
     return bf16;
-#else
-    return false;
-#endif
 }
 
 namespace {

@@ -18,9 +18,9 @@ namespace seed::device::compute::host {
 void sgemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, float alpha, const float* a,
            size_t lda, const float* b, size_t ldb, float beta, float* c, size_t ldc);
 
-/// Whether s8gemm() can be used: the host has VNNI (AVX512-VNNI or AVX-VNNI),
-/// whose int8 dot products do not saturate (oneDNN's kernels without it sum
-/// pairs in saturating int16, which is not exact).
+/// Whether s8gemm() can be used: the host has AVX512-VNNI, whose int8 dot
+/// products do not saturate (oneDNN's kernels without it sum pairs in
+/// saturating int16, which is not exact).
 bool have_exact_s8gemm();
 
 /// acc = a·b exactly, for dense row-major a (m×k), b (k×n), acc (m×n), int32
