@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The SeedChip Authors
 //
-// compute_bench: throughput of the GEMM engine against direct cblas_sgemm,
-// to show the engine's overhead (descriptor, gathers, epilogue, write-back),
-// and one GEMM shared by the engines of an idle 4-engine chip (EngineCrew,
-// §11.1: as many as the host has cores)
-// against one engine. Built with the tests, not registered with CTest.
+// compute_bench: throughput of the GEMM engine per data type, side by side
+// with the host libraries it could multiply with, each on one thread (an
+// engine is one host thread): OpenBLAS (cblas_sgemm) and oneDNN (dnnl_sgemm,
+// dnnl_gemm_s8s8s32, and its bf16 matmul primitive) on host buffers. The
+// engine's figures include everything a GEMM packet does (descriptor,
+// gathers through the address space, conversions, epilogue, write-back).
+// Then one GEMM shared by the engines of an idle 4-engine chip (EngineCrew,
+// §11.1: as many as the host has cores) against one engine.
+// Built with the tests, not registered with CTest.
 // Usage: compute_bench [max_size]
 #include "compute/compute.h"
 #include "compute_test_memory.h"
@@ -13,6 +17,8 @@
 #include "engine_pool.h"
 
 #include <cblas.h>
+#include <oneapi/dnnl/dnnl.h>
+#include <oneapi/dnnl/dnnl.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -21,7 +27,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
+
+extern "C" void omp_set_num_threads(int threads); // oneDNN's runtime (host_gemm.cpp)
 
 namespace {
 
@@ -50,11 +59,97 @@ std::vector<T> random_values(size_t count, std::mt19937& rng) {
     return v;
 }
 
+// One row: the engine (one engine, then shared) and the host libraries, in
+// GFLOP/s or GOP/s; 0 where a library has no such kernel.
+struct Row {
+    const char* type;
+    double engine = 0, shared = 0, openblas = 0, onednn = 0;
+};
+
+void print(size_t s, const Row& r) {
+    const double best = std::max(r.openblas, r.onednn);
+    const auto cell = [](double v) {
+        char buf[16] = "-";
+        if (v > 0)
+            std::snprintf(buf, sizeof(buf), "%.1f", v);
+        return std::string(buf);
+    };
+    std::printf("%-6zu %-5s %9.1f %9s %9s %9.2fx %9.1f %8.2fx\n", s, r.type, r.engine,
+                cell(r.openblas).c_str(), cell(r.onednn).c_str(), best > 0 ? r.engine / best : 0.0,
+                r.shared, r.shared / r.engine);
+}
+
+// A square GEMM packet of @p dtype on random inputs, in a fake address space.
+struct Packet {
+    FakeMemory mem{64};
+    uint64_t desc = 0;
+
+    Packet(size_t s, uint8_t dtype, std::mt19937& rng) {
+        seed_gemm_desc d{};
+        const size_t count = s * s;
+        switch (dtype) {
+        case SEED_DT_F32:
+            d.a = mem.put(random_values<float>(count, rng));
+            d.b = mem.put(random_values<float>(count, rng));
+            break;
+        case SEED_DT_BF16: {
+            std::vector<uint16_t> a(count), b(count);
+            const auto fa = random_values<float>(count, rng), fb = random_values<float>(count, rng);
+            for (size_t i = 0; i < count; ++i) {
+                a[i] = static_cast<uint16_t>(std::bit_cast<uint32_t>(fa[i]) >> 16);
+                b[i] = static_cast<uint16_t>(std::bit_cast<uint32_t>(fb[i]) >> 16);
+            }
+            d.a = mem.put(a);
+            d.b = mem.put(b);
+            break;
+        }
+        default:
+            d.a = mem.put(random_values<int8_t>(count, rng));
+            d.b = mem.put(random_values<int8_t>(count, rng));
+            break;
+        }
+        d.c = mem.alloc(count * 4);
+        d.m = d.n = d.k = d.lda = d.ldb = d.ldc = static_cast<uint32_t>(s);
+        d.dtype = dtype;
+        d.out_dtype = dtype == SEED_DT_I8 ? SEED_DT_I32 : SEED_DT_F32;
+        d.alpha = dtype == SEED_DT_I8 ? 1 : std::bit_cast<uint32_t>(1.0f);
+        desc = mem.alloc(sizeof(d));
+        mem.store(desc, d);
+    }
+
+    double time(int reps, seed::device::Parallel* parallel = nullptr) {
+        return best_time(reps, [&] {
+            if (run_gemm(mem, desc, parallel) != SEED_ERR_NONE)
+                std::abort();
+        });
+    }
+};
+
+// oneDNN's bf16 x bf16 -> f32 matmul on host buffers, primitive made once.
+double onednn_bf16(size_t s, int reps) {
+    using namespace dnnl;
+    const engine eng(engine::kind::cpu, 0);
+    stream st(eng);
+    const auto dim = static_cast<memory::dim>(s);
+    const memory::desc ad({dim, dim}, memory::data_type::bf16, memory::format_tag::ab);
+    const memory::desc cd({dim, dim}, memory::data_type::f32, memory::format_tag::ab);
+    const matmul mm(matmul::primitive_desc(matmul::desc(ad, ad, cd), eng));
+    std::vector<uint16_t> a(s * s, 0x3f80), b(s * s, 0x3f80);
+    std::vector<float> c(s * s);
+    memory am(ad, eng, a.data()), bm(ad, eng, b.data()), cm(cd, eng, c.data());
+    return best_time(reps, [&] {
+        mm.execute(st, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
+        st.wait();
+    });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     const size_t max_size = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 2048;
-    openblas_set_num_threads(1); // the engine's policy: one host thread per GEMM
+    // One host thread per library call, as in an engine.
+    openblas_set_num_threads(1);
+    omp_set_num_threads(1);
     std::mt19937 rng(7);
     // A chip of 4 engines with nothing else running: the packet's queue holds one
     // engine and borrows the 3 others.
@@ -65,69 +160,59 @@ int main(int argc, char** argv) {
     if (!pool.acquire(0, prio, no_abort))
         return 1;
     seed::device::EngineCrew::ForQueue all_engines(crew, 0);
-    std::printf("%-6s %-5s %12s %12s %8s %14s %8s\n", "size", "type", "engine", "cblas", "ratio",
-                "shared", "speedup");
+    std::printf(
+        "GFLOP/s (GOP/s for i8), one thread each; 'vs best' is the engine against the\n"
+        "faster host library; 'shared' is one GEMM on every engine the host has cores for\n");
+    std::printf("%-6s %-5s %9s %9s %9s %10s %9s %9s\n", "size", "type", "engine", "OpenBLAS",
+                "oneDNN", "vs best", "shared", "speedup");
     for (size_t s : {size_t{512}, size_t{1024}, size_t{2048}}) {
         if (s > max_size)
             break;
         const int reps = s <= 512 ? 10 : s <= 1024 ? 4 : 2;
         const double ops = 2.0 * static_cast<double>(s * s * s);
-
-        // f32: engine (through the AddressSpace) versus cblas on host buffers.
+        const int n = static_cast<int>(s);
+        double f32_engine = 0;
         {
-            FakeMemory mem(64);
+            Packet p(s, SEED_DT_F32, rng);
+            Row r{"f32"};
+            r.engine = ops / p.time(reps) * 1e-9;
+            r.shared = ops / p.time(reps, &all_engines) * 1e-9;
             const auto a = random_values<float>(s * s, rng), b = random_values<float>(s * s, rng);
-            seed_gemm_desc d{};
-            d.a = mem.put(a);
-            d.b = mem.put(b);
-            d.c = mem.alloc(s * s * 4);
-            d.m = d.n = d.k = d.lda = d.ldb = d.ldc = static_cast<uint32_t>(s);
-            d.alpha = std::bit_cast<uint32_t>(1.0f);
-            d.dtype = SEED_DT_F32;
-            d.out_dtype = SEED_DT_F32;
-            const uint64_t desc = mem.alloc(sizeof(d));
-            mem.store(desc, d);
-            const double engine = best_time(reps, [&] {
-                if (run_gemm(mem, desc) != SEED_ERR_NONE)
-                    std::abort();
-            });
-            const double shared = best_time(reps, [&] {
-                if (run_gemm(mem, desc, &all_engines) != SEED_ERR_NONE)
-                    std::abort();
-            });
             std::vector<float> c(s * s);
-            const int n = static_cast<int>(s);
-            const double blas = best_time(reps, [&] {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data(), n,
-                            b.data(), n, 0.0f, c.data(), n);
-            });
-            std::printf("%-6zu %-5s %8.1f GF/s %8.1f GF/s %7.3fx %9.1f GF/s %7.2fx\n", s, "f32",
-                        ops / engine * 1e-9, ops / blas * 1e-9, engine / blas, ops / shared * 1e-9,
-                        engine / shared);
+            r.openblas = ops * 1e-9 / best_time(reps, [&] {
+                             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f,
+                                         a.data(), n, b.data(), n, 0.0f, c.data(), n);
+                         });
+            r.onednn = ops * 1e-9 / best_time(reps, [&] {
+                           dnnl_sgemm('N', 'N', n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
+                                      c.data(), n);
+                       });
+            f32_engine = r.engine;
+            print(s, r);
         }
-        // int8 with int32 accumulation.
         {
-            FakeMemory mem(64);
-            seed_gemm_desc d{};
-            d.a = mem.put(random_values<int8_t>(s * s, rng));
-            d.b = mem.put(random_values<int8_t>(s * s, rng));
-            d.c = mem.alloc(s * s * 4);
-            d.m = d.n = d.k = d.lda = d.ldb = d.ldc = static_cast<uint32_t>(s);
-            d.alpha = 1;
-            d.dtype = SEED_DT_I8;
-            d.out_dtype = SEED_DT_I32;
-            const uint64_t desc = mem.alloc(sizeof(d));
-            mem.store(desc, d);
-            const double engine = best_time(s <= 1024 ? reps : 1, [&] {
-                if (run_gemm(mem, desc) != SEED_ERR_NONE)
-                    std::abort();
-            });
-            const double shared = best_time(s <= 1024 ? reps : 1, [&] {
-                if (run_gemm(mem, desc, &all_engines) != SEED_ERR_NONE)
-                    std::abort();
-            });
-            std::printf("%-6zu %-5s %8.1f GOP/s %31s %8.1f GOP/s %7.2fx\n", s, "i8",
-                        ops / engine * 1e-9, "", ops / shared * 1e-9, engine / shared);
+            Packet p(s, SEED_DT_BF16, rng);
+            Row r{"bf16"};
+            r.engine = ops / p.time(reps) * 1e-9;
+            r.shared = ops / p.time(reps, &all_engines) * 1e-9;
+            r.onednn = ops / onednn_bf16(s, reps) * 1e-9;
+            print(s, r);
+        }
+        {
+            Packet p(s, SEED_DT_I8, rng);
+            Row r{"i8"};
+            r.engine = ops / p.time(reps) * 1e-9;
+            r.shared = ops / p.time(reps, &all_engines) * 1e-9;
+            const auto a = random_values<int8_t>(s * s, rng);
+            const auto b = random_values<int8_t>(s * s, rng);
+            std::vector<int32_t> c(s * s);
+            const int32_t zero = 0;
+            r.onednn = ops * 1e-9 / best_time(reps, [&] {
+                           dnnl_gemm_s8s8s32('N', 'N', 'F', n, n, n, 1.0f, a.data(), n, 0, b.data(),
+                                             n, 0, 0.0f, c.data(), n, &zero);
+                       });
+            print(s, r);
+            std::printf("%-6zu i8 engine / f32 engine: %.2fx\n", s, r.engine / f32_engine);
         }
     }
     return 0;

@@ -8,6 +8,7 @@
 #include "compute/convert.h"
 #include "compute/gemm.h"
 #include "compute/gemm_i8.h"
+#include "compute/host_gemm.h"
 #include "compute_test_memory.h"
 
 #include <gtest/gtest.h>
@@ -15,10 +16,12 @@
 #include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <random>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace seed::device::compute {
@@ -230,6 +233,53 @@ TEST(ComputeGemm, HalfInputs) {
     }
 }
 
+TEST(ComputeGemm, Bf16KernelsWithinTheManualsTolerance) {
+    // Large enough for the host's BF16 kernels (where it has them): plain, and with
+    // transposes, padding, alpha, beta, bias and GELU.
+    std::printf("[          ] BF16 kernels %s\n", seed::device::compute::host::have_bf16gemm()
+                                                      ? "used"
+                                                      : "not used (no AVX512-BF16)");
+    run_and_check({.dtype = SEED_DT_BF16, .m = 128, .n = 96, .k = 256});
+    run_and_check({.dtype = SEED_DT_BF16,
+                   .m = 100,
+                   .n = 128,
+                   .k = 200,
+                   .trans_a = true,
+                   .trans_b = true,
+                   .pad_a = 3,
+                   .pad_b = 1,
+                   .pad_c = 5,
+                   .alpha = 0.5f,
+                   .beta = -1.5f,
+                   .bias = true,
+                   .act = SEED_ACT_GELU});
+}
+
+TEST(ComputeGemm, Bf16TinyOperandsKeepTheirSubnormalProducts) {
+    // One product of 2^-70 · 2^-70 = 2^-140, a binary32 subnormal, in a GEMM large
+    // enough for the BF16 kernels, which would flush it: the engine must notice the
+    // tiny operands and take the exact path.
+    // Then a subnormal BF16 operand (2^-130) times 1, the other operand fit for the
+    // kernels.
+    const auto bf16 = [](float x) {
+        return static_cast<uint16_t>(std::bit_cast<uint32_t>(x) >> 16);
+    };
+    const std::pair<float, float> cases[] = {{0x1p-70f, 0x1p-70f}, {1.0f, 0x1p-130f}};
+    for (const auto& [x, y] : cases) {
+        FakeMemory mem(1 << 20);
+        const uint32_t m = 128, n = 128, k = 256;
+        GemmSetup s = make_gemm(mem, {.dtype = SEED_DT_BF16, .m = m, .n = n, .k = k});
+        std::vector<uint16_t> a(size_t{m} * k, 0), b(size_t{k} * n, 0);
+        a[0] = bf16(x);
+        b[0] = bf16(y);
+        s.desc.a = mem.put(a);
+        s.desc.b = mem.put(b);
+        mem.store(s.desc_va, s.desc);
+        ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+        EXPECT_EQ(mem.get<float>(s.desc.c, 1)[0], x * y) << x << " * " << y;
+    }
+}
+
 TEST(ComputeGemm, Int8) {
     run_and_check({.dtype = SEED_DT_I8, .m = 13, .n = 17, .k = 29});
     run_and_check({.dtype = SEED_DT_I8, .m = 6, .n = 530, .k = 300});
@@ -272,8 +322,11 @@ TEST(ComputeGemm, Int8WrapsAround) {
 }
 
 TEST(ComputeGemm, Int8KernelPathsAgree) {
-    // The SIMD micro-kernel (16-column tiles, k in pairs) and the portable loop, on shapes
-    // with partial tiles, odd k, and block edges; extremes included.
+    // The host library (on hosts with VNNI), the SIMD micro-kernel (16-column tiles, k in
+    // pairs) and the portable loop, on shapes with partial tiles, odd k, and block edges;
+    // extremes included.
+    std::printf("[          ] int8 host library %s\n",
+                seed::device::compute::host::have_exact_s8gemm() ? "used" : "not used (no VNNI)");
     std::mt19937 rng(5);
     std::uniform_int_distribution<int> dist(-128, 127);
     const size_t shapes[][3] = {{1, 1, 1}, {5, 16, 3}, {9, 33, 257}, {4, 530, 300}, {7, 47, 1}};
@@ -284,15 +337,36 @@ TEST(ComputeGemm, Int8KernelPathsAgree) {
         for (auto& x : b)
             x = static_cast<int8_t>(dist(rng));
         a[0] = b[0] = -128;
-        std::vector<int32_t> simd(m * n), portable(m * n), naive(m * n, 0);
-        gemm_i8_i32(m, n, k, a.data(), b.data(), simd.data(), true);
-        gemm_i8_i32(m, n, k, a.data(), b.data(), portable.data(), false);
+        std::vector<int32_t> naive(m * n, 0);
         for (size_t i = 0; i < m; ++i)
             for (size_t j = 0; j < n; ++j)
                 for (size_t p = 0; p < k; ++p)
                     naive[i * n + j] += a[i * k + p] * b[p * n + j];
-        EXPECT_EQ(simd, naive) << m << "x" << n << "x" << k;
-        EXPECT_EQ(portable, naive) << m << "x" << n << "x" << k;
+        for (const I8Path path : {I8Path::best, I8Path::simd, I8Path::portable}) {
+            std::vector<int32_t> acc(m * n, 12345);
+            gemm_i8_i32(m, n, k, a.data(), b.data(), acc.data(), path);
+            EXPECT_EQ(acc, naive) << m << "x" << n << "x" << k << " path "
+                                  << static_cast<int>(path);
+        }
+    }
+}
+
+TEST(ComputeGemm, Int8LargestSumsAreExact) {
+    // k = 65536 with every product 128·128 but the last: the sum is odd and near 2^30,
+    // which no float can hold. Any path that rounds through binary32 gets it wrong.
+    const size_t m = 2, n = 3, k = 65536;
+    std::vector<int8_t> a(m * k, -128), b(k * n, -128);
+    for (size_t i = 0; i < m; ++i)
+        a[i * k + k - 1] = 1;
+    for (size_t j = 0; j < n; ++j)
+        b[(k - 1) * n + j] = static_cast<int8_t>(j + 1);
+    for (const I8Path path : {I8Path::best, I8Path::simd, I8Path::portable}) {
+        std::vector<int32_t> acc(m * n);
+        gemm_i8_i32(m, n, k, a.data(), b.data(), acc.data(), path);
+        for (size_t i = 0; i < m; ++i)
+            for (size_t j = 0; j < n; ++j)
+                EXPECT_EQ(acc[i * n + j], 16384 * 65535 + static_cast<int32_t>(j + 1))
+                    << "path " << static_cast<int>(path);
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include <hw/seed_hw.h>
 
+#include "libseed_fixture.hpp"
 #include "support/error_of.hpp"
 
 #include <gtest/gtest.h>
@@ -26,15 +27,8 @@ using seed::test::error_of;
 
 using namespace std::chrono_literals;
 
-class LibseedErrors : public ::testing::Test {
+class LibseedErrors : public seed::vm::LibseedQueueTest {
 protected:
-    void SetUp() override {
-        if (seed::Device::list().empty())
-            GTEST_SKIP() << "no SeedChip device";
-        dev_.emplace(seed::Device::open(0u));
-        q_.emplace(*dev_);
-    }
-
     /// Runs @p list and returns the JobError its fence throws.
     std::optional<seed::JobError> failure_of(seed::CommandList& list) {
         const seed::Fence f = q_->submit(list);
@@ -49,9 +43,6 @@ protected:
         ADD_FAILURE() << "job did not fail";
         return std::nullopt;
     }
-
-    std::optional<seed::Device> dev_;
-    std::optional<seed::Queue> q_;
 };
 
 TEST_F(LibseedErrors, InvalidArgumentsAreRejectedWhileRecording) {

@@ -5,6 +5,8 @@
 // through syncobj eventfds polled in one io_uring, reported in the order
 // they signal, with timeouts, failed jobs, imported sync files and 256
 // fences at once.
+#include "libseed_fixture.hpp"
+
 #include <seed/seed.hpp>
 
 #include <gtest/gtest.h>
@@ -23,21 +25,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class LibseedFenceWaiter : public ::testing::Test {
+class LibseedFenceWaiter : public seed::vm::LibseedDeviceTest {
 protected:
-    void SetUp() override {
-        if (seed::Device::list().empty())
-            GTEST_SKIP() << "no SeedChip device";
-        dev_.emplace(seed::Device::open(0u));
-    }
     seed::Buffer host(std::uint64_t size) { return {*dev_, size, seed::Placement::host}; }
 
     static void host_signal(const seed::Buffer& sem, std::uint64_t value) {
         std::atomic_ref<std::uint64_t>(sem.span<std::uint64_t>()[0])
             .store(value, std::memory_order_release);
     }
-
-    std::optional<seed::Device> dev_;
 };
 
 // Four jobs on four queues, released one at a time in an order unrelated to

@@ -9,6 +9,7 @@
 // touching the buffer and leave loader and queue usable. They skip without a
 // device.
 
+#include "libseed_fixture.hpp"
 #include "support/error_of.hpp"
 
 #include <gtest/gtest.h>
@@ -49,13 +50,12 @@ std::vector<std::byte> pattern(std::size_t n, unsigned seed) {
     return v;
 }
 
-class LibseedFileLoad : public ::testing::Test {
+class LibseedFileLoad : public seed::vm::LibseedQueueTest {
 protected:
     void SetUp() override {
-        if (seed::Device::list().empty())
-            GTEST_SKIP() << "no SeedChip device";
-        dev_.emplace(seed::Device::open(0u));
-        q_.emplace(*dev_);
+        LibseedQueueTest::SetUp();
+        if (IsSkipped())
+            return;
         dir_ = std::filesystem::temp_directory_path() /
                ("seed-file-load-" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir_);
@@ -97,8 +97,6 @@ protected:
         }
     }
 
-    std::optional<seed::Device> dev_;
-    std::optional<seed::Queue> q_;
     std::filesystem::path dir_;
 };
 

@@ -6,6 +6,7 @@
 // They run in the guest as root with seed.ko loaded and skip without a device.
 #include <seed/seed.hpp>
 
+#include "libseed_fixture.hpp"
 #include "support/error_of.hpp"
 
 #include <gtest/gtest.h>
@@ -18,15 +19,7 @@ namespace {
 
 using seed::test::error_of;
 
-class LibseedMemory : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (seed::Device::list().empty())
-            GTEST_SKIP() << "no SeedChip device";
-        dev_.emplace(seed::Device::open(0u));
-    }
-    std::optional<seed::Device> dev_;
-};
+class LibseedMemory : public seed::vm::LibseedDeviceTest {};
 
 TEST_F(LibseedMemory, HostBufferIsMappedAndZeroed) {
     seed::Buffer b(*dev_, 5000, seed::Placement::host);

@@ -6,6 +6,8 @@
 // dependencies), convenience operations, events (and that they let their
 // Device's file close), batched submission through
 // io_uring and its ioctl fallback, and buffers released while a job runs.
+#include "libseed_fixture.hpp"
+
 #include <seed/seed.hpp>
 
 #include <gtest/gtest.h>
@@ -28,14 +30,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class LibseedQueue : public ::testing::Test {
+class LibseedQueue : public seed::vm::LibseedQueueTest {
 protected:
-    void SetUp() override {
-        if (seed::Device::list().empty())
-            GTEST_SKIP() << "no SeedChip device";
-        dev_.emplace(seed::Device::open(0u));
-        q_.emplace(*dev_);
-    }
     seed::Buffer host(std::uint64_t size) { return {*dev_, size, seed::Placement::host}; }
     seed::Buffer hbm(std::uint64_t size) { return {*dev_, size, seed::Placement::device}; }
 
@@ -44,9 +40,6 @@ protected:
         std::atomic_ref<std::uint64_t>(sem.span<std::uint64_t>()[0])
             .store(value, std::memory_order_release);
     }
-
-    std::optional<seed::Device> dev_;
-    std::optional<seed::Queue> q_;
 };
 
 TEST_F(LibseedQueue, FillCopyRoundTripThroughHbm) {

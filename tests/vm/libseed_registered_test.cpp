@@ -7,6 +7,7 @@
 // read-only registrations, read-only mappings falling back to staging, and
 // registration failures. They skip without a device.
 
+#include "libseed_fixture.hpp"
 #include "support/error_of.hpp"
 
 #include <gtest/gtest.h>
@@ -28,24 +29,14 @@ namespace {
 
 using seed::test::error_of;
 
-class LibseedRegistered : public ::testing::Test {
+class LibseedRegistered : public seed::vm::LibseedQueueTest {
 protected:
-    void SetUp() override {
-        if (seed::Device::list().empty())
-            GTEST_SKIP() << "no SeedChip device";
-        dev_.emplace(seed::Device::open(0u));
-        q_.emplace(*dev_);
-    }
-
     static std::vector<std::byte> pattern(std::size_t n, unsigned seed) {
         std::vector<std::byte> v(n);
         for (std::size_t i = 0; i < n; ++i)
             v[i] = static_cast<std::byte>((i * 131 + seed) & 0xff);
         return v;
     }
-
-    std::optional<seed::Device> dev_;
-    std::optional<seed::Queue> q_;
 };
 
 TEST_F(LibseedRegistered, UnregisteredRoundTripAtOddOffsets) {

@@ -6,6 +6,8 @@
 // their own Queues and Buffers on one Device, and threads waiting on the
 // same fences, with every result checked.
 
+#include "libseed_fixture.hpp"
+
 #include <seed/seed.hpp>
 
 #include <gtest/gtest.h>
@@ -22,15 +24,7 @@ namespace {
 constexpr unsigned kThreads = 4;
 constexpr unsigned kRounds = 20;
 
-class LibseedThreads : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (seed::Device::list().empty())
-            GTEST_SKIP() << "no SeedChip device";
-        dev_.emplace(seed::Device::open(0u));
-    }
-    std::optional<seed::Device> dev_;
-};
+class LibseedThreads : public seed::vm::LibseedDeviceTest {};
 
 TEST_F(LibseedThreads, ManyThreadsSubmitToOneQueue) {
     seed::Queue queue(*dev_);

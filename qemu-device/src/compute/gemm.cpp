@@ -2,15 +2,15 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // GEMM engine (docs/hardware.md §11.1): validates the descriptor, gathers
-// op(A) and op(B) into host buffers, multiplies (OpenBLAS sgemm for float
-// inputs, gemm_i8_i32() for I8), applies the alpha/beta/bias/activation
+// op(A) and op(B) into host buffers, multiplies (host::sgemm() for float
+// inputs, gemm_i8_i32() for I8; host_gemm.h), applies the alpha/beta/bias/activation
 // epilogue and writes C.
 //
 // Threads: each queue has its own engine thread, which gathers the operands,
 // runs the epilogue's conversions and writes C. The product and epilogue of
 // each panel are split into row bands that the engines lent to the packet
-// compute in parallel (Parallel, §11.1), one OpenBLAS call per band; OpenBLAS
-// itself is set to a single thread once, on first use. Each engine thread
+// compute in parallel (Parallel, §11.1), one host library call per band, on
+// the calling thread. Each engine thread
 // keeps up to kScratchRetain bytes of buffers between packets.
 //
 // Host memory: operands are gathered in panels bounded by host_budget bytes
@@ -25,17 +25,15 @@
 #include "convert.h"
 #include "descriptor_check.h"
 #include "gemm_i8.h"
+#include "host_gemm.h"
 #include "tensor_io.h"
 
 #include <hw/seed_hw.h>
-
-#include <cblas.h>
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstring>
-#include <mutex>
 #include <new>
 #include <vector>
 
@@ -101,14 +99,15 @@ DescriptorCheck validate(const seed_gemm_desc& d) {
 struct Scratch {
     std::vector<float> a_f32, b_f32, out_f32, acc_f32;
     std::vector<int32_t> out_i32;
-    std::vector<uint16_t> raw;
+    std::vector<uint16_t> raw, a_bf16, b_bf16;
     std::vector<int8_t> i8, a_i8, b_i8;
     std::vector<uint32_t> bias_bits, old_c;
 
     size_t bytes() const {
         return 4 * (a_f32.capacity() + b_f32.capacity() + out_f32.capacity() + acc_f32.capacity() +
                     out_i32.capacity() + bias_bits.capacity() + old_c.capacity()) +
-               2 * raw.capacity() + i8.capacity() + a_i8.capacity() + b_i8.capacity();
+               2 * (raw.capacity() + a_bf16.capacity() + b_bf16.capacity()) + i8.capacity() +
+               a_i8.capacity() + b_i8.capacity();
     }
 };
 
@@ -120,6 +119,17 @@ constexpr size_t kMaxPanelMacs = size_t{1} << 33;
 // core): smaller GEMMs stay on one engine, where waking another costs more than it saves.
 std::atomic<size_t> min_part_macs{size_t{1} << 24};
 
+// Smallest GEMM that multiplies BF16 with the host library's BF16 kernels
+// (host::bf16gemm()); smaller ones convert to binary32, where making a
+// primitive for a new shape would cost more than it saves.
+constexpr size_t kMinBf16KernelMacs = size_t{1} << 21;
+
+// Smallest exponent field of a nonzero BF16 operand for the BF16 kernels:
+// |x| >= 2^-50, so every nonzero product is at least 2^-100 and a multiple of
+// 2^-114, and so is every partial sum (rounded or not): none is subnormal,
+// and the kernels' flush of subnormal inputs and results never applies.
+constexpr uint32_t kMinBf16KernelExponent = 127 - 50;
+
 // Scratch beyond this many bytes is returned to the host after the packet.
 constexpr size_t kScratchRetain = size_t{64} << 20;
 
@@ -130,8 +140,10 @@ public:
         : as_(as), d_(d), m_(d.m), n_(d.n), k_(d.k), elem_(SEED_DT_SIZE(d.dtype)),
           integer_(d.dtype == SEED_DT_I8), trans_a_(d.flags & SEED_GEMM_F_TRANS_A),
           trans_b_(d.flags & SEED_GEMM_F_TRANS_B), bias_(d.flags & SEED_GEMM_F_BIAS),
-          read_c_(integer_ ? d.beta != 0 : (d.beta & 0x7fffffffu) != 0), s_(scratch),
-          parallel_(parallel) {}
+          read_c_(integer_ ? d.beta != 0 : (d.beta & 0x7fffffffu) != 0),
+          bf16_kernel_(d.dtype == SEED_DT_BF16 && host::have_bf16gemm() &&
+                       size_t{d.m} * d.n * d.k >= kMinBf16KernelMacs),
+          s_(scratch), parallel_(parallel) {}
 
     uint32_t run() {
         choose_panels();
@@ -163,11 +175,29 @@ private:
         }
     }
 
-    // Reads a stored (rows x cols) block of A or B and converts it to the host type.
+    static void to_f32(const std::vector<uint16_t>& bf16, std::vector<float>& f32) {
+        f32.resize(bf16.size());
+        for (size_t i = 0; i < bf16.size(); ++i)
+            f32[i] = bf16_to_f32(bf16[i]);
+    }
+
+    // Whether every value of a BF16 block suits the BF16 kernels: zero, Inf, NaN
+    // or of magnitude at least 2^-50 (kMinBf16KernelExponent).
+    static bool bf16_kernel_safe(const std::vector<uint16_t>& v) {
+        for (const uint16_t x : v) {
+            const uint32_t exponent = (x >> 7) & 0xffu;
+            if (exponent < kMinBf16KernelExponent && (x & 0x7fffu) != 0)
+                return false;
+        }
+        return true;
+    }
+
     // Reads a stored (rows x cols) block of A or B into @p f32 (float inputs, converted)
-    // or @p i8 (I8 inputs).
+    // or @p i8 (I8 inputs). BF16 values are also kept as read in @p bf16, and @p safe
+    // says whether the BF16 kernels may multiply them.
     uint32_t gather(uint64_t base, uint64_t ld, size_t row0, size_t rows, size_t col0, size_t cols,
-                    std::vector<float>& f32, std::vector<int8_t>& i8) {
+                    std::vector<float>& f32, std::vector<int8_t>& i8, std::vector<uint16_t>& bf16,
+                    bool& safe) {
         const size_t count = rows * cols;
         if (integer_) {
             i8.resize(count);
@@ -176,15 +206,18 @@ private:
         f32.resize(count);
         if (elem_ == 4)
             return read_block(as_, base, ld, 4, row0, rows, col0, cols, f32.data());
-        s_.raw.resize(count);
-        if (uint32_t err = read_block(as_, base, ld, 2, row0, rows, col0, cols, s_.raw.data()))
+        std::vector<uint16_t>& raw = d_.dtype == SEED_DT_BF16 ? bf16 : s_.raw;
+        raw.resize(count);
+        if (uint32_t err = read_block(as_, base, ld, 2, row0, rows, col0, cols, raw.data()))
             return err;
-        if (d_.dtype == SEED_DT_F16)
+        if (d_.dtype == SEED_DT_F16) {
             for (size_t i = 0; i < count; ++i)
-                f32[i] = f16_to_f32(s_.raw[i]);
-        else
-            for (size_t i = 0; i < count; ++i)
-                f32[i] = bf16_to_f32(s_.raw[i]);
+                f32[i] = f16_to_f32(raw[i]);
+            return SEED_ERR_NONE;
+        }
+        safe = bf16_kernel_ && bf16_kernel_safe(raw);
+        if (!safe)
+            to_f32(raw, f32);
         return SEED_ERR_NONE;
     }
 
@@ -192,8 +225,8 @@ private:
     // inputs stay as stored (sgemm transposes); I8 ones are made mb x k.
     uint32_t gather_a(size_t i0, size_t mb) {
         if (!trans_a_)
-            return gather(d_.a, d_.lda, i0, mb, 0, k_, s_.a_f32, s_.a_i8);
-        if (uint32_t err = gather(d_.a, d_.lda, 0, k_, i0, mb, s_.a_f32, s_.i8))
+            return gather(d_.a, d_.lda, i0, mb, 0, k_, s_.a_f32, s_.a_i8, s_.a_bf16, a_safe_);
+        if (uint32_t err = gather(d_.a, d_.lda, 0, k_, i0, mb, s_.a_f32, s_.i8, s_.a_bf16, a_safe_))
             return err;
         if (integer_) {
             s_.a_i8.resize(mb * k_);
@@ -208,8 +241,8 @@ private:
     // inputs are made k x nb.
     uint32_t gather_b(size_t j0, size_t nb) {
         if (!trans_b_)
-            return gather(d_.b, d_.ldb, 0, k_, j0, nb, s_.b_f32, s_.b_i8);
-        if (uint32_t err = gather(d_.b, d_.ldb, j0, nb, 0, k_, s_.b_f32, s_.i8))
+            return gather(d_.b, d_.ldb, 0, k_, j0, nb, s_.b_f32, s_.b_i8, s_.b_bf16, b_safe_);
+        if (uint32_t err = gather(d_.b, d_.ldb, j0, nb, 0, k_, s_.b_f32, s_.i8, s_.b_bf16, b_safe_))
             return err;
         if (integer_) {
             s_.b_i8.resize(k_ * nb);
@@ -281,12 +314,22 @@ private:
     // Multiplies the panel and applies the epilogue, in place (s_.out_f32 or s_.out_i32),
     // in row bands shared between the engines the packet may use. Touches no device memory.
     void compute(size_t mb, size_t nb) {
-        const bool fused = integer_ || std::bit_cast<float>(d_.alpha) != 0.0f;
+        // The BF16 kernels give the product alone: alpha and beta are applied after,
+        // unless C is the product. Where they cannot multiply both panels, a panel they
+        // could have taken is converted now.
+        const bool bf16 = bf16_kernel_ && a_safe_ && b_safe_;
+        if (bf16_kernel_ && !bf16) {
+            if (a_safe_)
+                to_f32(s_.a_bf16, s_.a_f32);
+            if (b_safe_)
+                to_f32(s_.b_bf16, s_.b_f32);
+            a_safe_ = b_safe_ = false;
+        }
+        const float alpha = std::bit_cast<float>(d_.alpha);
+        const bool fused = integer_ || (bf16 ? alpha == 1.0f && !read_c_ : alpha != 0.0f);
         if (integer_) {
             s_.out_i32.resize(mb * nb);
         } else {
-            static std::once_flag single_thread;
-            std::call_once(single_thread, [] { openblas_set_num_threads(1); });
             if (!read_c_)
                 s_.out_f32.resize(mb * nb);
             if (!fused)
@@ -294,19 +337,19 @@ private:
         }
         const size_t parts = parts_for(mb, nb);
         if (parts <= 1) {
-            rows(0, mb, mb, nb, fused);
+            rows(0, mb, mb, nb, fused, bf16);
             return;
         }
         const size_t step = (mb + parts - 1) / parts;
         parallel_->run(parts, [&](size_t part) {
             const size_t r0 = part * step;
             if (r0 < mb)
-                rows(r0, std::min(mb, r0 + step), mb, nb, fused);
+                rows(r0, std::min(mb, r0 + step), mb, nb, fused, bf16);
         });
     }
 
     // Rows [r0, r1) of the panel: product, then epilogue.
-    void rows(size_t r0, size_t r1, size_t mb, size_t nb, bool fused) {
+    void rows(size_t r0, size_t r1, size_t mb, size_t nb, bool fused, bool bf16) {
         const size_t count = r1 - r0;
         if (integer_) {
             gemm_i8_i32(count, nb, k_, s_.a_i8.data() + r0 * k_, s_.b_i8.data(),
@@ -314,9 +357,6 @@ private:
             epilogue(r0, r1, nb);
             return;
         }
-        const auto m = static_cast<blasint>(count);
-        const auto n = static_cast<blasint>(nb);
-        const auto k = static_cast<blasint>(k_);
         const auto alpha = std::bit_cast<float>(d_.alpha);
         // sgemm computes alpha·acc + beta·C itself, except that alpha = 0 skips the product
         // (0·inf would not give NaN): then acc is computed apart and combined below.
@@ -324,10 +364,24 @@ private:
         // op(A) is gathered as stored: mb x k rows, or k x mb with TRANS_A.
         const float* a = s_.a_f32.data() + (trans_a_ ? r0 : r0 * k_);
         const float beta = fused && read_c_ ? std::bit_cast<float>(d_.beta) : 0.0f;
-        cblas_sgemm(CblasRowMajor, trans_a_ ? CblasTrans : CblasNoTrans,
-                    trans_b_ ? CblasTrans : CblasNoTrans, m, n, k, fused ? alpha : 1.0f, a,
-                    trans_a_ ? static_cast<blasint>(mb) : k, s_.b_f32.data(), trans_b_ ? k : n,
-                    beta, out, n);
+        const float* b = s_.b_f32.data();
+        std::vector<float> a_own, b_own;
+        if (bf16) {
+            if (host::bf16gemm(trans_a_, trans_b_, count, nb, k_,
+                               s_.a_bf16.data() + (trans_a_ ? r0 : r0 * k_), trans_a_ ? mb : k_,
+                               s_.b_bf16.data(), trans_b_ ? k_ : nb, out, nb)) {
+                a = nullptr;
+            } else {
+                // The library refused (logged): binary32 copies of this band's operands.
+                to_f32(s_.a_bf16, a_own);
+                to_f32(s_.b_bf16, b_own);
+                a = a_own.data() + (trans_a_ ? r0 : r0 * k_);
+                b = b_own.data();
+            }
+        }
+        if (a != nullptr)
+            host::sgemm(trans_a_, trans_b_, count, nb, k_, fused ? alpha : 1.0f, a,
+                        trans_a_ ? mb : k_, b, trans_b_ ? k_ : nb, beta, out, nb);
         if (!fused) {
             const auto beta_c = std::bit_cast<float>(d_.beta);
             float* c = s_.out_f32.data();
@@ -344,6 +398,8 @@ private:
             // Two's complement wrap-around: all arithmetic modulo 2^32 in uint32_t.
             const uint32_t alpha = d_.alpha;
             const uint32_t beta = d_.beta;
+            if (alpha == 1 && !read_c_ && !bias_ && d_.activation == SEED_ACT_NONE)
+                return; // C = acc
             for (size_t i = r0; i < r1; ++i)
                 for (size_t j = 0; j < nb; ++j) {
                     uint32_t x = alpha * static_cast<uint32_t>(s_.out_i32[i * nb + j]);
@@ -377,6 +433,8 @@ private:
     const seed_gemm_desc& d_;
     const size_t m_, n_, k_, elem_;
     const bool integer_, trans_a_, trans_b_, bias_, read_c_;
+    const bool bf16_kernel_;               // BF16 inputs, multiplied by the BF16 kernels where safe
+    bool a_safe_ = false, b_safe_ = false; // the A and B panels gathered last suit them
     size_t mb_ = 0, nb_ = 0;
     Scratch& s_;
     Parallel* parallel_;

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The SeedChip Authors
 //
-// Integer GEMM kernel. On AVX2 hosts a register-blocked micro-kernel
+// Integer GEMM kernel. On hosts with VNNI the host library does it
+// (host_gemm.h). Elsewhere, on AVX2 hosts a register-blocked micro-kernel
 // multiplies pairs of int8 values widened to int16 with VPMADDWD (two
 // products summed per int32 lane, exact: |2 · 128 · 128| < 2^31); other hosts,
 // and the columns left over from 16-wide tiles, use a cache-blocked loop
 // that the compiler vectorises. The binary stays baseline x86-64: the AVX2
 // code is selected at run time.
 #include "gemm_i8.h"
+#include "host_gemm.h"
 
 #include <algorithm>
 #include <cstring>
@@ -168,16 +170,18 @@ void avx2_gemm(size_t m, size_t n, size_t k, const int8_t* a, const int8_t* b, i
 } // namespace
 
 void gemm_i8_i32(size_t m, size_t n, size_t k, const int8_t* a, const int8_t* b, int32_t* acc,
-                 bool allow_simd) {
+                 I8Path path) {
+    if (path == I8Path::best && host::have_exact_s8gemm()) {
+        host::s8gemm(m, n, k, a, b, acc);
+        return;
+    }
     std::memset(acc, 0, m * n * sizeof(int32_t));
     size_t done = 0;
 #ifdef SEED_I8_AVX2
-    if (allow_simd && __builtin_cpu_supports("avx2")) {
+    if (path != I8Path::portable && __builtin_cpu_supports("avx2")) {
         avx2_gemm(m, n, k, a, b, acc);
         done = n / 16 * 16;
     }
-#else
-    (void)allow_simd;
 #endif
     if (done < n)
         portable_gemm(m, n, k, a, b, acc, done, n);

@@ -10,11 +10,17 @@
 
 namespace seed::device::compute {
 
+/// Which code computes the product. The engine uses best; tests compare them.
+enum class I8Path {
+    best,     ///< the host library where it is exact (host::have_exact_s8gemm()), else simd
+    simd,     ///< the AVX2 micro-kernel where the CPU has AVX2, else portable
+    portable, ///< the cache-blocked loop the compiler vectorises
+};
+
 /// acc[i][j] = Σ_p a[i][p]·b[p][j] for dense row-major a (m×k), b (k×n), acc (m×n).
 /// k ≤ 65536 keeps every sum within ±2^30, so int32 never overflows here; the
-/// wrap-around of the epilogue is the caller's. @p allow_simd false forces the portable
-/// code path (tests compare the two).
+/// wrap-around of the epilogue is the caller's.
 void gemm_i8_i32(size_t m, size_t n, size_t k, const int8_t* a, const int8_t* b, int32_t* acc,
-                 bool allow_simd = true);
+                 I8Path path = I8Path::best);
 
 } // namespace seed::device::compute
