@@ -248,16 +248,11 @@ static void seed_coredump_queue_regs(struct seed_device *sdev, struct seed_cored
 
 static u32 seed_coredump_reason(u32 hw_error)
 {
+	if (seed_hw_err_is_invalid_packet(hw_error))
+		return DRM_SEED_DUMP_REASON_INVALID_PACKET;
 	switch (hw_error) {
 	case SEED_ERR_MMU_FAULT:
 		return DRM_SEED_DUMP_REASON_MMU_FAULT;
-	case SEED_ERR_BAD_OPCODE:
-	case SEED_ERR_MALFORMED:
-	case SEED_ERR_BAD_DTYPE:
-	case SEED_ERR_BAD_SIZE:
-	case SEED_ERR_MISALIGNED:
-	case SEED_ERR_INDIRECT_DEPTH:
-		return DRM_SEED_DUMP_REASON_INVALID_PACKET;
 	case SEED_ERR_HANG:
 		return DRM_SEED_DUMP_REASON_HANG;
 	case SEED_ERR_WAIT_TIMEOUT:

@@ -421,6 +421,15 @@ static int seed_hwq_outcome(const struct seed_cpl_record *rec, struct seed_job_o
 	memset(o, 0, sizeof(*o));
 	o->hw_error = rec->error;
 
+	if (seed_hw_err_is_invalid_packet(rec->error)) {
+		o->error = DRM_SEED_JOB_INVALID_PACKET;
+		o->fault_addr = rec->fault_addr;
+		o->packet_offset = rec->error_offset;
+		o->packet_level = rec->error_level;
+		o->packet_opcode = rec->error_opcode;
+		return -EINVAL;
+	}
+
 	switch (rec->error) {
 	case SEED_ERR_MMU_FAULT:
 		o->error = DRM_SEED_JOB_MMU_FAULT;
@@ -430,18 +439,6 @@ static int seed_hwq_outcome(const struct seed_cpl_record *rec, struct seed_job_o
 		o->packet_level = rec->error_level;
 		o->packet_opcode = rec->error_opcode;
 		return -EFAULT;
-	case SEED_ERR_BAD_OPCODE:
-	case SEED_ERR_MALFORMED:
-	case SEED_ERR_BAD_DTYPE:
-	case SEED_ERR_BAD_SIZE:
-	case SEED_ERR_MISALIGNED:
-	case SEED_ERR_INDIRECT_DEPTH:
-		o->error = DRM_SEED_JOB_INVALID_PACKET;
-		o->fault_addr = rec->fault_addr;
-		o->packet_offset = rec->error_offset;
-		o->packet_level = rec->error_level;
-		o->packet_opcode = rec->error_opcode;
-		return -EINVAL;
 	case SEED_ERR_ECC:
 		o->error = DRM_SEED_JOB_ECC;
 		o->fault_addr = rec->fault_addr;

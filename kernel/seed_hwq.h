@@ -155,6 +155,29 @@ struct seed_hwq {
 	struct delayed_work watchdog;
 };
 
+/**
+ * seed_hw_err_is_invalid_packet() - whether a queue error is a bad packet
+ * @err: SEED_ERR_* of a completion record
+ *
+ * Return: true for the codes of a packet the device refused (JOB_STATUS
+ * reports them as DRM_SEED_JOB_INVALID_PACKET, coredumps as an invalid
+ * packet).
+ */
+static inline bool seed_hw_err_is_invalid_packet(u32 err)
+{
+	switch (err) {
+	case SEED_ERR_BAD_OPCODE:
+	case SEED_ERR_MALFORMED:
+	case SEED_ERR_BAD_DTYPE:
+	case SEED_ERR_BAD_SIZE:
+	case SEED_ERR_MISALIGNED:
+	case SEED_ERR_INDIRECT_DEPTH:
+		return true;
+	default:
+		return false;
+	}
+}
+
 struct seed_hwq *seed_hwq_create(struct seed_device *sdev, u32 id, u32 ctx, u32 priority);
 void seed_hwq_release_hw(struct seed_hwq *hwq);
 void seed_hwq_destroy(struct seed_hwq *hwq);
