@@ -39,10 +39,10 @@
 #include "seed_hw_reg_io.h"
 #include "seed_hwq.h"
 
-static bool seed_coredump_enabled = true;
+static bool seed_coredump_enabled;
 module_param_named(coredump, seed_coredump_enabled, bool, 0644);
 MODULE_PARM_DESC(coredump,
-		 "Write a device coredump when a job fails on the chip or it goes FATAL (default on)");
+		 "Write a device coredump when a job fails on the chip or it goes FATAL (default off)");
 
 /* Register blocks every dump holds. */
 static const struct {
