@@ -143,7 +143,7 @@ std::string outcome_text(const seed_cpl_record& r) {
 std::string event_text(const seed_event& e) {
     std::string s = seed::dump::event_name(e.type);
     if (e.error)
-        s += " " + seed::dump::error_name(e.error);
+        s += fmt::format(" {}", seed::dump::error_name(e.error));
     s += fmt::format(" level {} packet {} opcode {:#x}", e.level, e.packet_offset, e.opcode);
     if (e.addr)
         s += fmt::format(" addr {:#x}", e.addr);
