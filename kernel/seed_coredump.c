@@ -8,15 +8,19 @@
  * packet, an engine hang or WAIT timeout, the driver's job timeout) or the
  * device went FATAL, recovery fills in a snapshot under
  * &seed_exec.reset_lock: the reason, registers, the queue's ring and
- * completion record, the failing job with its command buffer, references
- * to the BOs it listed and the last device events. Recovery signals fences,
- * so nothing here allocates or takes a lock that is held while allocating:
- * the snapshot was allocated at probe, BO contents are copied from pinned
- * pages, and the VAs of the job's BOs were recorded when it was submitted.
+ * completion record, the failing job with its command buffer, the BOs it
+ * listed with the contents of host BOs (up to SEED_COREDUMP_BO_BYTES each
+ * and SEED_COREDUMP_TOTAL_BO_BYTES in all) and the last device events.
+ * Recovery signals fences, so nothing here sleeps to allocate or takes a
+ * lock that is held while allocating: the snapshot was allocated at probe,
+ * BO contents are copied from pinned pages into pages allocated with
+ * GFP_NOWAIT (what cannot be had is left out and marked truncated), and
+ * the VAs of the job's BOs were recorded when it was submitted.
  *
- * A work item then builds the dump (copying the contents of host BOs, up
- * to SEED_COREDUMP_BO_BYTES each and SEED_COREDUMP_TOTAL_BO_BYTES in all)
- * into vmalloc'd memory, hands it to dev_coredumpv() and releases the
+ * Once recovery is done, seed_coredump_finish() drops the snapshot's
+ * references to the BOs, so that memory the job's owner frees after the
+ * failure is not held by a dump; a work item then builds the dump into
+ * vmalloc'd memory, hands it to dev_coredumpv() and releases the
  * snapshot. One snapshot per chip: a failure while it is in use is only
  * counted (&drm_seed_dump_info.skipped of the next dump). The devcoredump
  * core keeps one dump per device until it is read and freed, or for five
@@ -25,6 +29,9 @@
 
 #include <linux/devcoredump.h>
 #include <linux/dma-fence.h>
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -39,10 +46,10 @@
 #include "seed_hw_reg_io.h"
 #include "seed_hwq.h"
 
-static bool seed_coredump_enabled;
+static bool seed_coredump_enabled = true;
 module_param_named(coredump, seed_coredump_enabled, bool, 0644);
 MODULE_PARM_DESC(coredump,
-		 "Write a device coredump when a job fails on the chip or it goes FATAL (default off)");
+		 "Write a device coredump when a job fails on the chip or it goes FATAL (default on)");
 
 /* Register blocks every dump holds. */
 static const struct {
@@ -159,7 +166,7 @@ static void seed_coredump_device(struct seed_device *sdev, struct seed_coredump_
 /**
  * seed_coredump_add_bo() - add a BO of the failing job to a snapshot
  * @snap: snapshot being filled in
- * @obj: the BO; a reference is taken
+ * @obj: the BO; a reference is taken, dropped by seed_coredump_finish()
  * @handle: its handle in the submitting file
  * @va: its device VA in the job's context
  * @flags: DRM_SEED_DUMP_BO_CMD, DRM_SEED_DUMP_BO_WRITE
@@ -284,6 +291,73 @@ static const char *seed_coredump_reason_text(u32 reason)
 	}
 }
 
+/* Frees the pages holding BO contents. */
+static void seed_coredump_free_data(struct seed_coredump_snap *snap)
+{
+	while (snap->ndata)
+		__free_page(snap->data[--snap->ndata]);
+}
+
+/*
+ * Copies up to @len bytes of @b's contents into pages allocated without
+ * sleeping (recovery signals fences: no reclaim), as far as they can be
+ * had; sets @b->bytes to what was copied.
+ */
+static void seed_coredump_copy_bo(struct seed_coredump_snap *snap, struct seed_coredump_bo *b,
+				  u64 len)
+{
+	b->first_page = snap->ndata;
+	b->bytes = 0;
+	while (b->bytes < len && snap->ndata < SEED_COREDUMP_DATA_PAGES) {
+		size_t n = min_t(u64, len - b->bytes, PAGE_SIZE);
+		struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+		void *dst;
+		int err;
+
+		if (!page)
+			return;
+		dst = kmap_local_page(page);
+		err = seed_gem_read(b->obj, b->bytes, dst, n);
+		kunmap_local(dst);
+		if (err) {
+			__free_page(page);
+			return;
+		}
+		snap->data[snap->ndata++] = page;
+		b->bytes += n;
+	}
+}
+
+/*
+ * Describes the job's BOs and copies the contents of host BOs (up to
+ * SEED_COREDUMP_BO_BYTES each, SEED_COREDUMP_TOTAL_BO_BYTES in all) while
+ * the snapshot holds references to them, so that the dump work needs none:
+ * seed_coredump_finish() drops them as soon as recovery is done, and a BO
+ * its owner frees after the job failed is gone at once.
+ */
+static void seed_coredump_take_bos(struct seed_coredump_snap *snap)
+{
+	u64 budget = SEED_COREDUMP_TOTAL_BO_BYTES;
+	u32 i, flags;
+
+	snap->job.cmd_bo = ~0u;
+	for (i = 0; i < snap->nbos; i++) {
+		struct seed_coredump_bo *b = &snap->bos[i];
+		u64 len = 0;
+
+		if (b->obj == snap->cmd_obj)
+			snap->job.cmd_bo = i;
+		seed_gem_dump_describe(b->obj, &b->placement, &flags, &b->page_size);
+		b->flags |= flags;
+		b->size = b->obj->size;
+		b->readable = seed_gem_readable(b->obj);
+		if (b->readable)
+			len = min3(b->size, (u64)SEED_COREDUMP_BO_BYTES, budget);
+		seed_coredump_copy_bo(snap, b, len);
+		budget -= b->bytes;
+	}
+}
+
 /**
  * seed_coredump_capture_hwq() - snapshot a queue about to be recovered
  * @hwq: queue, not dead
@@ -291,8 +365,9 @@ static const char *seed_coredump_reason_text(u32 reason)
  *
  * Records the packet the queue stopped on with an error, or else the one
  * of @hint if it still runs; nothing if neither (a cancelled packet is
- * stopped: no failure). Caller holds &seed_exec.reset_lock and calls
- * seed_coredump_finish() after the recovery if this returned true.
+ * stopped: no failure). Caller holds &seed_exec.reset_lock and, if this
+ * returned true, calls seed_coredump_finish_hwq() once the recovery is
+ * done and the lock dropped.
  *
  * Return: true if a snapshot was taken.
  */
@@ -344,6 +419,7 @@ bool seed_coredump_capture_hwq(struct seed_hwq *hwq, struct dma_fence *hint)
 	spin_unlock_irq(&hwq->lock);
 
 	seed_coredump_queue_regs(sdev, snap, hwq->id);
+	seed_coredump_take_bos(snap);
 	return true;
 }
 
@@ -353,7 +429,8 @@ bool seed_coredump_capture_hwq(struct seed_hwq *hwq, struct dma_fence *hint)
  *
  * Records the device and the first hardware queue that stopped with the
  * error FATAL, with the packet it ran. Caller holds &seed_exec.reset_lock
- * and calls seed_coredump_finish() after the reset if this returned true.
+ * and, if this returned true, calls seed_coredump_finish() once the reset
+ * is done and the lock dropped.
  *
  * Return: true if a snapshot was taken.
  */
@@ -390,6 +467,7 @@ bool seed_coredump_capture_fatal(struct seed_device *sdev)
 			break;
 		}
 	}
+	seed_coredump_take_bos(snap);
 	return true;
 }
 
@@ -398,13 +476,23 @@ bool seed_coredump_capture_fatal(struct seed_device *sdev)
  * @sdev: device
  * @commit: write it (the failure was real); else only release it
  *
- * The dump is built by a work item. Any context that may queue work.
+ * Drops the snapshot's references to the job's BOs (their contents were
+ * copied at capture) and has a work item build the dump. Process context,
+ * after recovery, without &seed_exec.reset_lock: the last reference to a
+ * BO may go here.
  */
 void seed_coredump_finish(struct seed_device *sdev, bool commit)
 {
 	struct seed_coredump *cd = &sdev->coredump;
+	struct seed_coredump_snap *snap = cd->snap;
+	u32 i;
 
-	cd->snap->commit = commit;
+	for (i = 0; i < snap->nbos; i++) {
+		drm_gem_object_put(snap->bos[i].obj);
+		snap->bos[i].obj = NULL;
+	}
+	snap->cmd_obj = NULL;
+	snap->commit = commit;
 	queue_work(system_unbound_wq, &cd->work);
 }
 
@@ -423,18 +511,6 @@ void seed_coredump_finish_hwq(struct seed_device *sdev, struct dma_fence *hint)
 	if (sdev->coredump.snap->info.reason == DRM_SEED_DUMP_REASON_JOB_TIMEOUT)
 		commit = dma_fence_get_status(hint) < 0;
 	seed_coredump_finish(sdev, commit);
-}
-
-/* Bytes of the contents of BO i the dump will hold. */
-static u64 seed_coredump_bo_bytes(struct seed_coredump_bo *b, u64 *budget)
-{
-	u64 n;
-
-	if (!seed_gem_readable(b->obj))
-		return 0;
-	n = min3((u64)b->obj->size, (u64)SEED_COREDUMP_BO_BYTES, *budget);
-	*budget -= n;
-	return n;
 }
 
 /* Sections a dump has at most: one of each type. */
@@ -487,12 +563,7 @@ static void seed_coredump_write_job(struct seed_coredump_writer *w,
 				    struct seed_coredump_snap *snap)
 {
 	u64 start = w->pos;
-	u32 i;
 
-	snap->job.cmd_bo = ~0u;
-	for (i = 0; i < snap->nbos; i++)
-		if (snap->bos[i].obj == snap->cmd_obj)
-			snap->job.cmd_bo = i;
 	seed_coredump_put(w, &snap->job, sizeof(snap->job));
 	seed_coredump_put(w, snap->cmd, snap->job.cmd_bytes);
 	seed_coredump_section(w, DRM_SEED_DUMP_SECTION_JOB, start);
@@ -502,35 +573,38 @@ static void seed_coredump_write_bos(struct seed_coredump_writer *w,
 				    struct seed_coredump_snap *snap)
 {
 	struct drm_seed_dump_bos bos = { .count = snap->nbos, .omitted = snap->bos_omitted };
-	u64 start = w->pos;
-	u32 i, flags;
+	u64 start = w->pos, off;
+	u32 i, page;
 
 	seed_coredump_put(w, &bos, sizeof(bos));
 	for (i = 0; i < snap->nbos; i++) {
 		struct seed_coredump_bo *b = &snap->bos[i];
 		struct drm_seed_dump_bo *d = seed_coredump_put(w, NULL, sizeof(*d));
 
-		seed_gem_dump_describe(b->obj, &d->placement, &flags, &d->page_size);
+		d->placement = b->placement;
+		d->page_size = b->page_size;
 		d->handle = b->handle;
-		d->flags = b->flags | flags;
+		d->flags = b->flags;
 		d->prot = DRM_SEED_DUMP_PROT_READ;
-		if (!(flags & DRM_SEED_DUMP_BO_READ_ONLY))
+		if (!(b->flags & DRM_SEED_DUMP_BO_READ_ONLY))
 			d->prot |= DRM_SEED_DUMP_PROT_WRITE;
 		d->va = b->va;
-		d->size = b->obj->size;
-		if (b->bytes && !seed_gem_read(b->obj, 0, w->buf + w->pos, b->bytes))
-			d->data_size = b->bytes;
-		if (d->data_size < d->size && seed_gem_readable(b->obj))
+		d->size = b->size;
+		d->data_size = b->bytes;
+		if (d->data_size < d->size && b->readable)
 			d->flags |= DRM_SEED_DUMP_BO_TRUNCATED;
+		for (off = 0, page = b->first_page; off < b->bytes; off += PAGE_SIZE, page++)
+			memcpy_from_page(w->buf + w->pos + off, snap->data[page], 0,
+					 min_t(u64, b->bytes - off, PAGE_SIZE));
 		w->pos += ALIGN(d->data_size, 8);
 	}
 	seed_coredump_section(w, DRM_SEED_DUMP_SECTION_BOS, start);
 }
 
-/* Bytes of the dump of @snap, with the contents of its BOs decided. */
+/* Bytes of the dump of @snap. */
 static u64 seed_coredump_size(struct seed_coredump_snap *snap)
 {
-	u64 size, budget = SEED_COREDUMP_TOTAL_BO_BYTES;
+	u64 size;
 	u32 i, nregs = 0;
 
 	for (i = 0; i < snap->nranges; i++)
@@ -544,10 +618,8 @@ static u64 seed_coredump_size(struct seed_coredump_snap *snap)
 	       sizeof(snap->job) + ALIGN(snap->job.cmd_bytes, 8) +
 	       sizeof(struct drm_seed_dump_bos) +
 	       sizeof(snap->events) + snap->events.count * sizeof(struct seed_event);
-	for (i = 0; i < snap->nbos; i++) {
-		snap->bos[i].bytes = seed_coredump_bo_bytes(&snap->bos[i], &budget);
+	for (i = 0; i < snap->nbos; i++)
 		size += sizeof(struct drm_seed_dump_bo) + ALIGN(snap->bos[i].bytes, 8);
-	}
 	return size;
 }
 
@@ -558,11 +630,13 @@ static void seed_coredump_work(struct work_struct *work)
 	struct seed_coredump_snap *snap = cd->snap;
 	struct seed_coredump_writer w = {};
 	struct drm_seed_dump_header *hdr;
+	u32 delay = READ_ONCE(cd->delay_ms);
 	u64 size, start;
-	u32 i;
 
 	if (!snap->commit)
 		goto release;
+	if (delay)
+		msleep(min(delay, SEED_COREDUMP_MAX_DELAY_MS));
 
 	size = seed_coredump_size(snap);
 	w.buf = vzalloc(size);
@@ -613,8 +687,7 @@ static void seed_coredump_work(struct work_struct *work)
 	dev_coredumpv(sdev->drm.dev, w.buf, w.pos, GFP_KERNEL);
 
 release:
-	for (i = 0; i < snap->nbos; i++)
-		drm_gem_object_put(snap->bos[i].obj);
+	seed_coredump_free_data(snap);
 	snap->nbos = 0;
 	clear_bit_unlock(0, &cd->busy);
 }

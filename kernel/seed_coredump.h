@@ -10,6 +10,7 @@
 #define __SEED_COREDUMP_H__
 
 #include <linux/atomic.h>
+#include <linux/mm_types.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -39,19 +40,34 @@ struct seed_job;
 /* Ring slots of the queue. */
 #define SEED_COREDUMP_RING_ENTRIES	256
 
+/* Pages that hold the contents of the job's BOs, copied at capture. */
+#define SEED_COREDUMP_DATA_PAGES	(SEED_COREDUMP_TOTAL_BO_BYTES / PAGE_SIZE)
+
 /**
  * struct seed_coredump_bo - a BO of the failing job
- * @obj: The BO (a reference, dropped once the dump is written).
+ * @obj: The BO: a reference from capture until seed_coredump_finish(), then
+ *	NULL. The dump work does not use it.
  * @handle: Handle in the submitting file.
- * @flags: DRM_SEED_DUMP_BO_CMD, DRM_SEED_DUMP_BO_WRITE.
+ * @flags: DRM_SEED_DUMP_BO_CMD, DRM_SEED_DUMP_BO_WRITE, and what
+ *	seed_gem_dump_describe() said about it.
  * @va: Device VA in the job's context.
- * @bytes: Bytes of its contents the dump holds (set by the dump work).
+ * @size: Size of the BO.
+ * @placement: DRM_SEED_BO_HBM or DRM_SEED_BO_HOST.
+ * @readable: Its contents can be copied (a host BO).
+ * @page_size: Granule of its device mappings.
+ * @first_page: Index in &seed_coredump_snap.data of its first page.
+ * @bytes: Bytes of its contents copied there.
  */
 struct seed_coredump_bo {
 	struct drm_gem_object *obj;
 	u32 handle;
 	u32 flags;
 	u64 va;
+	u64 size;
+	u32 placement;
+	bool readable;
+	u64 page_size;
+	u32 first_page;
 	u64 bytes;
 };
 
@@ -75,6 +91,9 @@ struct seed_coredump_bo {
  * @bos: The job's command buffer and the BOs it listed.
  * @events: Header of the events section.
  * @event: The last event records, oldest first.
+ * @ndata: Entries of @data in use.
+ * @data: Pages holding the contents of the BOs, allocated at capture
+ *	without sleeping and freed by the dump work.
  *
  * Allocated at probe and filled in on the recovery path, under
  * &seed_exec.reset_lock, without allocating; the dump work then builds the
@@ -99,6 +118,8 @@ struct seed_coredump_snap {
 	struct seed_coredump_bo bos[SEED_COREDUMP_BOS];
 	struct drm_seed_dump_events events;
 	struct seed_event event[SEED_COREDUMP_EVENTS];
+	u32 ndata;
+	struct page *data[SEED_COREDUMP_DATA_PAGES];
 };
 
 /**
@@ -108,6 +129,9 @@ struct seed_coredump_snap {
  * @work: Builds and writes the dump, outside the recovery path.
  * @skipped: Failures without a dump since the last one: @snap was busy.
  * @written: Dumps handed to the devcoredump core since probe.
+ * @delay_ms: The work waits this long before it builds a dump (debugfs
+ *	`coredump_delay_ms`, at most SEED_COREDUMP_MAX_DELAY_MS): lets tests
+ *	look at the driver while a dump is pending.
  */
 struct seed_coredump {
 	struct seed_coredump_snap *snap;
@@ -115,7 +139,10 @@ struct seed_coredump {
 	struct work_struct work;
 	atomic_t skipped;
 	atomic_t written;
+	u32 delay_ms;
 };
+
+#define SEED_COREDUMP_MAX_DELAY_MS	10000
 
 int seed_coredump_init(struct seed_device *sdev);
 void seed_coredump_fini(struct seed_device *sdev);

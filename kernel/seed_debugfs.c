@@ -221,4 +221,5 @@ void seed_debugfs_init(struct seed_device *sdev)
 	debugfs_create_file("contexts", 0400, root, sdev, &seed_debugfs_contexts_fops);
 	debugfs_create_file("clients", 0400, root, sdev, &seed_debugfs_clients_fops);
 	debugfs_create_file("reset", 0200, root, sdev, &seed_debugfs_reset_fops);
+	debugfs_create_u32("coredump_delay_ms", 0600, root, &sdev->coredump.delay_ms);
 }

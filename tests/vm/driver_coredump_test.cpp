@@ -5,7 +5,9 @@
 // in the MMU or runs an invalid packet makes seed.ko write a dump to
 // /sys/class/devcoredump; `seedctl dump` decodes it (reason, job, the
 // failing packet and address) and frees it; a job that succeeds writes
-// none, nor does a fault with the coredump parameter off; and the device
+// none, nor does a fault with the coredump parameter off; a FATAL chip is
+// dumped with its running job; a dump lets go of the job's buffers before
+// it is built; and the device
 // model's replay of the dump (seedchip-device --replay, the host binary
 // through the host root the guest mounts) reproduces the failure.
 //
@@ -13,9 +15,11 @@
 // test frees the chip's dumps before and after it, so that other tests
 // (whose recoveries write dumps too) do not change what it sees.
 
+#include "debugfs.hpp"
 #include "seed_exec.hpp"
 #include "seedctl_run.hpp"
 #include "sysfs_files.hpp"
+#include "vm_env.hpp"
 
 #include <seed/seed.hpp>
 
@@ -116,7 +120,7 @@ protected:
             GTEST_SKIP() << "kernel without devcoredump";
         info_ = devices.front();
         pci_ = info_.pci_address;
-        // Off by default (docs/driver.md): on for these tests, as it was after.
+        // On by default (docs/driver.md); on for these tests, as it was after.
         param_ = read_line(kParam);
         ASSERT_TRUE(param_ == "Y" || param_ == "N") << param_;
         ASSERT_TRUE(write_file(kParam, "Y"));
@@ -129,6 +133,8 @@ protected:
         ASSERT_EQ(seed::vm::create_bo(out_, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
     }
     void TearDown() override {
+        if (!delay_.empty())
+            write_file(delay_, "0");
         if (!param_.empty())
             write_file(kParam, param_);
         if (!pci_.empty())
@@ -183,6 +189,7 @@ protected:
     seed::DeviceInfo info_;
     std::string pci_;
     std::string param_; // the coredump parameter before the test
+    fs::path delay_;    // debugfs coredump_delay_ms, once a test set it
     seed::vm::Fd fd_;
     std::optional<seed::vm::Queue> q_;
     seed::vm::Bo cmd_, out_;
@@ -352,6 +359,104 @@ TEST_F(DriverCoredump, ReplayTellsWhenTheFailureDoesNotReproduce) {
 // written: removal waits for the dump work, leaks nothing (the debug
 // kernel's kmemleak, KASAN and lockdep watch this), and the chip binds
 // again.
+// The dump copies the contents of the job's buffers while the queue is
+// recovered and then lets go of them: buffers their owner frees after the
+// failure leave the chip's memory accounting at once, although the dump
+// is still being built (debugfs coredump_delay_ms holds its work back),
+// and the dump still has their contents.
+TEST_F(DriverCoredump, FreedBuffersLeaveTheAccountingWhileTheDumpIsBuilt) {
+    const std::string dir = seed::vm::debugfs_dir(info_.node);
+    ASSERT_FALSE(dir.empty()) << "no debugfs directory for " << info_.node;
+    delay_ = fs::path(dir) / "coredump_delay_ms";
+    ASSERT_TRUE(write_file(delay_, "4000"));
+    const auto host_used = [this] {
+        drm_seed_query_memory m{};
+        drm_seed_query q{};
+        q.type = DRM_SEED_QUERY_MEMORY;
+        q.size = sizeof(m);
+        q.data = reinterpret_cast<std::uintptr_t>(&m);
+        EXPECT_EQ(seed::vm::seed_ioctl(fd_.get(), DRM_IOCTL_SEED_QUERY, &q), 0);
+        return m.host_used;
+    };
+    const std::uint64_t before = host_used();
+
+    constexpr std::uint64_t kBoSize = 1 << 20;
+    std::vector<seed::vm::Bo> inputs(4);
+    std::vector<drm_seed_submit_bo> listed{{out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}};
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        ASSERT_EQ(seed::vm::create_bo(inputs[i], fd_.get(), kBoSize, DRM_SEED_BO_HOST), 0);
+        std::memset(inputs[i].map, static_cast<int>(0x11 * (i + 1)), kBoSize);
+        listed.push_back({inputs[i].handle, 0, 0});
+    }
+    ASSERT_EQ(host_used(), before + inputs.size() * kBoSize);
+    make_mmu_fault_job();
+    const auto s = submit_with_bos(*q_, cmd_, 2, listed);
+    ASSERT_EQ(s.err, 0);
+    int err = 0;
+    const auto st = seed::vm::finish(*q_, s.seq, &err);
+    ASSERT_EQ(err, 0);
+    ASSERT_EQ(st.error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    inputs.clear();
+
+    // The job's own references go with its scheduler entry, right after its
+    // fence; the dump's went before it.
+    const auto end = std::chrono::steady_clock::now() + 1s;
+    while (host_used() != before && std::chrono::steady_clock::now() < end)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(host_used(), before);
+    EXPECT_TRUE(dumps_of(pci_).empty()) << "the dump was written before the delay ran out";
+
+    ASSERT_TRUE(wait_dump(pci_)) << "no coredump of " << pci_;
+    const auto j = decoded();
+    ASSERT_FALSE(j.is_discarded());
+    std::size_t with_contents = 0;
+    for (const auto& b : j["bos"])
+        if (b["size"] == kBoSize && b["data_size"] == kBoSize)
+            ++with_contents;
+    EXPECT_EQ(with_contents, 4u) << j["bos"].dump();
+}
+
+// A chip that goes FATAL is dumped by the reset that recovers it, with the
+// job that was running on it.
+TEST_F(DriverCoredump, FatalIsDumpedWithTheRunningJob) {
+    if (!seed::vm::Control::available(0))
+        GTEST_SKIP() << "no fault-injection channel";
+    ASSERT_EQ(info_.serial, seed::vm::serial(0)) << "the first device is not chip 0";
+    seed::vm::Control ctl(0);
+    seed::vm::Bo flag;
+    ASSERT_EQ(seed::vm::create_bo(flag, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
+    seed::vm::put_wait(cmd_, 0, flag.va, 1, 0);
+    const auto s = submit_with_bos(
+        *q_, cmd_, 1, {{flag.handle, 0, 0}, {out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
+    ASSERT_EQ(s.err, 0);
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(ctl.command("fatal"), "ok");
+    int err = 0;
+    const auto st = seed::vm::finish(*q_, s.seq, &err);
+    ASSERT_EQ(err, 0);
+    EXPECT_NE(st.error, static_cast<std::uint32_t>(DRM_SEED_JOB_OK));
+
+    ASSERT_TRUE(wait_dump(pci_)) << "no coredump of " << pci_;
+    const auto j = decoded();
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_EQ(j["reason"], "fatal");
+    EXPECT_EQ(j["job"]["seq"], s.seq);
+    EXPECT_EQ(j["job"]["queue_id"], q_->id);
+    EXPECT_EQ(j["job"]["cmd_va"], cmd_.va);
+    EXPECT_EQ(j["bos"].size(), 3u) << j["bos"].dump();
+    ctl.command("clear");
+
+    // The reset brought the chip back: a NOP on a new queue runs.
+    seed::vm::Queue fresh;
+    ASSERT_EQ(seed::vm::create_queue(fresh, fd_.get()), 0);
+    seed::vm::put_nop(cmd_, 0);
+    const auto nop = submit_with_bos(fresh, cmd_, 1, {});
+    ASSERT_EQ(nop.err, 0);
+    EXPECT_EQ(seed::vm::finish(fresh, nop.seq, &err).error,
+              static_cast<std::uint32_t>(DRM_SEED_JOB_OK));
+    EXPECT_EQ(err, 0);
+}
+
 TEST_F(DriverCoredump, UnbindWhileDumpingIsClean) {
     const fs::path drv = "/sys/bus/pci/drivers/seed";
     const fs::path bound = drv / pci_;
