@@ -34,6 +34,10 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/capability.h>
+#include <linux/resource.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/error-injection.h>
@@ -101,6 +105,8 @@ struct seed_bo_mapping {
  * @host_link: In &seed_mem.host_bos while @sgt is mapped.
  * @pages: Pinned user pages (userptr BOs), NULL otherwise.
  * @npages: Entries of @pages.
+ * @pin_mm: The process whose &mm_struct.pinned_vm counts @pages (userptr
+ *	BOs), with a reference to it (mmgrab).
  * @id: Unique while the module is loaded; names the BO in traces.
  */
 struct seed_bo {
@@ -119,6 +125,7 @@ struct seed_bo {
 	struct list_head host_link;
 	struct page **pages;
 	unsigned long npages;
+	struct mm_struct *pin_mm;
 	u64 id;
 };
 
@@ -577,6 +584,30 @@ static const struct drm_gem_object_funcs seed_host_bo_funcs = {
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
 
+/*
+ * Pinned user pages count against the pinning process's RLIMIT_MEMLOCK, as
+ * for RDMA memory regions and io_uring's fixed buffers: in
+ * &mm_struct.pinned_vm (VmPin in /proc/PID/status), unless it has
+ * CAP_IPC_LOCK. Lockless, so a BO can be freed from any context.
+ */
+static int seed_userptr_charge(struct mm_struct *mm, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+
+	if (atomic64_add_return(npages, &mm->pinned_vm) > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	mmgrab(mm);
+	return 0;
+}
+
+static void seed_userptr_uncharge(struct mm_struct *mm, unsigned long npages)
+{
+	atomic64_sub(npages, &mm->pinned_vm);
+	mmdrop(mm);
+}
+
 static void seed_userptr_bo_free(struct drm_gem_object *obj)
 {
 	struct seed_bo *bo = to_seed_bo(obj);
@@ -600,6 +631,7 @@ static void seed_userptr_bo_free(struct drm_gem_object *obj)
 	/* The device may have written them unless it could only read. */
 	unpin_user_pages_dirty_lock(bo->pages, bo->npages,
 				    !(bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY));
+	seed_userptr_uncharge(bo->pin_mm, bo->npages);
 	kvfree(bo->pages);
 	drm_gem_object_release(obj);
 	mutex_destroy(&bo->lock);
@@ -853,7 +885,10 @@ out_exit:
 	return ret;
 }
 
-/* Pins [@start, @start + @size) of the caller for @bo, all or nothing. */
+/*
+ * Pins [@start, @start + @size) of the caller for @bo, all or nothing, and
+ * charges them to its RLIMIT_MEMLOCK.
+ */
 static int seed_userptr_pin(struct seed_bo *bo, u64 start, u64 size)
 {
 	unsigned long npages = size >> PAGE_SHIFT, done = 0;
@@ -864,9 +899,14 @@ static int seed_userptr_pin(struct seed_bo *bo, u64 start, u64 size)
 	if (!(bo->flags & DRM_SEED_BO_DEVICE_READ_ONLY))
 		gup |= FOLL_WRITE;
 
+	ret = seed_userptr_charge(current->mm, npages);
+	if (ret)
+		return ret;
 	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
-		return -ENOMEM;
+	if (!pages) {
+		ret = -ENOMEM;
+		goto err_uncharge;
+	}
 
 	while (done < npages) {
 		int chunk = min_t(unsigned long, npages - done, SZ_64K);
@@ -884,11 +924,14 @@ static int seed_userptr_pin(struct seed_bo *bo, u64 start, u64 size)
 	}
 	bo->pages = pages;
 	bo->npages = npages;
+	bo->pin_mm = current->mm;
 	return 0;
 
 err_unpin:
 	unpin_user_pages(pages, done);
 	kvfree(pages);
+err_uncharge:
+	seed_userptr_uncharge(current->mm, npages);
 	return ret;
 }
 
@@ -964,6 +1007,7 @@ ALLOW_ERROR_INJECTION(seed_userptr_bo_create, ERRNO);
  *
  * Return: 0; -EINVAL for a bad field; -ENOMEM or -ENOSPC when the range is
  * larger than system memory or the caller's VA space, or they run out;
+ * -ENOMEM over the caller's RLIMIT_MEMLOCK (without CAP_IPC_LOCK);
  * -EFAULT when a page cannot be pinned with the access the flags ask for;
  * -EDQUOT over max_pinned_per_file_mb; -ENODEV once the device is gone;
  * -ENOENT if another thread closed the new handle before its VA could be

@@ -132,7 +132,9 @@ public:
     ///         BO_USERPTR; EFAULT
     ///         (system category) when a page is not mapped, or read-only
     ///         without options.device_read_only; EDQUOT over the driver's
-    ///         per-file pin limit; ENOMEM; Errc::device_lost.
+    ///         per-file pin limit; ENOMEM when memory runs out or over the
+    ///         process's RLIMIT_MEMLOCK (`ulimit -l`; pinned pages count
+    ///         against it without CAP_IPC_LOCK); Errc::device_lost.
     RegisteredMemory(const Device& device, std::span<std::byte> memory,
                      RegisterOptions options = {});
     /// Registers read-only memory: the device may only read it.

@@ -147,8 +147,11 @@ RegisteredMemory::RegisteredMemory(const Device& device, std::span<std::byte> me
     const int ret = detail::make_userptr(ctx, memory, options.device_read_only, buffer_, offset_);
     if (ret != 0) {
         const int err = detail::userptr_missing(ret, memory) ? -EOPNOTSUPP : ret;
-        throw device_error(
-            err, fmt::format("register {} bytes of memory with {}", memory.size(), ctx->info.node));
+        throw device_error(err, fmt::format("register {} bytes of memory with {}{}", memory.size(),
+                                            ctx->info.node,
+                                            err == -ENOMEM ? " (pinned pages count against "
+                                                             "RLIMIT_MEMLOCK: ulimit -l)"
+                                                           : ""));
     }
     memory_ = memory;
     const std::lock_guard lock(ctx->registered_mutex);

@@ -3,7 +3,7 @@
 //
 // VM tests of DRM_IOCTL_SEED_BO_USERPTR: every invalid argument, read-only
 // mappings, device reads and writes of the application's pages, the per-file
-// pin limit, and misuse while jobs run (munmap of the pinned range, fork,
+// pin limit, RLIMIT_MEMLOCK, and misuse while jobs run (munmap of the pinned range, fork,
 // closing the handle, the process killed with jobs in flight). Raw ioctls,
 // so each errno is pinned exactly; the debug kernel run checks that none of
 // it oopses, warns or leaks.
@@ -13,8 +13,11 @@
 
 #include <gtest/gtest.h>
 
+#include <linux/capability.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -221,6 +224,61 @@ TEST_F(DriverUserptr, PinLimitPerFile) {
     a.reset();
     EXPECT_EQ(userptr(b, fd(), m.addr() + (1 << 20), 1 << 20), 0) << "closing a unpinned it";
     EXPECT_TRUE(write_param(kPinLimit, "0"));
+}
+
+// Pinned pages count against the process's RLIMIT_MEMLOCK (VmPin) unless it
+// has CAP_IPC_LOCK, as for RDMA memory regions. In a child without the
+// capability and with a 256 KiB limit: 1 MiB fails with ENOMEM, 128 KiB is
+// pinned and shows in VmPin, 192 KiB more would exceed the limit, freeing
+// the BO gives the pages back; with the capability again the limit does not
+// apply. The child's exit status is the number of the step that failed.
+TEST_F(DriverUserptr, MemlockLimitWithoutCapIpcLock) {
+    Mapping m(1 << 20, PROT_READ | PROT_WRITE);
+    ASSERT_NE(m.p, MAP_FAILED);
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        const auto vm_pin_kib = [] {
+            std::ifstream in("/proc/self/status");
+            std::string line;
+            while (std::getline(in, line))
+                if (line.rfind("VmPin:", 0) == 0)
+                    return std::stol(line.substr(6));
+            return -1L;
+        };
+        __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+        __user_cap_data_struct caps[2]{};
+        const auto set_ipc_lock = [&](bool on) {
+            const unsigned word = CAP_IPC_LOCK / 32, bit = 1u << (CAP_IPC_LOCK % 32);
+            caps[word].effective = on ? caps[word].effective | bit : caps[word].effective & ~bit;
+            return syscall(SYS_capset, &hdr, caps) == 0;
+        };
+        const rlimit limit{256 << 10, 256 << 10};
+        if (syscall(SYS_capget, &hdr, caps) != 0 || !set_ipc_lock(false) ||
+            setrlimit(RLIMIT_MEMLOCK, &limit) != 0 || vm_pin_kib() != 0)
+            _exit(1);
+        const Fd own = open_seed();
+        const int fd = own.get();
+        Bo a, b;
+        if (fd < 0 || userptr(a, fd, m.addr(), 1 << 20) != ENOMEM)
+            _exit(2);
+        if (vm_pin_kib() != 0)
+            _exit(3);
+        if (userptr(a, fd, m.addr(), 128 << 10) != 0 || vm_pin_kib() != 128)
+            _exit(4);
+        if (userptr(b, fd, m.addr() + (128 << 10), 192 << 10) != ENOMEM || vm_pin_kib() != 128)
+            _exit(5);
+        a.reset();
+        if (vm_pin_kib() != 0)
+            _exit(6);
+        if (!set_ipc_lock(true) || userptr(b, fd, m.addr(), 1 << 20) != 0 || vm_pin_kib() != 1024)
+            _exit(7);
+        _exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "step " << WEXITSTATUS(status) << " failed";
 }
 
 // munmap() of the pinned range while a job is about to write it: the job

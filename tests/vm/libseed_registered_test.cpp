@@ -5,7 +5,8 @@
 // the application's pages (DRM_IOCTL_SEED_BO_USERPTR): round trips from
 // registered and unregistered memory at unaligned addresses and sizes,
 // read-only registrations, read-only mappings falling back to staging, and
-// registration failures. They skip without a device.
+// registration failures, also over RLIMIT_MEMLOCK. They skip without a
+// device.
 
 #include "libseed_fixture.hpp"
 #include "support/error_of.hpp"
@@ -13,7 +14,11 @@
 #include <gtest/gtest.h>
 #include <seed/seed.hpp>
 
+#include <linux/capability.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -28,6 +33,42 @@
 namespace {
 
 using seed::test::error_of;
+
+// For its life the process has no CAP_IPC_LOCK in its effective set and a
+// soft RLIMIT_MEMLOCK of @p bytes, so the driver's pins count against it.
+class MemlockLimit {
+public:
+    explicit MemlockLimit(rlim_t bytes) {
+        if (syscall(SYS_capget, &hdr_, caps_) != 0 || getrlimit(RLIMIT_MEMLOCK, &old_) != 0)
+            return;
+        saved_ = true;
+        const rlimit lower{bytes, old_.rlim_max};
+        ok_ = set_ipc_lock(false) && setrlimit(RLIMIT_MEMLOCK, &lower) == 0;
+    }
+    MemlockLimit(const MemlockLimit&) = delete;
+    MemlockLimit& operator=(const MemlockLimit&) = delete;
+    ~MemlockLimit() {
+        if (saved_) {
+            setrlimit(RLIMIT_MEMLOCK, &old_);
+            set_ipc_lock(true);
+        }
+    }
+    [[nodiscard]] bool ok() const { return ok_; }
+
+private:
+    bool set_ipc_lock(bool on) {
+        const unsigned word = CAP_IPC_LOCK / 32, bit = 1u << (CAP_IPC_LOCK % 32);
+        if (on && !(caps_[word].permitted & bit))
+            return false;
+        caps_[word].effective = on ? caps_[word].effective | bit : caps_[word].effective & ~bit;
+        return syscall(SYS_capset, &hdr_, caps_) == 0;
+    }
+
+    __user_cap_header_struct hdr_{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct caps_[2]{};
+    rlimit old_{};
+    bool saved_ = false, ok_ = false;
+};
 
 class LibseedRegistered : public seed::vm::LibseedQueueTest {
 protected:
@@ -120,6 +161,23 @@ TEST_F(LibseedRegistered, Failures) {
               }),
               std::error_code(EFAULT, std::system_category()));
     ASSERT_EQ(munmap(p, 4096), 0);
+}
+
+// Over RLIMIT_MEMLOCK (and without CAP_IPC_LOCK) the driver pins nothing
+// more: uploads and downloads of pageable memory stage through a driver
+// buffer instead and move the same bytes, and registering fails with
+// ENOMEM.
+TEST_F(LibseedRegistered, OverTheMemlockLimitTransfersStage) {
+    const seed::Buffer hbm(*dev_, 1 << 20, seed::Placement::device);
+    const std::vector<std::byte> src = pattern(1 << 20, 3);
+    std::vector<std::byte> dst(1 << 20);
+    const MemlockLimit limit(64 << 10);
+    ASSERT_TRUE(limit.ok());
+    q_->upload(seed::BufferView(hbm), std::span<const std::byte>(src)).wait();
+    q_->download(std::span<std::byte>(dst), seed::BufferView(hbm));
+    EXPECT_EQ(std::memcmp(dst.data(), src.data(), src.size()), 0);
+    EXPECT_EQ(error_of([&] { seed::RegisteredMemory r(*dev_, std::span<std::byte>(dst)); }),
+              std::error_code(ENOMEM, std::system_category()));
 }
 
 } // namespace

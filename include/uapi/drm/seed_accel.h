@@ -545,9 +545,12 @@ struct drm_seed_reset {
  * DRM_SEED_BO_HOST and mmap_offset 0.
  *
  * Pinned bytes count against the caller's file while it holds the BO; the
- * module parameter max_pinned_per_file_mb bounds them (-EDQUOT). Errors:
+ * module parameter max_pinned_per_file_mb bounds them (-EDQUOT). They also
+ * count against the calling process's RLIMIT_MEMLOCK until the BO is freed
+ * (its VmPin), unless it has CAP_IPC_LOCK. Errors:
  * -EINVAL (@user_ptr or @size not 4 KiB aligned, @size 0, the range wraps,
- * an unknown flag, nonzero @reserved), -ENOMEM (larger than system memory),
+ * an unknown flag, nonzero @reserved), -ENOMEM (larger than system memory,
+ * or over RLIMIT_MEMLOCK),
  * -ENOSPC (larger than the device address space), -EFAULT (a page of the
  * range is not mapped, or not writable when it must be), -EDQUOT.
  *
