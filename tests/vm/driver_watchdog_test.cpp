@@ -139,7 +139,9 @@ protected:
 TEST_F(DriverWatchdog, AnEngineHangBecomesAJobTimeout) {
     seed::vm::Control ctl(0);
     {
-        const seed::Device dev = seed::Device::open(0u);
+        // Chip 0, whose engines ctl slows: by UUID, since after a remove and
+        // rescan (DriverPciError) the reload numbers it /dev/accel/accel1.
+        const seed::Device dev = seed::Device::open(seed::vm::uuid(0));
         const std::string dbg = seed::vm::debugfs_dir(dev.info().node);
         ASSERT_FALSE(dbg.empty());
         const auto hangs_before = seed::vm::debugfs_event_counter(dbg, "queue_errors");
