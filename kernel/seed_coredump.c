@@ -17,10 +17,9 @@
  * GFP_NOWAIT (what cannot be had is left out and marked truncated), and
  * the VAs of the job's BOs were recorded when it was submitted.
  *
- * Once recovery is done, seed_coredump_finish() drops the snapshot's
- * references to the BOs, so that memory the job's owner frees after the
- * failure is not held by a dump; a work item then builds the dump into
- * vmalloc'd memory, hands it to dev_coredumpv() and releases the
+ * After recovery a work item first drops the snapshot's references to the
+ * BOs, so that memory the job's owner frees after the failure is not held
+ * while the dump is being built, then builds the dump into vmalloc'd memory, hands it to dev_coredumpv() and releases the
  * snapshot. One snapshot per chip: a failure while it is in use is only
  * counted (&drm_seed_dump_info.skipped of the next dump). The devcoredump
  * core keeps one dump per device until it is read and freed, or for five
@@ -166,7 +165,7 @@ static void seed_coredump_device(struct seed_device *sdev, struct seed_coredump_
 /**
  * seed_coredump_add_bo() - add a BO of the failing job to a snapshot
  * @snap: snapshot being filled in
- * @obj: the BO; a reference is taken, dropped by seed_coredump_finish()
+ * @obj: the BO; a reference is taken, dropped when the dump work starts
  * @handle: its handle in the submitting file
  * @va: its device VA in the job's context
  * @flags: DRM_SEED_DUMP_BO_CMD, DRM_SEED_DUMP_BO_WRITE
@@ -365,9 +364,8 @@ static void seed_coredump_take_bos(struct seed_coredump_snap *snap)
  *
  * Records the packet the queue stopped on with an error, or else the one
  * of @hint if it still runs; nothing if neither (a cancelled packet is
- * stopped: no failure). Caller holds &seed_exec.reset_lock and, if this
- * returned true, calls seed_coredump_finish_hwq() once the recovery is
- * done and the lock dropped.
+ * stopped: no failure). Caller holds &seed_exec.reset_lock and calls
+ * seed_coredump_finish_hwq() after the recovery if this returned true.
  *
  * Return: true if a snapshot was taken.
  */
@@ -429,8 +427,7 @@ bool seed_coredump_capture_hwq(struct seed_hwq *hwq, struct dma_fence *hint)
  *
  * Records the device and the first hardware queue that stopped with the
  * error FATAL, with the packet it ran. Caller holds &seed_exec.reset_lock
- * and, if this returned true, calls seed_coredump_finish() once the reset
- * is done and the lock dropped.
+ * and calls seed_coredump_finish() after the reset if this returned true.
  *
  * Return: true if a snapshot was taken.
  */
@@ -476,23 +473,17 @@ bool seed_coredump_capture_fatal(struct seed_device *sdev)
  * @sdev: device
  * @commit: write it (the failure was real); else only release it
  *
- * Drops the snapshot's references to the job's BOs (their contents were
- * copied at capture) and has a work item build the dump. Process context,
- * after recovery, without &seed_exec.reset_lock: the last reference to a
- * BO may go here.
+ * The dump is built by a work item, which first drops the snapshot's
+ * references to the job's BOs (their contents were copied at capture).
+ * Any context that may queue work; called under &seed_exec.reset_lock,
+ * so that removal, which takes it before it waits for the work, sees the
+ * work queued.
  */
 void seed_coredump_finish(struct seed_device *sdev, bool commit)
 {
 	struct seed_coredump *cd = &sdev->coredump;
-	struct seed_coredump_snap *snap = cd->snap;
-	u32 i;
 
-	for (i = 0; i < snap->nbos; i++) {
-		drm_gem_object_put(snap->bos[i].obj);
-		snap->bos[i].obj = NULL;
-	}
-	snap->cmd_obj = NULL;
-	snap->commit = commit;
+	cd->snap->commit = commit;
 	queue_work(system_unbound_wq, &cd->work);
 }
 
@@ -632,7 +623,14 @@ static void seed_coredump_work(struct work_struct *work)
 	struct drm_seed_dump_header *hdr;
 	u32 delay = READ_ONCE(cd->delay_ms);
 	u64 size, start;
+	u32 i;
 
+	/* Not needed any more: buffers their owner frees go at once. */
+	for (i = 0; i < snap->nbos; i++) {
+		drm_gem_object_put(snap->bos[i].obj);
+		snap->bos[i].obj = NULL;
+	}
+	snap->cmd_obj = NULL;
 	if (!snap->commit)
 		goto release;
 	if (delay)

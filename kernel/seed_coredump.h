@@ -45,8 +45,8 @@ struct seed_job;
 
 /**
  * struct seed_coredump_bo - a BO of the failing job
- * @obj: The BO: a reference from capture until seed_coredump_finish(), then
- *	NULL. The dump work does not use it.
+ * @obj: The BO: a reference from capture until the dump work starts, then
+ *	NULL. The dump work does not read it.
  * @handle: Handle in the submitting file.
  * @flags: DRM_SEED_DUMP_BO_CMD, DRM_SEED_DUMP_BO_WRITE, and what
  *	seed_gem_dump_describe() said about it.

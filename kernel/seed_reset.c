@@ -373,9 +373,9 @@ static void seed_exec_reset_work(struct work_struct *work)
 	mutex_lock(&exec->reset_lock);
 	dump = seed_coredump_capture_fatal(sdev);
 	seed_exec_reset_device_locked(sdev, READ_ONCE(exec->reset_reason) ?: "device FATAL");
-	mutex_unlock(&exec->reset_lock);
 	if (dump)
 		seed_coredump_finish(sdev, true);
+	mutex_unlock(&exec->reset_lock);
 }
 
 /**
@@ -420,7 +420,7 @@ void seed_exec_schedule_fatal_reset(struct seed_device *sdev)
 int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const char *reason)
 {
 	struct seed_device *sdev = hwq->sdev;
-	bool cookie, dump = false;
+	bool cookie, dump;
 	int ret = 0;
 
 	mutex_lock(&sdev->exec.reset_lock);
@@ -439,11 +439,11 @@ int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const ch
 			ret = seed_exec_reset_device_locked(sdev, reason);
 			cookie = dma_fence_begin_signalling();
 		}
+		if (dump)
+			seed_coredump_finish_hwq(sdev, hint);
 	}
 	dma_fence_end_signalling(cookie);
 	mutex_unlock(&sdev->exec.reset_lock);
-	if (dump)
-		seed_coredump_finish_hwq(sdev, hint);
 	return ret;
 }
 

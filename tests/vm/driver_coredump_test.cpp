@@ -360,10 +360,10 @@ TEST_F(DriverCoredump, ReplayTellsWhenTheFailureDoesNotReproduce) {
 // kernel's kmemleak, KASAN and lockdep watch this), and the chip binds
 // again.
 // The dump copies the contents of the job's buffers while the queue is
-// recovered and then lets go of them: buffers their owner frees after the
-// failure leave the chip's memory accounting at once, although the dump
-// is still being built (debugfs coredump_delay_ms holds its work back),
-// and the dump still has their contents.
+// recovered and lets go of them before it is built: buffers their owner
+// frees after the failure leave the chip's memory accounting at once,
+// although the dump is still pending (debugfs coredump_delay_ms holds its
+// work back), and the dump still has their contents.
 TEST_F(DriverCoredump, FreedBuffersLeaveTheAccountingWhileTheDumpIsBuilt) {
     const std::string dir = seed::vm::debugfs_dir(info_.node);
     ASSERT_FALSE(dir.empty()) << "no debugfs directory for " << info_.node;
@@ -399,7 +399,7 @@ TEST_F(DriverCoredump, FreedBuffersLeaveTheAccountingWhileTheDumpIsBuilt) {
     inputs.clear();
 
     // The job's own references go with its scheduler entry, right after its
-    // fence; the dump's went before it.
+    // fence; the dump's when its work starts, before the delay.
     const auto end = std::chrono::steady_clock::now() + 1s;
     while (host_used() != before && std::chrono::steady_clock::now() < end)
         std::this_thread::sleep_for(10ms);
