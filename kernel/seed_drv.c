@@ -26,6 +26,7 @@
 #include "seed_hw_reg.h"
 #include "seed_hwmon.h"
 #include "seed_irq.h"
+#include "seed_pm.h"
 #include "seed_query.h"
 #include "seed_reset.h"
 #include "seed_sysfs.h"
@@ -375,6 +376,8 @@ static int seed_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	seed_dev_log_identity(sdev);
 	/* What PCI error recovery restores after a link reset. */
 	pci_save_state(pdev);
+	/* Last: from here on an idle chip autosuspends. */
+	seed_pm_init(sdev);
 	return 0;
 
 err_dev_fini:
@@ -395,6 +398,8 @@ static void seed_remove(struct pci_dev *pdev)
 {
 	struct seed_device *sdev = pci_get_drvdata(pdev);
 
+	/* The PCI core resumed the chip; it stays in D0 until unbound. */
+	seed_pm_fini(sdev);
 	drm_dev_unplug(&sdev->drm);
 	seed_dev_fini(sdev);
 }
@@ -473,6 +478,7 @@ static struct pci_driver seed_pci_driver = {
 	.shutdown = seed_shutdown,
 	.err_handler = &seed_err_handlers,
 	.dev_groups = seed_sysfs_groups,
+	.driver.pm = pm_ptr(&seed_pm_ops),
 };
 
 module_pci_driver(seed_pci_driver);
