@@ -84,6 +84,8 @@ TEST_F(PowerStateTest, RegistersAreOffInD3hotAndKeptForD0) {
     ASSERT_EQ(chip_->region_read(vfio_user::kPciConfigRegionIndex, PCI_VENDOR_ID, id), 0);
     EXPECT_EQ(id[0] | (id[1] << 8), SEED_PCI_VENDOR_ID);
     EXPECT_TRUE(pmcsr() & PCI_PM_CTRL_NO_SOFT_RESET);
+    FaultInjector fi(*chip_);
+    EXPECT_NE(fi.execute("status")->find(" power=D3hot"), std::string::npos);
 
     set_power_state(0);
     EXPECT_EQ(bar0_read(SEED_REG_MAGIC), uint32_t{SEED_MAGIC});
@@ -94,6 +96,7 @@ TEST_F(PowerStateTest, RegistersAreOffInD3hotAndKeptForD0) {
     EXPECT_EQ(reg(SEED_REG_Q_STATUS(7)), uint32_t{SEED_QUEUE_STATE_IDLE});
     EXPECT_EQ(reg(SEED_REG_DEV_STATUS), uint32_t{SEED_DEV_STATUS_READY});
     EXPECT_EQ(reg(SEED_REG_RESET_COUNT), 0u) << "D3hot->D0 reset the device";
+    EXPECT_NE(fi.execute("status")->find(" power=D0"), std::string::npos);
     // The queue works as before.
     run_ok({fill(kHost, 64, 0x33, 1)});
     EXPECT_EQ(mem_->load<uint8_t>(host_ + 63), 0x33);
