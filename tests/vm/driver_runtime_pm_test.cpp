@@ -10,10 +10,12 @@
 
 #include "seed_drm.hpp"
 #include "seed_exec.hpp"
+#include "seedctl_run.hpp"
 #include "sysfs_files.hpp"
 #include "vm_env.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -168,6 +170,11 @@ TEST_F(DriverRuntimePm, IdleChipSuspendsToD3hotAndJobsFindHbmIntact) {
     put_copy(cmd_, 0, src.va, hbm.va, kSize);
     ASSERT_NO_FATAL_FAILURE(run(1));
     ASSERT_TRUE(chip_->wait_suspended());
+    if (Control::available(0)) {
+        // The device model itself is in D3hot, not only the PCI core's view.
+        const std::string st = Control(0).command("status");
+        EXPECT_NE(st.find(" power=D3hot"), std::string::npos) << st;
+    }
 
     // The job wakes the chip: it is awake as soon as SUBMIT returns.
     put_copy(cmd_, 0, hbm.va, dst.va, kSize);
@@ -226,6 +233,25 @@ TEST_F(DriverRuntimePm, ManagementReadsDoNotKeepChipAwake) {
     ASSERT_TRUE(chip_->wait_suspended(milliseconds(3000)))
         << "the read kept the chip awake for the autosuspend delay";
     EXPECT_LT(std::chrono::steady_clock::now() - t0, milliseconds(3000));
+}
+
+TEST_F(DriverRuntimePm, SeedctlInfoShowsPowerStateWithoutWakingChip) {
+    ASSERT_TRUE(chip_->wait_suspended());
+    const auto r = seedctl({"info", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    const std::string bdf = chip_->pci().filename().string();
+    bool found = false;
+    for (const auto& dev : doc.at("devices")) {
+        if (dev.at("pci_address") != bdf)
+            continue;
+        found = true;
+        EXPECT_EQ(dev.at("power_state"), "suspended");
+    }
+    EXPECT_TRUE(found) << bdf << " not in " << r.out;
+    EXPECT_EQ(chip_->status(), "suspended") << "seedctl info woke the chip";
+    const auto text = seedctl({"info"});
+    EXPECT_TRUE(contains(text.out, "Power state:       suspended")) << text.out;
 }
 
 TEST_F(DriverRuntimePm, ResetsOfASuspendedChipWork) {
