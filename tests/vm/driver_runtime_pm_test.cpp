@@ -340,4 +340,48 @@ TEST(DriverRuntimePmBind, UnbindWithOpenFileAndSuspendedChip) {
     ASSERT_TRUE(wait_for([&] { return !chip.node().empty(); }, milliseconds(30000)));
 }
 
+// Surprise removal of a suspended chip, then the device comes back in the
+// same slot (the model's replug) and a rescan finds it: it is in D0 again
+// (power-on) and the new instance works, although the platform last saw
+// it enter D3hot.
+TEST(DriverRuntimePmBind, SurpriseRemovalWhileSuspendedThenReplug) {
+    const auto chips = seed::vm::chips();
+    if (!chips || *chips < 2 || !Control::available(*chips - 1))
+        GTEST_SKIP() << "needs seed-vm with two or more chips and fault injection";
+    const unsigned k = *chips - 1;
+    fs::path pci;
+    {
+        PmChip chip(k);
+        ASSERT_TRUE(chip.found());
+        pci = chip.pci();
+        ASSERT_TRUE(chip.set_delay(kShortDelayMs));
+        ASSERT_TRUE(chip.wait_suspended());
+    }
+    Control ctl(k);
+    ASSERT_EQ(ctl.command("unplug"), "ok");
+    ASSERT_TRUE(write_file(pci / "remove", "1"));
+    const std::string serial = seed::vm::serial(k);
+    ASSERT_TRUE(wait_for([&] { return node_of(serial).empty(); }, milliseconds(30000)));
+    ASSERT_EQ(ctl.command("replug"), "ok");
+    ASSERT_TRUE(write_file("/sys/bus/pci/rescan", "1"));
+    ASSERT_TRUE(wait_for([&] { return !node_of(serial).empty(); }, milliseconds(30000)))
+        << "the chip did not come back after replug and rescan";
+
+    PmChip chip(k);
+    ASSERT_TRUE(chip.found());
+    Fd fd{::open(chip.node().c_str(), O_RDWR | O_CLOEXEC)};
+    ASSERT_TRUE(fd);
+    Queue q;
+    Bo cmd;
+    ASSERT_EQ(create_queue(q, fd.get()), 0);
+    ASSERT_EQ(create_bo(cmd, fd.get(), 4096, DRM_SEED_BO_HOST), 0);
+    put_fill(cmd, 0, cmd.va + 1024, 64, 0x4444444444444444ull);
+    const Submit s = submit(q, cmd, 1);
+    ASSERT_EQ(s.err, 0);
+    int err = 0;
+    EXPECT_EQ(finish(q, s.seq, &err).error, DRM_SEED_JOB_OK);
+    EXPECT_EQ(err, 0);
+    EXPECT_EQ(cmd.ptr()[1024], 0x44);
+}
+
 } // namespace
