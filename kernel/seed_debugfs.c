@@ -28,6 +28,7 @@
 #include "seed_hw_reg_io.h"
 #include "seed_hwq.h"
 #include "seed_mmu.h"
+#include "seed_pm.h"
 
 static int seed_debugfs_events_show(struct seq_file *m, void *unused)
 {
@@ -56,10 +57,16 @@ static int seed_debugfs_regs_show(struct seq_file *m, void *unused)
 {
 	struct seed_device *sdev = m->private;
 	unsigned int q;
-	int idx;
+	int idx, ret;
+	bool woken;
 
 	if (!drm_dev_enter(&sdev->drm, &idx))
 		return -ENODEV;
+	ret = seed_pm_get_brief(sdev, &woken);
+	if (ret) {
+		drm_dev_exit(idx);
+		return ret;
+	}
 
 	seq_printf(m, "DEV_STATUS     0x%08x\n", seed_rd32(sdev, SEED_REG_DEV_STATUS));
 	seq_printf(m, "RESET_COUNT    %u\n", seed_rd32(sdev, SEED_REG_RESET_COUNT));
@@ -80,6 +87,7 @@ static int seed_debugfs_regs_show(struct seq_file *m, void *unused)
 			   seed_rd32(sdev, SEED_REG_Q_ERROR(q)),
 			   seed_rd32(sdev, SEED_REG_Q_CONTEXT(q)));
 	}
+	seed_pm_put_brief(sdev, woken);
 	drm_dev_exit(idx);
 	return 0;
 }

@@ -6,6 +6,7 @@
  */
 
 #include <linux/build_bug.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -26,6 +27,7 @@
 #include "seed_hw_reg.h"
 #include "seed_hwmon.h"
 #include "seed_irq.h"
+#include "seed_pm.h"
 #include "seed_query.h"
 #include "seed_reset.h"
 #include "seed_sysfs.h"
@@ -185,6 +187,29 @@ static const struct drm_driver seed_drm_driver = {
 	.patchlevel = DRIVER_PATCHLEVEL,
 };
 
+/*
+ * Writes PowerState D0 into PMCSR even if it reads D0 already. A chip
+ * removed while runtime suspended (D3hot) and found again in the same slot
+ * is in D0, but the platform may still treat it as in D3hot: QEMU keeps the
+ * BARs of a function unmapped until a PMCSR write selects D0, and the PCI
+ * core writes none for a function it believes in D0.
+ */
+static void seed_pci_force_d0(struct pci_dev *pdev)
+{
+	u16 pmcsr;
+
+	if (!pdev->pm_cap)
+		return;
+	pci_read_config_word(pdev, pdev->pm_cap + PCI_PM_CTRL, &pmcsr);
+	if (PCI_POSSIBLE_ERROR(pmcsr))
+		return;
+	pci_write_config_word(pdev, pdev->pm_cap + PCI_PM_CTRL,
+			      pmcsr & ~(PCI_PM_CTRL_STATE_MASK | PCI_PM_CTRL_PME_STATUS));
+	/* D3hot to D0 needs 10 ms (PCI PM 1.2 §5.6.1); from D0 nothing. */
+	if (pmcsr & PCI_PM_CTRL_STATE_MASK)
+		usleep_range(10000, 20000);
+}
+
 static int seed_pci_init(struct seed_device *sdev)
 {
 	struct pci_dev *pdev = sdev->pdev;
@@ -195,6 +220,7 @@ static int seed_pci_init(struct seed_device *sdev)
 		seed_err(sdev, "cannot enable PCI device: %d\n", ret);
 		return ret;
 	}
+	seed_pci_force_d0(pdev);
 
 	if (!(pci_resource_flags(pdev, SEED_BAR_REGS) & IORESOURCE_MEM) ||
 	    pci_resource_len(pdev, SEED_BAR_REGS) < SEED_BAR_REGS_SIZE) {
@@ -375,6 +401,8 @@ static int seed_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	seed_dev_log_identity(sdev);
 	/* What PCI error recovery restores after a link reset. */
 	pci_save_state(pdev);
+	/* Last: from here on an idle chip autosuspends. */
+	seed_pm_init(sdev);
 	return 0;
 
 err_dev_fini:
@@ -395,6 +423,8 @@ static void seed_remove(struct pci_dev *pdev)
 {
 	struct seed_device *sdev = pci_get_drvdata(pdev);
 
+	/* The PCI core resumed the chip; it stays in D0 until unbound. */
+	seed_pm_fini(sdev);
 	drm_dev_unplug(&sdev->drm);
 	seed_dev_fini(sdev);
 }
@@ -473,6 +503,7 @@ static struct pci_driver seed_pci_driver = {
 	.shutdown = seed_shutdown,
 	.err_handler = &seed_err_handlers,
 	.dev_groups = seed_sysfs_groups,
+	.driver.pm = pm_ptr(&seed_pm_ops),
 };
 
 module_pci_driver(seed_pci_driver);

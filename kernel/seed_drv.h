@@ -44,6 +44,7 @@
 #define SEED_DBG_JOB	BIT(5)
 #define SEED_DBG_EVENT	BIT(6)
 #define SEED_DBG_RESET	BIT(7)
+#define SEED_DBG_PM	BIT(8)
 
 extern unsigned int seed_dbg_mask;
 

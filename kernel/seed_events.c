@@ -21,6 +21,7 @@
 #include "seed_drv.h"
 #include "seed_events.h"
 #include "seed_hw_reg_io.h"
+#include "seed_pm.h"
 
 /* Records in the event log: 64 KiB of host memory. */
 #define SEED_EVLOG_ENTRIES		1024
@@ -88,6 +89,7 @@ int seed_events_enable(struct seed_device *sdev)
 	mutex_lock(&ev->lock);
 	memset(ev->status, 0, sizeof(*ev->status));
 	ev->head = 0;
+	ev->head_stale = false;
 
 	seed_wr32(sdev, SEED_REG_EVLOG_BASE_LO, lower_32_bits(ev->log_dma));
 	seed_wr32(sdev, SEED_REG_EVLOG_BASE_HI, upper_32_bits(ev->log_dma));
@@ -133,6 +135,44 @@ void seed_events_disable(struct seed_device *sdev)
 	seed_wr32(sdev, SEED_REG_EVLOG_CTRL, 0);
 	/* Flush the posted write (§12.4). */
 	seed_rd32(sdev, SEED_REG_DEV_STATUS);
+	mutex_unlock(&ev->lock);
+}
+
+/**
+ * seed_events_suspend() - the chip goes to D3hot: no more EVLOG_HEAD writes
+ * @sdev: device
+ *
+ * Events the device writes until then are still processed; the new head
+ * is written by seed_events_resume().
+ */
+void seed_events_suspend(struct seed_device *sdev)
+{
+	struct seed_events *ev = &sdev->events;
+
+	mutex_lock(&ev->lock);
+	ev->suspended = true;
+	mutex_unlock(&ev->lock);
+}
+
+/**
+ * seed_events_resume() - the chip is in D0 again
+ * @sdev: device
+ *
+ * Writes the head consumed while it was suspended, so the device does not
+ * see the log fuller than it is.
+ */
+void seed_events_resume(struct seed_device *sdev)
+{
+	struct seed_events *ev = &sdev->events;
+	int idx;
+
+	mutex_lock(&ev->lock);
+	ev->suspended = false;
+	if (ev->enabled && ev->head_stale && drm_dev_enter(&sdev->drm, &idx)) {
+		seed_wr32(sdev, SEED_REG_EVLOG_HEAD, ev->head);
+		ev->head_stale = false;
+		drm_dev_exit(idx);
+	}
 	mutex_unlock(&ev->lock);
 }
 
@@ -348,8 +388,12 @@ void seed_events_process(struct seed_device *sdev)
 	}
 	atomic64_set(&ev->dropped, READ_ONCE(ev->status->evlog_dropped));
 
-	if (head != ev->head && drm_dev_enter(&sdev->drm, &idx)) {
+	if (head != ev->head)
+		ev->head_stale = true;
+	/* Events still arrive while the chip suspends: the head waits for D0. */
+	if (ev->head_stale && !ev->suspended && drm_dev_enter(&sdev->drm, &idx)) {
 		seed_wr32(sdev, SEED_REG_EVLOG_HEAD, head);
+		ev->head_stale = false;
 		drm_dev_exit(idx);
 	}
 	ev->head = head;
@@ -491,6 +535,12 @@ int seed_hw_tlb_invalidate(struct seed_device *sdev, u32 ctx, u64 va, u64 size)
 		wait_for_completion(&sdev->quiesced);
 		return -ENODEV;
 	}
+	/* A suspended chip keeps its TLB (§2.4): it has to be woken up. */
+	ret = seed_pm_get(sdev);
+	if (ret) {
+		drm_dev_exit(idx);
+		return ret;
+	}
 
 	mutex_lock(&ev->tlb_lock);
 	resets = seed_events_reset_count(sdev);
@@ -515,6 +565,7 @@ int seed_hw_tlb_invalidate(struct seed_device *sdev, u32 ctx, u64 va, u64 size)
 				     seq, ctx);
 		ret = -ETIMEDOUT;
 	}
+	seed_pm_put(sdev);
 	drm_dev_exit(idx);
 	return ret;
 }

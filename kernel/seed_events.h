@@ -32,7 +32,11 @@ struct seed_device;
  * @log_size: Records in @log, a power of two.
  * @head: Records consumed by the driver (free-running).
  * @enabled: The device writes @status and @log.
- * @lock: Serialises event processing with enabling and disabling the log.
+ * @suspended: The chip is runtime suspended (or suspending): no register
+ *	access, @head is written to EVLOG_HEAD on resume.
+ * @head_stale: @head has not been written to EVLOG_HEAD yet.
+ * @lock: Serialises event processing with enabling and disabling the log
+ *	and with runtime suspend and resume.
  * @tlb_lock: Serialises programming TLB invalidations.
  * @tlb_seq: Sequence number of the last invalidation started.
  * @wq: Woken on every vector 0 interrupt (events, TLB invalidation, reset).
@@ -57,7 +61,9 @@ struct seed_events {
 	u32 log_size;
 	u32 head;
 	bool enabled;
-	struct mutex lock;		/* event processing vs. enable/disable */
+	bool suspended;
+	bool head_stale;
+	struct mutex lock;		/* event processing vs. enable/disable, suspend */
 	struct mutex tlb_lock;		/* one invalidation programmed at a time */
 	u32 tlb_seq;
 	wait_queue_head_t wq;
@@ -80,6 +86,8 @@ void seed_events_fini(struct seed_device *sdev);
 void seed_events_process(struct seed_device *sdev);
 int seed_events_enable(struct seed_device *sdev);
 void seed_events_disable(struct seed_device *sdev);
+void seed_events_suspend(struct seed_device *sdev);
+void seed_events_resume(struct seed_device *sdev);
 
 int seed_hw_device_reset(struct seed_device *sdev, unsigned int timeout_ms);
 u32 seed_events_reset_count(struct seed_device *sdev);

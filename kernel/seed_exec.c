@@ -36,6 +36,7 @@
 #include "seed_drv.h"
 #include "seed_hw_reg_io.h"
 #include "seed_hwq.h"
+#include "seed_pm.h"
 #include "seed_reset.h"
 
 static unsigned int seed_rings_per_priority = 4;
@@ -375,6 +376,9 @@ int seed_kq_fill(struct seed_device *sdev, u64 va, u64 size, u64 pattern)
 		pattern_bytes = 1;
 	}
 
+	ret = seed_pm_get(sdev);
+	if (ret)
+		return ret;
 	mutex_lock(&exec->kq_lock);
 	while (size && !ret) {
 		u64 chunk = min_t(u64, size, SEED_FILL_MAX_SIZE);
@@ -390,5 +394,6 @@ int seed_kq_fill(struct seed_device *sdev, u64 va, u64 size, u64 pattern)
 		size -= chunk;
 	}
 	mutex_unlock(&exec->kq_lock);
+	seed_pm_put(sdev);
 	return ret;
 }

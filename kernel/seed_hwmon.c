@@ -23,6 +23,7 @@
 #include "seed_drv.h"
 #include "seed_hw_reg_io.h"
 #include "seed_hwmon.h"
+#include "seed_pm.h"
 
 static bool seed_hwmon_has_limit(const struct seed_device *sdev)
 {
@@ -54,11 +55,18 @@ static umode_t seed_hwmon_is_visible(const void *data, enum hwmon_sensor_types t
 static long seed_hwmon_limit_mw(struct seed_device *sdev)
 {
 	long mw;
-	int idx;
+	int idx, ret;
+	bool woken;
 
 	if (!drm_dev_enter(&sdev->drm, &idx))
 		return -ENODEV;
+	ret = seed_pm_get_brief(sdev, &woken);
+	if (ret) {
+		drm_dev_exit(idx);
+		return ret;
+	}
 	mw = seed_rd32(sdev, SEED_REG_POWER_LIMIT);
+	seed_pm_put_brief(sdev, woken);
 	drm_dev_exit(idx);
 	/* All ones: the device does not answer (e.g. during a link reset). */
 	return mw == U32_MAX ? -EIO : mw;
@@ -68,7 +76,8 @@ static int seed_hwmon_write(struct device *dev, enum hwmon_sensor_types type, u3
 			    int channel, long val)
 {
 	struct seed_device *sdev = dev_get_drvdata(dev);
-	int idx;
+	int idx, ret;
+	bool woken;
 
 	if (type != hwmon_power || attr != hwmon_power_cap || !seed_hwmon_has_limit(sdev))
 		return -EOPNOTSUPP;
@@ -78,7 +87,13 @@ static int seed_hwmon_write(struct device *dev, enum hwmon_sensor_types type, u3
 		return -EINVAL;
 	if (!drm_dev_enter(&sdev->drm, &idx))
 		return -ENODEV;
+	ret = seed_pm_get_brief(sdev, &woken);
+	if (ret) {
+		drm_dev_exit(idx);
+		return ret;
+	}
 	seed_wr32(sdev, SEED_REG_POWER_LIMIT, (u32)(val / 1000));
+	seed_pm_put_brief(sdev, woken);
 	drm_dev_exit(idx);
 	drm_info(&sdev->drm, "board power limit set to %ld mW\n", val / 1000);
 	return 0;

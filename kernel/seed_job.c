@@ -73,6 +73,7 @@
 #include "seed_coredump.h"
 #include "seed_drv.h"
 #include "seed_hwq.h"
+#include "seed_pm.h"
 #include "seed_reset.h"
 #include "seed_trace.h"
 
@@ -503,6 +504,8 @@ static void seed_job_free(struct drm_sched_job *sched_job)
 	kfree(job);
 	seed_queue_put(q);
 	seed_exec_job_done(sdev);
+	/* The reference seed_submit() took. */
+	seed_pm_put(sdev);
 }
 
 const struct drm_sched_backend_ops seed_sched_ops = {
@@ -992,6 +995,7 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 	struct seed_queue *q;
 	struct seed_job *job = NULL;
 	bool job_inited = false;
+	bool pm_ref = false;
 	int ret;
 
 	ret = seed_submit_check(sdev, args);
@@ -1021,6 +1025,12 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 		ret = -ENOENT;
 		goto out_free_syncs;
 	}
+
+	/* A suspended chip wakes up; the job keeps it awake until it is freed. */
+	ret = seed_pm_get(sdev);
+	if (ret)
+		goto out_put_queue;
+	pm_ref = true;
 
 	if (args->out_sync_count) {
 		out = kcalloc(args->out_sync_count, sizeof(*out), GFP_KERNEL);
@@ -1096,6 +1106,7 @@ static int seed_submit(struct seed_file *sf, struct drm_seed_submit *args)
 	args->seq = job->seq;
 	seed_submit_commit(q, job, bos_locked ? &ticket : NULL, tl_chain, out,
 			   args->out_sync_count);
+	pm_ref = false;
 	tl_chain = NULL;
 	mutex_unlock(&q->submit_lock);
 	job = NULL;
@@ -1122,6 +1133,8 @@ out_put_out:
 	if (out)
 		seed_submit_put_out_syncs(out, args->out_sync_count);
 	kfree(out);
+	if (pm_ref)
+		seed_pm_put(sdev);
 out_put_queue:
 	seed_queue_put(q);
 out_free_syncs:

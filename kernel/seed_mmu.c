@@ -38,6 +38,7 @@
 #include "seed_hbm.h"
 #include "seed_hw_reg_io.h"
 #include "seed_mmu.h"
+#include "seed_pm.h"
 
 /**
  * struct seed_pt - one 4 KiB page table
@@ -575,12 +576,16 @@ void seed_ctx_destroy(struct seed_ctx *ctx)
 {
 	struct seed_device *sdev = ctx->sdev;
 	struct seed_mem *mem = &sdev->mem;
-	bool zombie = false;
+	bool zombie = false, awake = false;
 	int ret = 0, idx;
 	u32 id;
 
 	/* Jobs unpin when their fence signals; queues are gone by now. */
 	wait_event(mem->unpin_wq, !atomic_read(&ctx->pins));
+
+	/* A bound context is cleared in the registers: the chip must be awake. */
+	if (READ_ONCE(ctx->hw_id) && !READ_ONCE(sdev->exec.lost))
+		awake = !seed_pm_get(sdev);
 
 	mutex_lock(&mem->ctx_list_lock);
 	list_del_init(&ctx->link);
@@ -592,7 +597,10 @@ void seed_ctx_destroy(struct seed_ctx *ctx)
 		mem->bound[id] = NULL;
 		list_del_init(&ctx->lru);
 		ctx->hw_id = 0;
-		if (!READ_ONCE(sdev->exec.lost) && drm_dev_enter(&sdev->drm, &idx)) {
+		if (!READ_ONCE(sdev->exec.lost) && !awake) {
+			/* Could not wake it: keep the tables until a reset. */
+			ret = -EIO;
+		} else if (!READ_ONCE(sdev->exec.lost) && drm_dev_enter(&sdev->drm, &idx)) {
 			seed_wr32(sdev, SEED_REG_CTX_CFG(id), 0);
 			ret = seed_hw_tlb_invalidate(sdev, id, 0, 0);
 			drm_dev_exit(idx);
@@ -604,6 +612,8 @@ void seed_ctx_destroy(struct seed_ctx *ctx)
 		}
 	}
 	mutex_unlock(&mem->bind_lock);
+	if (awake)
+		seed_pm_put(sdev);
 
 	/* A freed id may be what a waiting job needs. */
 	if (id)

@@ -44,6 +44,7 @@
 #include "seed_drv.h"
 #include "seed_hw_reg_io.h"
 #include "seed_hwq.h"
+#include "seed_pm.h"
 #include "seed_reset.h"
 #include "seed_trace.h"
 
@@ -336,9 +337,13 @@ int seed_exec_reset_device(struct seed_device *sdev, const char *reason)
 {
 	int ret;
 
+	ret = seed_pm_get(sdev);
+	if (ret)
+		return ret;
 	mutex_lock(&sdev->exec.reset_lock);
 	ret = seed_exec_reset_device_locked(sdev, reason);
 	mutex_unlock(&sdev->exec.reset_lock);
+	seed_pm_put(sdev);
 	return ret;
 }
 
@@ -356,6 +361,9 @@ static void seed_exec_reset_work(struct work_struct *work)
 	mutex_unlock(&exec->lock);
 	if (defer)
 		return;
+	/* Awake for the whole recovery, the FATAL check included. */
+	if (seed_pm_get(sdev))
+		return;
 
 	/*
 	 * One FATAL is reported twice, by its event and by every queue's
@@ -364,11 +372,11 @@ static void seed_exec_reset_work(struct work_struct *work)
 	fatal = xchg(&exec->reset_fatal, false);
 	if (fatal && !(seed_events_dev_status(sdev) & SEED_DEV_STATUS_FATAL)) {
 		seed_dbg(sdev, RESET, "device no longer FATAL, reset not needed\n");
-		return;
+		goto out;
 	}
 	if (!fatal) {
 		seed_exec_reset_device(sdev, READ_ONCE(exec->reset_reason) ?: "requested");
-		return;
+		goto out;
 	}
 	mutex_lock(&exec->reset_lock);
 	dump = seed_coredump_capture_fatal(sdev);
@@ -376,6 +384,8 @@ static void seed_exec_reset_work(struct work_struct *work)
 	if (dump)
 		seed_coredump_finish(sdev, true);
 	mutex_unlock(&exec->reset_lock);
+out:
+	seed_pm_put(sdev);
 }
 
 /**
@@ -421,8 +431,12 @@ int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const ch
 {
 	struct seed_device *sdev = hwq->sdev;
 	bool cookie, dump;
-	int ret = 0;
+	int ret;
 
+	/* Usually a job keeps the chip awake; not once recovery failed it. */
+	ret = seed_pm_get(sdev);
+	if (ret)
+		return ret;
 	mutex_lock(&sdev->exec.reset_lock);
 	cookie = dma_fence_begin_signalling();
 	if (hwq->dead || sdev->exec.unplugged) {
@@ -444,6 +458,7 @@ int seed_exec_recover_hwq(struct seed_hwq *hwq, struct dma_fence *hint, const ch
 	}
 	dma_fence_end_signalling(cookie);
 	mutex_unlock(&sdev->exec.reset_lock);
+	seed_pm_put(sdev);
 	return ret;
 }
 

@@ -17,6 +17,7 @@
 
 #include "seed_drv.h"
 #include "seed_hw_reg_io.h"
+#include "seed_pm.h"
 #include "seed_telemetry.h"
 
 /* The device writes within SEED_TELEM_TIMEOUT_MS; emulation stretches it. */
@@ -52,10 +53,17 @@ int seed_telemetry_read(struct seed_device *sdev, struct seed_telemetry *out)
 	struct seed_telem *t = &sdev->telem;
 	unsigned long deadline;
 	int ret = 0, idx;
+	bool woken;
 	u32 seq;
 
 	if (!drm_dev_enter(&sdev->drm, &idx))
 		return -ENODEV;
+	/* Wakes a suspended chip for the read only (docs/driver.md). */
+	ret = seed_pm_get_brief(sdev, &woken);
+	if (ret) {
+		drm_dev_exit(idx);
+		return ret;
+	}
 
 	mutex_lock(&t->lock);
 	seq = ++t->seq;
@@ -77,6 +85,7 @@ int seed_telemetry_read(struct seed_device *sdev, struct seed_telemetry *out)
 	memcpy(out, t->buf, sizeof(*out));
 unlock:
 	mutex_unlock(&t->lock);
+	seed_pm_put_brief(sdev, woken);
 	drm_dev_exit(idx);
 	return ret;
 }

@@ -242,10 +242,10 @@ std::string FaultInjector::status() {
     else if ((v.dev_status & SEED_DEV_STATUS_FATAL) != 0)
         state = "fatal";
     return fmt::format("ok state={} dev_status={:#010x} resets={} queues_enabled={} evlog={} "
-                       "temp_mc={} power_mw={} ecc_ce={} ecc_ue={} poisoned_pages={}",
+                       "temp_mc={} power_mw={} ecc_ce={} ecc_ue={} poisoned_pages={} power={}",
                        state, v.dev_status, v.reset_count, v.queues_enabled, v.evlog ? "on" : "off",
                        static_cast<int32_t>(v.temp_mc), v.power_mw, v.ecc_ce, v.ecc_ue,
-                       v.poisoned_pages);
+                       v.poisoned_pages, chip_.d3hot() ? "D3hot" : "D0");
 }
 
 std::string FaultInjector::queue_status(unsigned q) {

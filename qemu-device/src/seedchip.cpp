@@ -215,7 +215,7 @@ int SeedChip::region_write(uint32_t index, uint64_t offset, std::span<const uint
         if (removed())
             return 0;
         config_space_.write(static_cast<uint32_t>(offset), data);
-        update_bus_gate_locked(); // Bus Master Enable may have changed
+        update_bus_gate_locked(); // Bus Master Enable or the power state may have changed
         return 0;
     }
     if (index == SEED_BAR_REGS)
@@ -488,7 +488,15 @@ void SeedChip::client_disconnected() {
 }
 
 void SeedChip::update_bus_gate_locked() {
-    const bool open = config_space_.bus_master_enabled() && !not_responding() && !removed();
+    // D3hot: the PCI power state (§2.4). No_Soft_Reset: nothing is lost,
+    // work pauses where it is and continues in D0.
+    const bool d3hot = config_space_.power_state() == pci::ConfigSpace::kD3hot;
+    if (d3hot != d3hot_.load(std::memory_order_relaxed)) {
+        d3hot_.store(d3hot, std::memory_order_relaxed);
+        log::info("power state {}", d3hot ? "D3hot" : "D0");
+    }
+    const bool open =
+        config_space_.bus_master_enabled() && !d3hot && !not_responding() && !removed();
     if (open == gate_.open())
         return;
     if (!open) {

@@ -96,6 +96,10 @@ public:
     /// Leaves "removed" in the power-on state (§14.1, §16.3).
     void replug();
     bool removed() const { return removed_.load(std::memory_order_relaxed); }
+    /// True while PMCSR selects D3hot (§2.4): BAR reads return all-ones,
+    /// writes are dropped, work in flight pauses as with Bus Master Enable
+    /// clear; everything is kept for D0.
+    bool d3hot() const { return d3hot_.load(std::memory_order_relaxed); }
     /// True while the device may master the bus (§2.4).
     bool bus_open() const { return gate_.open(); }
     struct FaultView {
@@ -133,11 +137,11 @@ private:
     void finish_reset_locked(bool post_event);
     /// Enters FATAL with @p cause (§13.5). Runs on the timer thread.
     void enter_fatal(uint32_t cause);
-    /// Opens or closes the bus gate after Bus Master Enable, "not responding"
-    /// or "removed" changed.
+    /// Opens or closes the bus gate after Bus Master Enable, the power state,
+    /// "not responding" or "removed" changed.
     void update_bus_gate_locked();
     /// BAR accesses are dropped (writes) or read all-ones.
-    bool bars_dead() const { return not_responding() || removed(); }
+    bool bars_dead() const { return not_responding() || removed() || d3hot(); }
 
     const SeedChipConfig config_;
     const std::unique_ptr<Hbm> hbm_;
@@ -169,6 +173,7 @@ private:
     // Fault injection: not responding and removed (§13.6). Poison lives in the Hbm.
     std::atomic<bool> not_responding_{false};
     std::atomic<bool> removed_{false};
+    std::atomic<bool> d3hot_{false}; // mirrors PMCSR.PowerState == D3hot (config_space_)
 
     mutable std::mutex err_lock_; /* Protects err_eventfd_ */
     UniqueFd err_eventfd_;

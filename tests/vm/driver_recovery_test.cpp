@@ -726,6 +726,38 @@ TEST_F(DriverPciError, FatalErrorResetsTheLinkAndRecovers) {
     EXPECT_EQ(after.host_used, before.host_used);
 }
 
+// A fatal error reported while the chip is runtime suspended (D3hot): the
+// PCI core wakes it for the recovery, the driver recovers it as in D0, and
+// it keeps its HBM contents through both.
+TEST_F(DriverPciError, FatalErrorOfASuspendedChipRecovers) {
+    const fs::path power = fs::canonical(sysfs_of(*dev_)) / "power";
+    const std::string delay = read_line(power / "autosuspend_delay_ms");
+    ASSERT_TRUE(write_file(power / "autosuspend_delay_ms", "100"));
+    {
+        seed::Queue queue(*dev_);
+        const seed::Buffer host(*dev_, 1 << 16, seed::Placement::host);
+        const seed::Buffer hbm(*dev_, 1 << 16, seed::Placement::device);
+        expect_buffers_work(queue, hbm, host, 0x5eed0005u);
+        const unsigned resets = reset_count(*dev_);
+        const auto deadline = std::chrono::steady_clock::now() + 20s;
+        while (read_line(power / "runtime_status") != "suspended" &&
+               std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(20ms);
+        ASSERT_EQ(read_line(power / "runtime_status"), "suspended");
+
+        ASSERT_NO_FATAL_FAILURE(inject(PCI_ERR_UNC_MALF_TLP));
+        const std::string log = recovery_log();
+        EXPECT_NE(log.find("device back from a PCI error recovery"), std::string::npos) << log;
+        EXPECT_NE(log.find("AER: device recovery successful"), std::string::npos) << log;
+        EXPECT_EQ(reset_count(*dev_), resets + 1);
+        ASSERT_EQ(outcome(queue.copy(host, hbm)), seed::JobFailure::none);
+        for (std::uint32_t v : host.span<std::uint32_t>())
+            ASSERT_EQ(v, 0x5eed0005u) << "HBM lost its contents";
+        expect_buffers_work(queue, hbm, host, 0x5eed0006u);
+    }
+    EXPECT_TRUE(write_file(power / "autosuspend_delay_ms", delay));
+}
+
 TEST_F(DriverRecovery, DeviceResetSendsUevent) {
     // Kernel uevents, as udevd receives them.
     const int sock = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);

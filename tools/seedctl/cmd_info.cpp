@@ -10,6 +10,8 @@
 #include <seed/format.hpp>
 #include <seed/uuid.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <ostream>
 
@@ -34,6 +36,16 @@ void add_rest(KeyValueBlock& block, const seed::DeviceInfo& dev) {
     block.add("Page sizes", format_page_sizes(dev));
     block.add("Interrupts", std::to_string(dev.irq_count));
     block.add("Driver", dev.driver.name + ' ' + seed::version_string(dev.driver));
+}
+
+/// Runtime PM state of the chip at @p pci_address, read from sysfs without
+/// waking it (docs/driver.md, "Runtime power management"); "" if unknown.
+std::string read_power_state(const std::string& pci_address) {
+    std::ifstream in(std::filesystem::path("/sys/bus/pci/devices") / pci_address / "power" /
+                     "runtime_status");
+    std::string line;
+    std::getline(in, line);
+    return line;
 }
 
 } // namespace
@@ -72,6 +84,8 @@ std::string render_info_text(std::span<const InfoRow> rows) {
                                   std::to_string(row.memory.hbm_used) + " bytes)");
         block.add("HBM retired", std::to_string(row.memory.hbm_retired) + " bytes");
         block.add("Host memory used", seed::format_size(row.memory.host_used));
+        if (!row.power_state.empty())
+            block.add("Power state", row.power_state);
         add_rest(block, dev);
         out += block.render(2);
     }
@@ -85,6 +99,7 @@ std::string render_info_json(std::span<const InfoRow> rows) {
         j["hbm_used_bytes"] = row.memory.hbm_used;
         j["hbm_retired_bytes"] = row.memory.hbm_retired;
         j["host_used_bytes"] = row.memory.host_used;
+        j["power_state"] = row.power_state.empty() ? Json() : Json(row.power_state);
         array.push_back(std::move(j));
     }
     return to_text(devices_document(std::move(array)));
@@ -133,7 +148,8 @@ public:
             return report_no_devices(io.err);
         std::vector<InfoRow> rows;
         for (const auto& chip : chips)
-            rows.push_back(InfoRow{chip.info, read_memory(chip)});
+            rows.push_back(
+                InfoRow{chip.info, read_memory(chip), read_power_state(chip.info.pci_address)});
         if (json_)
             io.out << render_info_json(std::span<const InfoRow>(rows));
         else if (csv_)

@@ -85,6 +85,9 @@ void add_device_option(CLI::App& app, std::optional<std::string>& device);
 struct InfoRow {
     seed::DeviceInfo info;
     seed::MemoryUsage memory;
+    /// The PCI device's runtime_status ("active", "suspended", ...); empty
+    /// if unknown.
+    std::string power_state;
 };
 [[nodiscard]] std::string render_info_text(std::span<const InfoRow> rows);
 [[nodiscard]] std::string render_info_json(std::span<const InfoRow> rows);

@@ -259,4 +259,10 @@ bool ConfigSpace::msix_enabled() const {
            (read16(msix_capability_ + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_ENABLE) != 0;
 }
 
+unsigned ConfigSpace::power_state() const {
+    if (pm_capability_ == 0)
+        return kD0;
+    return read16(pm_capability_ + PCI_PM_CTRL) & PCI_PM_CTRL_STATE_MASK;
+}
+
 } // namespace seed::device::pci

@@ -75,6 +75,11 @@ public:
     bool memory_enabled() const;
     bool bus_master_enabled() const;
     bool msix_enabled() const;
+    /// PMCSR.PowerState: kD0 or kD3hot (D1 and D2 cannot be entered); kD0
+    /// without a PM capability.
+    unsigned power_state() const;
+    static constexpr unsigned kD0 = 0;
+    static constexpr unsigned kD3hot = 3;
 
 private:
     uint8_t add_capability(uint8_t id, uint8_t size);
