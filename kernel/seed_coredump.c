@@ -19,8 +19,9 @@
  *
  * After recovery a work item first drops the snapshot's references to the
  * BOs, so that memory the job's owner frees after the failure is not held
- * while the dump is being built, then builds the dump into vmalloc'd memory, hands it to dev_coredumpv() and releases the
- * snapshot. One snapshot per chip: a failure while it is in use is only
+ * while the dump is being built, then builds the dump into vmalloc'd
+ * memory, hands it to dev_coredumpv() and releases the snapshot. One
+ * snapshot per chip: a failure while it is in use is only
  * counted (&drm_seed_dump_info.skipped of the next dump). The devcoredump
  * core keeps one dump per device until it is read and freed, or for five
  * minutes; a dump made meanwhile is dropped by it.
