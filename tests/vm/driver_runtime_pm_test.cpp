@@ -78,6 +78,24 @@ int power_state(const fs::path& pci) {
 }
 
 // One chip by its index in the VM: its PCI directory and power knobs.
+// A FILL of 64 bytes of @p byte on a new queue of the chip at @p node runs
+// and writes them.
+void expect_fill_runs(const std::string& node, std::uint8_t byte) {
+    Fd fd{::open(node.c_str(), O_RDWR | O_CLOEXEC)};
+    ASSERT_TRUE(fd);
+    Queue q;
+    Bo cmd;
+    ASSERT_EQ(create_queue(q, fd.get()), 0);
+    ASSERT_EQ(create_bo(cmd, fd.get(), 4096, DRM_SEED_BO_HOST), 0);
+    put_fill(cmd, 0, cmd.va + 1024, 64, 0x0101010101010101ull * byte);
+    const Submit s = submit(q, cmd, 1);
+    ASSERT_EQ(s.err, 0);
+    int err = 0;
+    EXPECT_EQ(finish(q, s.seq, &err).error, DRM_SEED_JOB_OK);
+    EXPECT_EQ(err, 0);
+    EXPECT_EQ(cmd.ptr()[1024], byte);
+}
+
 class PmChip {
 public:
     explicit PmChip(unsigned k) : serial_(seed::vm::serial(k)) {
@@ -292,19 +310,7 @@ TEST(DriverRuntimePmBind, UnbindAndRebindWhileSuspended) {
     // The new instance suspends and resumes like the first.
     ASSERT_TRUE(chip.set_delay(kShortDelayMs));
     ASSERT_TRUE(chip.wait_suspended());
-    Fd fd{::open(chip.node().c_str(), O_RDWR | O_CLOEXEC)};
-    ASSERT_TRUE(fd);
-    Queue q;
-    Bo cmd;
-    ASSERT_EQ(create_queue(q, fd.get()), 0);
-    ASSERT_EQ(create_bo(cmd, fd.get(), 4096, DRM_SEED_BO_HOST), 0);
-    put_fill(cmd, 0, cmd.va + 1024, 64, 0x3333333333333333ull);
-    const Submit s = submit(q, cmd, 1);
-    ASSERT_EQ(s.err, 0);
-    int err = 0;
-    EXPECT_EQ(finish(q, s.seq, &err).error, DRM_SEED_JOB_OK);
-    EXPECT_EQ(err, 0);
-    EXPECT_EQ(cmd.ptr()[1024], 0x33);
+    expect_fill_runs(chip.node(), 0x33);
     EXPECT_TRUE(chip.wait_suspended());
 }
 
@@ -369,19 +375,7 @@ TEST(DriverRuntimePmBind, SurpriseRemovalWhileSuspendedThenReplug) {
 
     PmChip chip(k);
     ASSERT_TRUE(chip.found());
-    Fd fd{::open(chip.node().c_str(), O_RDWR | O_CLOEXEC)};
-    ASSERT_TRUE(fd);
-    Queue q;
-    Bo cmd;
-    ASSERT_EQ(create_queue(q, fd.get()), 0);
-    ASSERT_EQ(create_bo(cmd, fd.get(), 4096, DRM_SEED_BO_HOST), 0);
-    put_fill(cmd, 0, cmd.va + 1024, 64, 0x4444444444444444ull);
-    const Submit s = submit(q, cmd, 1);
-    ASSERT_EQ(s.err, 0);
-    int err = 0;
-    EXPECT_EQ(finish(q, s.seq, &err).error, DRM_SEED_JOB_OK);
-    EXPECT_EQ(err, 0);
-    EXPECT_EQ(cmd.ptr()[1024], 0x44);
+    expect_fill_runs(chip.node(), 0x44);
 }
 
 } // namespace
