@@ -49,16 +49,6 @@ bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds limit
     return true;
 }
 
-// The accel node of the chip with @serial, or "" if it is not bound.
-std::string node_of(const std::string& serial) {
-    for (const auto& node : seed_nodes()) {
-        const fs::path dev = fs::path("/sys/class/accel") / fs::path(node).filename() / "device";
-        if (read_line(dev / "serial") == serial)
-            return node;
-    }
-    return {};
-}
-
 // PMCSR.PowerState from the configuration space file (0 = D0, 3 = D3hot),
 // or -1 if there is no PM capability.
 int power_state(const fs::path& pci) {

@@ -30,16 +30,6 @@ namespace {
 using namespace seed::vm;
 namespace fs = std::filesystem;
 
-// The accel node of the chip with @serial, or "" if it is not there.
-std::string node_of(const std::string& serial) {
-    for (const auto& node : seed_nodes()) {
-        const fs::path dev = fs::path("/sys/class/accel") / fs::path(node).filename() / "device";
-        if (read_line(dev / "serial") == serial)
-            return node;
-    }
-    return {};
-}
-
 bool wait_for(const std::function<bool()>& cond, std::chrono::seconds limit) {
     const auto end = std::chrono::steady_clock::now() + limit;
     while (!cond()) {

@@ -23,6 +23,8 @@
 
 #include <uapi/drm/seed_accel.h>
 
+#include "sysfs_files.hpp"
+
 namespace seed::vm {
 
 /// An owned file descriptor.
@@ -73,6 +75,18 @@ inline std::vector<std::string> seed_nodes() {
     }
     std::sort(nodes.begin(), nodes.end());
     return nodes;
+}
+
+/// The node of the SeedChip whose sysfs serial is @p serial, or "" if no
+/// bound chip has it (unbound, removed).
+inline std::string node_of(const std::string& serial) {
+    namespace fs = std::filesystem;
+    for (const auto& node : seed_nodes()) {
+        const fs::path dev = fs::path("/sys/class/accel") / fs::path(node).filename() / "device";
+        if (read_line(dev / "serial") == serial)
+            return node;
+    }
+    return {};
 }
 
 /// Opens the n-th SeedChip node; an invalid Fd if there is none.
