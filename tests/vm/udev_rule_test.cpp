@@ -45,16 +45,6 @@ std::map<std::string, Owner> owners() {
     return out;
 }
 
-// The node of the chip with @p serial, "" if there is none.
-std::string node_of(const std::string& serial) {
-    for (const auto& node : seed::vm::seed_nodes()) {
-        const fs::path dev = fs::path("/sys/class/accel") / fs::path(node).filename() / "device";
-        if (seed::vm::read_line(dev / "serial") == serial)
-            return node;
-    }
-    return {};
-}
-
 void expect_rule_applied(const std::string& node, const std::string& udev_log) {
     struct stat st {};
     ASSERT_EQ(::stat(node.c_str(), &st), 0) << node;
@@ -101,18 +91,19 @@ TEST_F(UdevRule, GivesEveryChipToTheGroupOnTriggerAndOnBind) {
     if (!chips || *chips < 2)
         return; // the first chip stays bound for the other tests' sake
     const std::string serial = seed::vm::serial(*chips - 1);
-    const std::string node = node_of(serial);
+    const std::string node = seed::vm::node_of(serial);
     ASSERT_FALSE(node.empty()) << serial;
     const std::string pci =
         fs::canonical(fs::path("/sys/class/accel") / fs::path(node).filename() / "device")
             .filename()
             .string();
     ASSERT_TRUE(seed::vm::write_file("/sys/bus/pci/drivers/seed/unbind", pci));
-    ASSERT_TRUE(node_of(serial).empty()) << "still bound after unbind";
+    ASSERT_TRUE(seed::vm::node_of(serial).empty()) << "still bound after unbind";
     ASSERT_TRUE(seed::vm::write_file("/sys/bus/pci/drivers/seed/bind", pci));
     std::string again;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while ((again = node_of(serial)).empty() && std::chrono::steady_clock::now() < deadline)
+    while ((again = seed::vm::node_of(serial)).empty() &&
+           std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ASSERT_FALSE(again.empty()) << serial << " did not come back";
     ASSERT_TRUE(udevd.settle()) << udevd.log();
