@@ -76,8 +76,9 @@ struct seed_ring {
  * @pci_resetting: The PCI core resets the function (reset_prepare was
  *	called, reset_done not yet) or the link after a fatal PCI error
  *	(error_detected frozen, slot_reset not yet); @bus_resetting is set
- *	meanwhile. Under
- *	@reset_lock.
+ *	meanwhile. Under @reset_lock.
+ * @sleeping: Between system suspend and resume (seed_exec_suspend()):
+ *	the queues are stopped and @bus_resetting is set. Under @reset_lock.
  * @lost: The device stopped working and cannot be recovered. Bus mastering
  *	was turned off before this was set, so the device reaches no memory.
  * @running: Probe finished; device resets may run.
@@ -112,6 +113,7 @@ struct seed_exec {
 	bool unplugged;
 	bool bus_resetting;
 	bool pci_resetting;
+	bool sleeping;
 	bool lost;
 	bool running;
 	bool reset_deferred;

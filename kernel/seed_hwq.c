@@ -630,6 +630,31 @@ static void seed_hwq_drop_cancelled_locked(struct seed_hwq *hwq)
 	}
 }
 
+/*
+ * Enables a queue a reset disabled and writes every packet still on it to
+ * the ring again, cancelled ones dropped first.
+ */
+static void seed_hwq_rewrite_locked(struct seed_hwq *hwq)
+{
+	struct seed_hw_fence *hf;
+
+	hwq->guilty = NULL;
+	seed_hwq_drop_cancelled_locked(hwq);
+
+	seed_hwq_enable_locked(hwq);
+	list_for_each_entry(hf, &hwq->inflight, link) {
+		hf->emitted = false;
+		seed_hwq_emit_locked(hwq, hf);
+	}
+	hwq->stopped = false;
+	hwq->failing = false;
+	hwq->error_pending = false;
+	if (hwq->tail) {
+		seed_hwq_doorbell_locked(hwq);
+		seed_hwq_watch(hwq);
+	}
+}
+
 /**
  * seed_hwq_restart() - fail the guilty packet, re-enable, write the rest
  * @hwq: queue, DISABLED by a queue or device reset
@@ -699,21 +724,48 @@ void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap,
 			 hwq->id, guilty->base.seqno, err);
 		seed_hwq_fail_locked(hwq, guilty, &o, err);
 	}
-	hwq->guilty = NULL;
-	seed_hwq_drop_cancelled_locked(hwq);
+	seed_hwq_rewrite_locked(hwq);
+	spin_unlock_irq(&hwq->lock);
+}
 
-	seed_hwq_enable_locked(hwq);
+/**
+ * seed_hwq_running() - whether the device holds packets of a queue
+ * @hwq: queue
+ *
+ * Return: true while a packet written to the ring has not retired.
+ */
+bool seed_hwq_running(struct seed_hwq *hwq)
+{
+	struct seed_hw_fence *hf;
+	bool running = false;
+
+	spin_lock_irq(&hwq->lock);
+	seed_hwq_process_locked(hwq);
 	list_for_each_entry(hf, &hwq->inflight, link) {
-		hf->emitted = false;
-		seed_hwq_emit_locked(hwq, hf);
+		if (hf->emitted) {
+			running = true;
+			break;
+		}
 	}
-	hwq->stopped = false;
-	hwq->failing = false;
-	hwq->error_pending = false;
-	if (hwq->tail) {
-		seed_hwq_doorbell_locked(hwq);
-		seed_hwq_watch(hwq);
-	}
+	spin_unlock_irq(&hwq->lock);
+	return running;
+}
+
+/**
+ * seed_hwq_resume() - write every packet again after system sleep
+ * @hwq: queue, stopped by system suspend, the device reset since
+ *
+ * Unlike seed_hwq_restart() nothing fails: a packet the chip was running
+ * when it lost power runs again from its start, the others as usual.
+ * Caller holds &seed_exec.reset_lock.
+ */
+void seed_hwq_resume(struct seed_hwq *hwq)
+{
+	lockdep_assert_held(&hwq->sdev->exec.reset_lock);
+
+	spin_lock_irq(&hwq->lock);
+	if (!hwq->dead)
+		seed_hwq_rewrite_locked(hwq);
 	spin_unlock_irq(&hwq->lock);
 }
 

@@ -195,6 +195,8 @@ int seed_hwq_reset(struct seed_hwq *hwq);
 void seed_hwq_restart(struct seed_hwq *hwq, const struct seed_cpl_record *snap,
 		      struct seed_hw_fence *aborted);
 void seed_hwq_fail_until_restart(struct seed_hwq *hwq);
+bool seed_hwq_running(struct seed_hwq *hwq);
+void seed_hwq_resume(struct seed_hwq *hwq);
 void seed_hwq_fail_all(struct seed_hwq *hwq, int err, u32 job_error);
 void seed_hwq_kill(struct seed_hwq *hwq, int err, u32 job_error);
 

@@ -20,6 +20,7 @@
 #include "seed_drv.h"
 #include "seed_events.h"
 #include "seed_pm.h"
+#include "seed_reset.h"
 
 static int seed_autosuspend_ms = 3000;
 module_param_named(autosuspend_ms, seed_autosuspend_ms, int, 0644);
@@ -116,7 +117,29 @@ static int seed_pm_runtime_resume(struct device *dev)
 	return 0;
 }
 
+/*
+ * System sleep (hibernation too, untested): the PCI core resumed a runtime-suspended
+ * chip before this, and saves its configuration and puts it in D3hot
+ * after. The platform may take its power meanwhile (S3).
+ */
+static int seed_pm_suspend(struct device *dev)
+{
+	seed_exec_suspend(pci_get_drvdata(to_pci_dev(dev)));
+	return 0;
+}
+
+static int seed_pm_resume(struct device *dev)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+	int ret = seed_exec_resume(pci_get_drvdata(pdev));
+
+	/* As after a runtime resume: saved again for PCI error recovery. */
+	pci_save_state(pdev);
+	return ret;
+}
+
 const struct dev_pm_ops seed_pm_ops = {
+	SYSTEM_SLEEP_PM_OPS(seed_pm_suspend, seed_pm_resume)
 	RUNTIME_PM_OPS(seed_pm_runtime_suspend, seed_pm_runtime_resume, NULL)
 };
 
@@ -131,6 +154,12 @@ void seed_pm_init(struct seed_device *sdev)
 {
 	struct device *dev = sdev->drm.dev;
 
+	/*
+	 * System sleep may take the chip's power, D3hot or not: a chip runtime
+	 * suspended then goes through seed_pm_suspend() and seed_pm_resume()
+	 * as well, never left suspended across it (direct-complete).
+	 */
+	dev_pm_set_driver_flags(dev, DPM_FLAG_NO_DIRECT_COMPLETE);
 	pm_runtime_set_autosuspend_delay(dev, seed_autosuspend_ms);
 	pm_runtime_use_autosuspend(dev);
 	pm_runtime_mark_last_busy(dev);

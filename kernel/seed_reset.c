@@ -571,6 +571,106 @@ int seed_exec_pci_reset_done(struct seed_device *sdev)
 	return seed_exec_pci_restart(sdev, "PCI reset");
 }
 
+/* How long system suspend lets the packets the chip runs retire. */
+#define SEED_SUSPEND_DRAIN_MS		2000
+
+/**
+ * seed_exec_suspend() - the system goes to sleep: quiesce the chip
+ * @sdev: device
+ *
+ * The queues stop taking packets (what is pushed meanwhile waits), and the
+ * packets the chip runs get up to %SEED_SUSPEND_DRAIN_MS to retire. A
+ * packet still running then runs again from its start after resume
+ * (seed_exec_resume()): system sleep may take the chip's power, and with
+ * it everything but the HBM (docs/hardware.md §2.4). Other resets back off
+ * until resume. The event log is disabled last.
+ */
+void seed_exec_suspend(struct seed_device *sdev)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(SEED_SUSPEND_DRAIN_MS);
+	struct seed_exec *exec = &sdev->exec;
+	struct seed_hwq *hwq;
+	u32 i, running = 0;
+
+	mutex_lock(&exec->reset_lock);
+	if (exec->lost || exec->unplugged) {
+		mutex_unlock(&exec->reset_lock);
+		return;
+	}
+	exec->sleeping = true;
+	exec->bus_resetting = true;
+	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+		hwq = seed_exec_hwq(exec, i);
+		if (hwq)
+			seed_hwq_stop(hwq);
+	}
+	mutex_unlock(&exec->reset_lock);
+
+	for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+		hwq = seed_exec_hwq(exec, i);
+		if (hwq && !wait_event_timeout(hwq->wq, !seed_hwq_running(hwq),
+					       max_t(long, deadline - jiffies, 1)))
+			running++;
+	}
+	if (running)
+		seed_warn(sdev, "suspend: %u queues still running, their packets run again after resume\n",
+			  running);
+	seed_events_disable(sdev);
+	seed_dbg(sdev, PM, "system suspend\n");
+}
+
+/**
+ * seed_exec_resume() - the system woke up: set the chip up again
+ * @sdev: device
+ *
+ * The chip may have lost power or not: a device reset brings it to a known
+ * state either way. Then, as after a bus reset, the event log, the device
+ * MMU and the queues are set up again; every packet still on a queue is
+ * written again and runs, none fails. A chip that does not come back is
+ * declared lost.
+ *
+ * Return: 0, or -ENODEV if the device is lost.
+ */
+int seed_exec_resume(struct seed_device *sdev)
+{
+	struct seed_exec *exec = &sdev->exec;
+	struct seed_hwq *hwq;
+	bool cookie;
+	int ret;
+	u32 i;
+
+	mutex_lock(&exec->reset_lock);
+	if (!exec->sleeping) {
+		ret = exec->lost ? -ENODEV : 0;
+		mutex_unlock(&exec->reset_lock);
+		return ret;
+	}
+	exec->sleeping = false;
+	exec->bus_resetting = false;
+	cookie = dma_fence_begin_signalling();
+	ret = READ_ONCE(exec->unplugged) ? -ENODEV :
+	      seed_hw_device_reset(sdev, SEED_DEVICE_RESET_TIMEOUT_MS);
+	if (!ret)
+		ret = seed_exec_bus_reset_done(sdev);
+	if (ret) {
+		seed_err(sdev, "chip did not come back from system sleep: %d\n", ret);
+		if (!READ_ONCE(exec->unplugged))
+			seed_exec_device_lost_locked(sdev);
+		ret = -ENODEV;
+	} else {
+		seed_mem_restore(sdev);
+		for (i = 0; i < SEED_EXEC_NUM_HWQ(exec); i++) {
+			hwq = seed_exec_hwq(exec, i);
+			if (hwq)
+				seed_hwq_resume(hwq);
+		}
+		seed_dbg(sdev, PM, "system resume\n");
+	}
+	dma_fence_end_signalling(cookie);
+	mutex_unlock(&exec->reset_lock);
+	return ret;
+}
+
 /* Time the device may take to be READY after the link was reset. */
 #define SEED_PCI_ERROR_READY_MS		2000
 

@@ -24,6 +24,8 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason);
 void seed_exec_reset_init(struct seed_device *sdev);
 void seed_exec_pci_reset_prepare(struct seed_device *sdev);
 int seed_exec_pci_reset_done(struct seed_device *sdev);
+void seed_exec_suspend(struct seed_device *sdev);
+int seed_exec_resume(struct seed_device *sdev);
 pci_ers_result_t seed_exec_pci_error_detected(struct seed_device *sdev,
 					      pci_channel_state_t state);
 pci_ers_result_t seed_exec_pci_mmio_enabled(struct seed_device *sdev);

@@ -8,6 +8,7 @@
 // work on a suspended chip. The power state is checked in PMCSR itself,
 // read from configuration space (which does not wake the chip).
 
+#include "pm_chip.hpp"
 #include "seed_drm.hpp"
 #include "seed_exec.hpp"
 #include "seedctl_run.hpp"
@@ -39,35 +40,6 @@ using std::chrono::seconds;
 
 constexpr const char* kShortDelayMs = "100";
 
-bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!cond()) {
-        if (std::chrono::steady_clock::now() > end)
-            return false;
-        std::this_thread::sleep_for(milliseconds(20));
-    }
-    return true;
-}
-
-// PMCSR.PowerState from the configuration space file (0 = D0, 3 = D3hot),
-// or -1 if there is no PM capability.
-int power_state(const fs::path& pci) {
-    std::ifstream in(pci / "config", std::ios::binary);
-    std::vector<std::uint8_t> cfg(256);
-    in.read(reinterpret_cast<char*>(cfg.data()), static_cast<std::streamsize>(cfg.size()));
-    if (in.gcount() < PCI_STD_HEADER_SIZEOF)
-        return -1;
-    const auto got = static_cast<size_t>(in.gcount());
-    std::uint8_t pos = cfg[PCI_CAPABILITY_LIST] & ~3;
-    for (int n = 0; n < 48 && pos >= PCI_STD_HEADER_SIZEOF && pos + 8u <= got; ++n) {
-        if (cfg[pos + PCI_CAP_LIST_ID] == PCI_CAP_ID_PM)
-            return cfg[pos + PCI_PM_CTRL] & PCI_PM_CTRL_STATE_MASK;
-        pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3;
-    }
-    return -1;
-}
-
-// One chip by its index in the VM: its PCI directory and power knobs.
 // A FILL of 64 bytes of @p byte on a new queue of the chip at @p node runs
 // and writes them.
 void expect_fill_runs(const std::string& node, std::uint8_t byte) {
@@ -85,54 +57,6 @@ void expect_fill_runs(const std::string& node, std::uint8_t byte) {
     EXPECT_EQ(err, 0);
     EXPECT_EQ(cmd.ptr()[1024], byte);
 }
-
-class PmChip {
-public:
-    explicit PmChip(unsigned k) : serial_(seed::vm::serial(k)) {
-        const std::string node = node_of(serial_);
-        if (node.empty())
-            return;
-        pci_ = fs::canonical(fs::path("/sys/class/accel") / fs::path(node).filename() / "device");
-        saved_delay_ = read_line(power() / "autosuspend_delay_ms");
-        saved_control_ = read_line(power() / "control");
-    }
-    PmChip(const PmChip&) = delete;
-    PmChip& operator=(const PmChip&) = delete;
-    ~PmChip() { restore(); }
-
-    bool found() const { return !pci_.empty(); }
-    const fs::path& pci() const { return pci_; }
-    std::string node() const { return node_of(serial_); }
-    fs::path power() const { return pci_ / "power"; }
-    std::string status() const { return read_line(power() / "runtime_status"); }
-    bool set_delay(const std::string& ms) const {
-        return write_file(power() / "autosuspend_delay_ms", ms);
-    }
-    /// Puts the knobs back as they were (after a rebind too).
-    void restore() const {
-        if (pci_.empty() || node().empty())
-            return;
-        if (!saved_delay_.empty())
-            set_delay(saved_delay_);
-        if (!saved_control_.empty())
-            write_file(power() / "control", saved_control_);
-    }
-    /// Waits until the chip is runtime suspended, and in D3hot.
-    ::testing::AssertionResult wait_suspended(milliseconds limit = milliseconds(20000)) const {
-        if (!wait_for([&] { return status() == "suspended"; }, limit))
-            return ::testing::AssertionFailure() << "runtime_status still " << status();
-        const int state = power_state(pci_);
-        if (state != 3)
-            return ::testing::AssertionFailure() << "suspended, but PMCSR power state " << state;
-        return ::testing::AssertionSuccess();
-    }
-
-private:
-    std::string serial_;
-    fs::path pci_;
-    std::string saved_delay_;
-    std::string saved_control_;
-};
 
 class DriverRuntimePm : public ::testing::Test {
 protected:
