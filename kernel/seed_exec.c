@@ -310,6 +310,7 @@ static int seed_kq_run(struct seed_device *sdev, const struct seed_pkt_raw *pkt)
 	struct seed_exec *exec = &sdev->exec;
 	struct seed_hw_fence *hf;
 	struct dma_fence *fence;
+	unsigned int timeout_ms;
 	long left;
 	int ret;
 
@@ -331,10 +332,10 @@ static int seed_kq_run(struct seed_device *sdev, const struct seed_pkt_raw *pkt)
 	 * The queue's watchdog fails the packet after the job timeout; this
 	 * wait is only a backstop should recovery itself be stuck.
 	 */
-	left = dma_fence_wait_timeout(fence, false, 3 * msecs_to_jiffies(seed_job_timeout_ms));
+	timeout_ms = 3 * READ_ONCE(seed_job_timeout_ms);
+	left = dma_fence_wait_timeout(fence, false, msecs_to_jiffies(timeout_ms));
 	if (!left) {
-		seed_err(sdev, "kernel queue: packet not finished after %u ms\n",
-			 3 * seed_job_timeout_ms);
+		seed_err(sdev, "kernel queue: packet not finished after %u ms\n", timeout_ms);
 		seed_exec_recover_hwq(exec->kq, fence, "kernel queue timeout");
 	}
 

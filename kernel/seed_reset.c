@@ -14,9 +14,12 @@
  *
  * Job timeouts are the driver's own (no drm_sched timeout): each hardware
  * queue has a watchdog that fails the packet at the head of its ring once it
- * has run for job_timeout_ms. Hardware fences survive queue and device
- * resets, so the schedulers never need to be stopped: a packet pushed while
- * its queue recovers waits on the queue and is written when it restarts.
+ * has run for job_timeout_ms. The parameter can be changed at run time: the
+ * watchdog reads it at each check, and is brought forward when its queue
+ * gets work if it is due later than a lowered timeout. Hardware fences
+ * survive queue and device resets, so the schedulers never need to be
+ * stopped: a packet pushed while its queue recovers waits on the queue and
+ * is written when it restarts.
  *
  * A device reset resets the chip, lets the memory code re-program the bound
  * contexts, and restarts every hardware queue: per queue, the packet that
@@ -74,7 +77,8 @@ static const struct kernel_param_ops seed_job_timeout_ops = {
 	.get = param_get_uint,
 };
 
-module_param_cb(job_timeout_ms, &seed_job_timeout_ops, &seed_job_timeout_ms, 0444);
+/* Writable: read with READ_ONCE() at each use, never cached per queue. */
+module_param_cb(job_timeout_ms, &seed_job_timeout_ops, &seed_job_timeout_ms, 0644);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "Time a job may run before it is stopped (ms, 1 .. 3600000, default 10000)");
 
@@ -82,15 +86,24 @@ MODULE_PARM_DESC(job_timeout_ms,
 #define SEED_DEVICE_RESET_TIMEOUT_MS	(10 * SEED_RESET_TIMEOUT_MS)
 
 /**
- * seed_hwq_watch() - make sure the watchdog of a queue runs
- * @hwq: queue that has packets in flight
+ * seed_hwq_watch() - make sure the watchdog of a queue checks in time
+ * @hwq: queue that got its first packet in flight, or restarted with some
  *
- * Safe from any context.
+ * Its head packet starts now: the watchdog must check within one timeout.
+ * A watchdog armed earlier is due sooner and is left alone (it waits again
+ * for a packet that is not overdue yet), unless job_timeout_ms was lowered
+ * since: then it is brought forward. Safe from any context.
  */
 void seed_hwq_watch(struct seed_hwq *hwq)
 {
-	queue_delayed_work(hwq->sdev->exec.wq, &hwq->watchdog,
-			   msecs_to_jiffies(seed_job_timeout_ms));
+	unsigned long delay = msecs_to_jiffies(READ_ONCE(seed_job_timeout_ms));
+	struct delayed_work *dwork = &hwq->watchdog;
+
+	if (queue_delayed_work(hwq->sdev->exec.wq, dwork, delay))
+		return;
+	/* Racing with its timer only costs an extra check. */
+	if (time_after(READ_ONCE(dwork->timer.expires), jiffies + delay))
+		mod_delayed_work(hwq->sdev->exec.wq, dwork, delay);
 }
 
 /**
@@ -100,13 +113,14 @@ void seed_hwq_watch(struct seed_hwq *hwq)
 void seed_hwq_watchdog_work(struct work_struct *work)
 {
 	struct seed_hwq *hwq = container_of(to_delayed_work(work), struct seed_hwq, watchdog);
+	unsigned int timeout_ms = READ_ONCE(seed_job_timeout_ms);
 	struct dma_fence *fence;
 	u64 wait_ns;
 
-	fence = seed_hwq_overdue(hwq, (u64)seed_job_timeout_ms * NSEC_PER_MSEC, &wait_ns);
+	fence = seed_hwq_overdue(hwq, (u64)timeout_ms * NSEC_PER_MSEC, &wait_ns);
 	if (fence) {
 		seed_dbg(hwq->sdev, RESET, "queue %u: packet %llu ran %u ms, stopping it\n",
-			 hwq->id, fence->seqno, seed_job_timeout_ms);
+			 hwq->id, fence->seqno, timeout_ms);
 		trace_seed_job_timeout(hwq->sdev->drm.dev, hwq->id, fence->seqno,
 				       to_seed_hw_fence(fence)->pkt.hdr.tag);
 		seed_exec_recover_hwq(hwq, fence, "job timeout");

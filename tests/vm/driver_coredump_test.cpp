@@ -6,8 +6,9 @@
 // /sys/class/devcoredump; `seedctl dump` decodes it (reason, job, the
 // failing packet and address) and frees it; a job that succeeds writes
 // none, nor does a fault with the coredump parameter off; a FATAL chip is
-// dumped with its running job; a dump lets go of the job's buffers before
-// it is built; and the device
+// dumped with its running job, and so is a job the driver stops for running
+// past job_timeout_ms; a dump lets go of the job's buffers before it is
+// built; and the device
 // model's replay of the dump (seedchip-device --replay, the host binary
 // through the host root the guest mounts) reproduces the failure.
 //
@@ -38,6 +39,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #ifndef SEEDCHIP_DEVICE_PATH
@@ -54,6 +56,7 @@ using seed::vm::write_file;
 
 const fs::path kDevcd = "/sys/class/devcoredump";
 const fs::path kParam = "/sys/module/seed/parameters/coredump";
+const fs::path kJobTimeout = "/sys/module/seed/parameters/job_timeout_ms";
 constexpr std::uint64_t kUnmappedVa = 0x7ff000000000ull;
 
 // The pending dumps whose failing device is @p pci.
@@ -94,6 +97,31 @@ std::vector<std::uint8_t> read_bytes(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+/// Sets a module parameter for the lifetime of the object and puts the value
+/// it had back afterwards, also when the test fails.
+class ScopedParameter {
+public:
+    ScopedParameter(fs::path path, const std::string& value)
+        : path_(std::move(path)), saved_(read_line(path_)) {
+        ok_ = !saved_.empty() && write_file(path_, value);
+    }
+    ~ScopedParameter() {
+        if (ok_) {
+            EXPECT_TRUE(write_file(path_, saved_)) << path_ << " not restored to " << saved_;
+        }
+    }
+    ScopedParameter(const ScopedParameter&) = delete;
+    ScopedParameter& operator=(const ScopedParameter&) = delete;
+
+    /// The new value was written.
+    bool ok() const { return ok_; }
+
+private:
+    fs::path path_;
+    std::string saved_;
+    bool ok_ = false;
+};
 
 /// SUBMIT listing @p bos (handle, DRM_SEED_SUBMIT_BO_* flags).
 seed::vm::Submit submit_with_bos(const seed::vm::Queue& q, const seed::vm::Bo& cmd,
@@ -455,6 +483,86 @@ TEST_F(DriverCoredump, FatalIsDumpedWithTheRunningJob) {
     EXPECT_EQ(seed::vm::finish(fresh, nop.seq, &err).error,
               static_cast<std::uint32_t>(DRM_SEED_JOB_OK));
     EXPECT_EQ(err, 0);
+}
+
+// A job the driver stops for running past job_timeout_ms is dumped with
+// reason job_timeout, its queue and command buffer and the BOs it listed.
+// The parameter is lowered at run time (and refused out of range, as at
+// load), so the test does not wait the default 10 s. The job is a WAIT
+// without a time limit on a flag nobody sets: the device's engine watchdog
+// does not apply to WAIT (docs/hardware.md §5.4, §10.8), so only the
+// driver's timeout can end it, and the chip then runs the next job.
+TEST_F(DriverCoredump, JobTimeoutIsDumpedWithTheJob) {
+    constexpr unsigned kTimeoutMs = 1000;
+    const std::string before = read_line(kJobTimeout);
+    ASSERT_FALSE(before.empty()) << kJobTimeout;
+    EXPECT_FALSE(write_file(kJobTimeout, "0"));
+    EXPECT_FALSE(write_file(kJobTimeout, "3600001"));
+    EXPECT_EQ(read_line(kJobTimeout), before);
+    const ScopedParameter timeout(kJobTimeout, std::to_string(kTimeoutMs));
+    ASSERT_TRUE(timeout.ok()) << "cannot set " << kJobTimeout;
+    ASSERT_EQ(read_line(kJobTimeout), std::to_string(kTimeoutMs));
+
+    seed::vm::Bo flag;
+    ASSERT_EQ(seed::vm::create_bo(flag, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
+    seed::vm::put_wait(cmd_, 0, flag.va, 1, 0);
+    const auto start = std::chrono::steady_clock::now();
+    const auto s = submit_with_bos(
+        *q_, cmd_, 1, {{flag.handle, 0, 0}, {out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
+    ASSERT_EQ(s.err, 0);
+    int err = 0;
+    const auto st = seed::vm::finish(*q_, s.seq, &err);
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(err, 0);
+    ASSERT_EQ(st.error, static_cast<std::uint32_t>(DRM_SEED_JOB_TIMEOUT));
+    EXPECT_EQ(st.hw_error, 0u) << "stopped by the device, not by the driver's timeout";
+    EXPECT_GE(took, std::chrono::milliseconds(kTimeoutMs));
+    EXPECT_LT(took, 8s) << "the lowered timeout did not apply";
+
+    ASSERT_TRUE(wait_dump(pci_)) << "no coredump of " << pci_;
+    const auto text = seed::vm::seedctl({"dump", "-d", pci_});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_TRUE(contains(text.out, "job_timeout (job timeout)")) << text.out;
+    EXPECT_TRUE(contains(text.out, "job seq " + std::to_string(s.seq))) << text.out;
+
+    const auto j = decoded();
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_EQ(j["reason"], "job_timeout");
+    EXPECT_EQ(j["reason_text"], "job timeout");
+    EXPECT_TRUE(j["hw_error"].is_null()) << j["hw_error"];
+    EXPECT_EQ(j["chip"]["pci_address"], pci_);
+    ASSERT_TRUE(j.contains("job")) << j.dump();
+    EXPECT_EQ(j["job"]["seq"], s.seq);
+    EXPECT_EQ(j["job"]["queue_id"], q_->id);
+    EXPECT_EQ(j["job"]["cmd_va"], cmd_.va);
+    EXPECT_EQ(j["job"]["cmd_count"], 1);
+    EXPECT_EQ(j["job"]["cmd_bytes"], SEED_PKT_SIZE);
+    EXPECT_FALSE(j["job"].contains("error")) << "the queue did not stop on an error";
+    EXPECT_TRUE(j.contains("queue")) << j.dump();
+    bool saw_cmd = false, saw_flag = false, saw_out = false;
+    for (const auto& b : j["bos"]) {
+        if (b["handle"] == cmd_.handle) {
+            saw_cmd = true;
+            EXPECT_EQ(b["va"], cmd_.va);
+            EXPECT_TRUE(contains(b["flags"].get<std::string>(), "cmd")) << b.dump();
+        } else if (b["handle"] == flag.handle) {
+            saw_flag = true;
+            EXPECT_EQ(b["va"], flag.va);
+            EXPECT_EQ(b["data_size"], flag.size);
+        } else if (b["handle"] == out_.handle) {
+            saw_out = true;
+            EXPECT_EQ(b["va"], out_.va);
+            EXPECT_TRUE(contains(b["flags"].get<std::string>(), "write")) << b.dump();
+        }
+    }
+    EXPECT_EQ(j["bos"].size(), 3u) << j["bos"].dump();
+    EXPECT_TRUE(saw_cmd && saw_flag && saw_out) << j["bos"].dump();
+
+    // The queue was reset: the next job on it runs.
+    seed::vm::put_fill(cmd_, 0, out_.va, out_.size, 0x600d600d600d600dull);
+    std::uint64_t seq = 0;
+    ASSERT_EQ(run(1, &seq).error, static_cast<std::uint32_t>(DRM_SEED_JOB_OK));
+    EXPECT_EQ(*out_.ptr<std::uint64_t>(0), 0x600d600d600d600dull);
 }
 
 TEST_F(DriverCoredump, UnbindWhileDumpingIsClean) {

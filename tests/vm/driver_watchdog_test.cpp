@@ -7,7 +7,7 @@
 // that into a job failure with reason TIMEOUT (device error HANG) long
 // before its own job timeout, resets the queue, and runs what comes next.
 //
-// watchdog_ms and job_timeout_ms are load-time parameters and default to the
+// watchdog_ms (a load-time parameter) and job_timeout_ms default to the
 // same 10 s, so that either could end a hung job first. The test reloads
 // seed.ko with a short watchdog and a long job timeout, then with the
 // parameters it found; that needs every accel file closed, which it checks.
