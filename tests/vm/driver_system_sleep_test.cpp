@@ -64,9 +64,8 @@ protected:
     }
 
     // Suspends the guest to RAM: `rtcwake -m mem`, the RTC alarm waking it
-    // 2 s later; without an RTC (the debug kernel has none) through
-    // /sys/power/state, and seed-vm wakes it as a power button would.
-    // Returns 0 once it is awake again.
+    // 2 s later; without an RTC through /sys/power/state, and seed-vm wakes
+    // it as a power button would. Returns 0 once it is awake again.
     static int suspend_to_ram() {
         if (fs::exists("/dev/rtc0"))
             return std::system("rtcwake -m mem -s 2 >/dev/null");
