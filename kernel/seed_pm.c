@@ -118,9 +118,9 @@ static int seed_pm_runtime_resume(struct device *dev)
 }
 
 /*
- * System sleep (hibernation too, untested): the PCI core resumed a runtime-suspended
- * chip before this, and saves its configuration and puts it in D3hot
- * after. The platform may take its power meanwhile (S3).
+ * System sleep (hibernation too, untested): the PCI core resumed a
+ * runtime-suspended chip before this, and saves its configuration and puts
+ * it in D3hot after. The platform may take its power meanwhile (S3).
  */
 static int seed_pm_suspend(struct device *dev)
 {
