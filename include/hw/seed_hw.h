@@ -76,6 +76,7 @@
 #define SEED_CAP_REDUCE			(1u << 3)
 #define SEED_CAP_TELEMETRY		(1u << 4)
 #define SEED_CAP_POWER_LIMIT		(1u << 5) /* SEED_REG_POWER_LIMIT (§15.5) */
+#define SEED_CAP_HBM_COPY		(1u << 6) /* HBM copy block (§6.1) */
 
 /* Data type bits (SEED_REG_DTYPES). */
 #define SEED_DTYPE_F32			(1u << 0)
@@ -283,6 +284,24 @@
 #define SEED_TELEM_CORE_CLK_IDLE_MHZ	500
 #define SEED_TELEM_CORE_CLK_BUSY_MHZ	1500
 #define SEED_TELEM_HBM_CLK_MHZ		1600
+
+/* ----------------------------------------------------------------------- */
+/* HBM copy (§6.1): the host reads and writes HBM without a queue.         */
+/* ----------------------------------------------------------------------- */
+
+#define SEED_REG_HBMC_HBM_LO		0x0900 /* RW: HBM address, any byte */
+#define SEED_REG_HBMC_HBM_HI		0x0904 /* RW */
+#define SEED_REG_HBMC_HOST_LO		0x0908 /* RW: host DMA address, any byte */
+#define SEED_REG_HBMC_HOST_HI		0x090c /* RW */
+#define SEED_REG_HBMC_LEN		0x0910 /* RW: bytes, 1 .. SEED_HBMC_MAX_LEN */
+#define SEED_REG_HBMC_CTRL		0x0914 /* RW */
+#define   SEED_HBMC_CTRL_TO_HBM		(1u << 0)  /* host -> HBM; clear: HBM -> host */
+#define   SEED_HBMC_CTRL_RESERVED	0xfffffffeu /* must be 0 */
+#define SEED_REG_HBMC_SEQ		0x0918 /* WO: start; value reported when done */
+#define SEED_REG_HBMC_DONE		0x091c /* RO: last completed sequence number */
+#define SEED_REG_HBMC_STATUS		0x0920 /* RO: SEED_ERR_* of that copy */
+#define SEED_REG_HBMC_COPIED		0x0924 /* RO: bytes that copy moved */
+#define SEED_HBMC_MAX_LEN		(1u << 20)
 
 /* ----------------------------------------------------------------------- */
 /* Hardware queues (§9): one 64-byte register block per queue.             */
@@ -747,7 +766,8 @@ SEED_HW_ASSERT(SEED_DTYPE_F32 == 1u << SEED_DT_F32 && SEED_DTYPE_F16 == 1u << SE
 	       SEED_DTYPE_I32 == 1u << SEED_DT_I32, "dtype enum matches capability bits");
 SEED_HW_ASSERT(SEED_REG_QUEUE(SEED_MAX_QUEUES) <= SEED_BAR_REGS_SIZE, "queue blocks fit BAR0");
 SEED_HW_ASSERT(SEED_REG_CTX(SEED_MAX_CONTEXTS) <= 0x0800, "context block overlaps telemetry");
-SEED_HW_ASSERT(SEED_REG_ENGINE_BUSY_HI(SEED_MAX_ENGINES - 1) < 0x0900, "engine counters");
+SEED_HW_ASSERT(SEED_REG_ENGINE_BUSY_HI(SEED_MAX_ENGINES - 1) < SEED_REG_HBMC_HBM_LO,
+	       "engine counters overlap the HBM copy block");
 SEED_HW_ASSERT(SEED_MMU_INFO_V1_0 == 0x00043040, "MMU_INFO reset value");
 SEED_HW_ASSERT(SEED_PAGE_SIZES_V1_0 == 0x40201000u, "PAGE_SIZES reset value");
 

@@ -24,7 +24,7 @@ using namespace vfio_user;
 // Reset values of the identity block.
 constexpr uint32_t kFwVersion = 0x01000000; // 1.0.0
 constexpr uint32_t kCaps = SEED_CAP_MMU | SEED_CAP_GEMM | SEED_CAP_ELEMENTWISE | SEED_CAP_REDUCE |
-                           SEED_CAP_TELEMETRY | SEED_CAP_POWER_LIMIT;
+                           SEED_CAP_TELEMETRY | SEED_CAP_POWER_LIMIT | SEED_CAP_HBM_COPY;
 constexpr uint32_t kDtypes =
     SEED_DTYPE_F32 | SEED_DTYPE_F16 | SEED_DTYPE_BF16 | SEED_DTYPE_I8 | SEED_DTYPE_I32;
 
@@ -94,7 +94,7 @@ SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
     : config_(config), hbm_(std::move(hbm)), msix_(SEED_MSIX_VECTORS),
       mmu_(dma_, config_.hbm_size, config_.contexts), event_log_(dma_, msix_),
       engines_(std::max(1u, config_.engines)), crew_(engines_), telemetry_(dma_, engines_),
-      config_space_(make_config_space()) {
+      hbm_copy_(dma_, *hbm_), config_space_(make_config_space()) {
     for (size_t i = 0; i < uuid_regs_.size(); ++i)
         uuid_regs_[i] = load_le32(&config_.uuid.bytes[4 * i]);
     uint8_t serial[SEED_SERIAL_BYTES] = {};
@@ -107,6 +107,7 @@ SeedChip::SeedChip(const SeedChipConfig& config, std::unique_ptr<Hbm> hbm)
     msix_.set_held(true);
     event_log_.set_held(true);
     telemetry_.set_held(true);
+    hbm_copy_.set_held(true);
     const QueueDeps deps{dma_,  mmu_,   *hbm_,     msix_, event_log_,   engines_,
                          crew_, waits_, watchdog_, gate_, watchdog_ms_, kCaps};
     const unsigned queues = std::min<unsigned>(config_.queues, SEED_MAX_QUEUES);
@@ -330,6 +331,8 @@ uint32_t SeedChip::read_register_locked(uint32_t offset) const {
         return mmu_.read_register(offset);
     if (Telemetry::owns_register(offset))
         return telemetry_.read_register(offset);
+    if (HbmCopy::owns_register(offset))
+        return hbm_copy_.read_register(offset);
     if (Queue* q = queue_at(offset))
         return q->read_register((offset - SEED_REG_QUEUE_BLOCK) % SEED_QUEUE_BLOCK_STRIDE);
     if (offset >= SEED_REG_UUID(0) && offset < SEED_REG_UUID(0) + SEED_UUID_BYTES)
@@ -363,6 +366,10 @@ void SeedChip::write_register_locked(uint32_t offset, uint32_t value) {
     }
     if (Telemetry::owns_register(offset)) {
         telemetry_.write_register(offset, value);
+        return;
+    }
+    if (HbmCopy::owns_register(offset)) {
+        hbm_copy_.write_register(offset, value);
         return;
     }
     if (Queue* q = queue_at(offset)) {
@@ -449,6 +456,7 @@ void SeedChip::finish_reset_locked(bool post_event) {
     fatal_cause_ = SEED_FATAL_NONE;
     hbm_->clear_poison();
     telemetry_.reset();
+    hbm_copy_.reset();
     ++reset_count_;
     dev_status_ = SEED_DEV_STATUS_READY;
     msix_.clear_pending();
@@ -504,12 +512,14 @@ void SeedChip::update_bus_gate_locked() {
         msix_.set_held(true);
         event_log_.set_held(true);
         telemetry_.set_held(true);
+        hbm_copy_.set_held(true);
         return;
     }
     // Memory writes first, interrupts last, as the device would post them.
     gate_.set_open(true);
     event_log_.set_held(false);
     telemetry_.set_held(false);
+    hbm_copy_.set_held(false);
     for (auto& q : queues_)
         q->bus_changed();
     msix_.set_held(false);

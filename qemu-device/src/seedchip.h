@@ -12,6 +12,7 @@
 #include "engine_pool.h"
 #include "event_log.h"
 #include "hbm.h"
+#include "hbm_copy.h"
 #include "mmu.h"
 #include "msix.h"
 #include "pci/config_space.h"
@@ -157,6 +158,7 @@ private:
     Watchdog watchdog_;
     BusGate gate_;                // closed until Bus Master Enable is set
     mutable Telemetry telemetry_; // reads latch and advance the model; own lock
+    HbmCopy hbm_copy_;
 
     // Lock order: lock_, then a Queue's lock, then the Mmu's, EventLog's and
     // Msix's locks. Queue engine threads never take lock_.

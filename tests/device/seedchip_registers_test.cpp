@@ -36,7 +36,8 @@ TEST_F(SeedChipRegisters, IdentityBlock) {
     EXPECT_EQ(reg(SEED_REG_HW_REV), static_cast<uint32_t>(SEED_HW_REV_V1_0));
     EXPECT_EQ(reg(SEED_REG_FW_VERSION), 0x01000000u);
     EXPECT_EQ(reg(SEED_REG_CAPS), SEED_CAP_MMU | SEED_CAP_GEMM | SEED_CAP_ELEMENTWISE |
-                                      SEED_CAP_REDUCE | SEED_CAP_TELEMETRY | SEED_CAP_POWER_LIMIT);
+                                      SEED_CAP_REDUCE | SEED_CAP_TELEMETRY | SEED_CAP_POWER_LIMIT |
+                                      SEED_CAP_HBM_COPY);
     EXPECT_EQ(reg(SEED_REG_DTYPES),
               SEED_DTYPE_F32 | SEED_DTYPE_F16 | SEED_DTYPE_BF16 | SEED_DTYPE_I8 | SEED_DTYPE_I32);
     EXPECT_EQ(reg(SEED_REG_PAGE_SIZES), SEED_PAGE_SIZES_V1_0);
