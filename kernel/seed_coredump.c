@@ -9,13 +9,14 @@
  * device went FATAL, recovery fills in a snapshot under
  * &seed_exec.reset_lock: the reason, registers, the queue's ring and
  * completion record, the failing job with its command buffer, the BOs it
- * listed with the contents of host BOs (up to SEED_COREDUMP_BO_BYTES each
- * and SEED_COREDUMP_TOTAL_BO_BYTES in all) and the last device events.
+ * listed with their contents (up to SEED_COREDUMP_BO_BYTES each and
+ * SEED_COREDUMP_TOTAL_BO_BYTES in all: host BOs from their pages, HBM BOs
+ * through the device's HBM copy block) and the last device events.
  * Recovery signals fences, so nothing here sleeps to allocate or takes a
  * lock that is held while allocating: the snapshot was allocated at probe,
- * BO contents are copied from pinned pages into pages allocated with
- * GFP_NOWAIT (what cannot be had is left out and marked truncated), and
- * the VAs of the job's BOs were recorded when it was submitted.
+ * BO contents are copied into pages allocated with GFP_NOWAIT (what
+ * cannot be had is left out and marked truncated), and the VAs of the
+ * job's BOs were recorded when it was submitted.
  *
  * After recovery a work item first drops the snapshot's references to the
  * BOs, so that memory the job's owner frees after the failure is not held
@@ -24,10 +25,12 @@
  * snapshot per chip: a failure while it is in use is only
  * counted (&drm_seed_dump_info.skipped of the next dump). The devcoredump
  * core keeps one dump per device until it is read and freed, or for five
- * minutes; a dump made meanwhile is dropped by it.
+ * minutes, and would drop a dump made meanwhile: the work does not build
+ * one then, and counts it as skipped too.
  */
 
 #include <linux/devcoredump.h>
+#include <linux/dma-mapping.h>
 #include <linux/dma-fence.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
@@ -36,6 +39,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 
 #include <drm/drm_gem.h>
@@ -44,6 +48,7 @@
 #include "seed_coredump.h"
 #include "seed_drv.h"
 #include "seed_hw_reg_io.h"
+#include "seed_hw.h"
 #include "seed_hwq.h"
 
 static bool seed_coredump_enabled = true;
@@ -116,6 +121,7 @@ static struct seed_coredump_snap *seed_coredump_begin(struct seed_device *sdev)
 		return NULL;
 	if (test_and_set_bit(0, &cd->busy)) {
 		atomic_inc(&cd->skipped);
+		atomic_inc(&cd->skipped_total);
 		return NULL;
 	}
 
@@ -299,44 +305,117 @@ static void seed_coredump_free_data(struct seed_coredump_snap *snap)
 }
 
 /*
+ * Copies @n bytes of HBM BO @obj from @offset into @page with the device's
+ * HBM copy block (docs/hardware.md §6.1): no queue is involved, so this
+ * works while the queue is stopped on the error and while the chip is
+ * FATAL. Returns the bytes copied (fewer before a poisoned page) or an
+ * error.
+ */
+static long seed_coredump_read_hbm(struct seed_device *sdev, struct drm_gem_object *obj,
+				   u64 offset, struct page *page, size_t n)
+{
+	struct device *dev = &sdev->pdev->dev;
+	dma_addr_t dma;
+	u64 addr;
+	long got;
+
+	/* Blocks are whole pages: a page of the BO is contiguous in HBM. */
+	if (seed_gem_hbm_extent(obj, offset, &addr) < n)
+		return -EFAULT;
+	dma = dma_map_page(dev, page, 0, n, DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, dma))
+		return -ENOMEM;
+	got = seed_hw_hbm_read(sdev, addr, dma, n);
+	dma_unmap_page(dev, dma, n, DMA_FROM_DEVICE);
+	return got;
+}
+
+/*
  * Copies up to @len bytes of @b's contents into pages allocated without
  * sleeping (recovery signals fences: no reclaim), as far as they can be
- * had; sets @b->bytes to what was copied.
+ * had; sets @b->bytes to what was copied. Host BOs are read from their
+ * pinned pages, HBM BOs by the device.
  */
-static void seed_coredump_copy_bo(struct seed_coredump_snap *snap, struct seed_coredump_bo *b,
-				  u64 len)
+static void seed_coredump_copy_bo(struct seed_device *sdev, struct seed_coredump_snap *snap,
+				  struct seed_coredump_bo *b, u64 len)
 {
+	bool hbm = b->placement == DRM_SEED_BO_HBM;
+
 	b->first_page = snap->ndata;
 	b->bytes = 0;
 	while (b->bytes < len && snap->ndata < SEED_COREDUMP_DATA_PAGES) {
 		size_t n = min_t(u64, len - b->bytes, PAGE_SIZE);
 		struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
-		void *dst;
-		int err;
+		long got = n;
 
 		if (!page)
 			return;
-		dst = kmap_local_page(page);
-		err = seed_gem_read(b->obj, b->bytes, dst, n);
-		kunmap_local(dst);
-		if (err) {
+		if (hbm) {
+			got = seed_coredump_read_hbm(sdev, b->obj, b->bytes, page, n);
+		} else {
+			void *dst = kmap_local_page(page);
+
+			if (seed_gem_read(b->obj, b->bytes, dst, n))
+				got = -EFAULT;
+			kunmap_local(dst);
+		}
+		if (got <= 0) {
 			__free_page(page);
 			return;
 		}
 		snap->data[snap->ndata++] = page;
-		b->bytes += n;
+		b->bytes += got;
+		if (got < n)
+			return; /* a poisoned HBM page: its contents are lost */
 	}
 }
 
+/* Whether the contents of the job's HBM BOs can be copied now. */
+static bool seed_coredump_hbm_readable(struct seed_device *sdev)
+{
+	struct seed_exec *exec = &sdev->exec;
+
+	return (sdev->hw.caps & SEED_CAP_HBM_COPY) && !READ_ONCE(exec->lost) &&
+	       !READ_ONCE(exec->unplugged) && !READ_ONCE(exec->bus_resetting);
+}
+
 /*
- * Describes the job's BOs and copies the contents of host BOs (up to
+ * The command buffer of a job whose command BO is in HBM could not be read
+ * when the queue was recorded; its bytes are among the BO's contents now.
+ */
+static void seed_coredump_cmd_from_bo(struct seed_coredump_snap *snap)
+{
+	struct drm_seed_dump_job *job = &snap->job;
+	struct seed_coredump_bo *b;
+	u64 len, off, done;
+
+	if (!(job->flags & DRM_SEED_DUMP_JOB_CMD_NO_BYTES) || job->cmd_bo >= snap->nbos)
+		return;
+	b = &snap->bos[job->cmd_bo];
+	len = min_t(u64, (u64)job->cmd_count * SEED_PKT_SIZE, sizeof(snap->cmd));
+	if (snap->cmd_offset > b->bytes || len > b->bytes - snap->cmd_offset)
+		return;
+	for (done = 0; done < len; done += off) {
+		u64 at = snap->cmd_offset + done;
+
+		off = min_t(u64, len - done, PAGE_SIZE - offset_in_page(at));
+		memcpy_from_page(snap->cmd + done, snap->data[b->first_page + at / PAGE_SIZE],
+				 offset_in_page(at), off);
+	}
+	job->cmd_bytes = len;
+	job->flags &= ~DRM_SEED_DUMP_JOB_CMD_NO_BYTES;
+}
+
+/*
+ * Describes the job's BOs and copies their contents (up to
  * SEED_COREDUMP_BO_BYTES each, SEED_COREDUMP_TOTAL_BO_BYTES in all) while
  * the snapshot holds references to them, so that the dump work needs none:
  * seed_coredump_finish() drops them as soon as recovery is done, and a BO
  * its owner frees after the job failed is gone at once.
  */
-static void seed_coredump_take_bos(struct seed_coredump_snap *snap)
+static void seed_coredump_take_bos(struct seed_device *sdev, struct seed_coredump_snap *snap)
 {
+	bool hbm_readable = seed_coredump_hbm_readable(sdev);
 	u64 budget = SEED_COREDUMP_TOTAL_BO_BYTES;
 	u32 i, flags;
 
@@ -350,12 +429,17 @@ static void seed_coredump_take_bos(struct seed_coredump_snap *snap)
 		seed_gem_dump_describe(b->obj, &b->placement, &flags, &b->page_size);
 		b->flags |= flags;
 		b->size = b->obj->size;
-		b->readable = seed_gem_readable(b->obj);
+		if (b->placement == DRM_SEED_BO_HBM)
+			b->readable = hbm_readable;
+		else
+			b->readable = seed_gem_readable(b->obj);
 		if (b->readable)
 			len = min3(b->size, (u64)SEED_COREDUMP_BO_BYTES, budget);
-		seed_coredump_copy_bo(snap, b, len);
+		seed_coredump_copy_bo(sdev, snap, b, len);
 		budget -= b->bytes;
 	}
+	if (snap->has_job)
+		seed_coredump_cmd_from_bo(snap);
 }
 
 /**
@@ -418,7 +502,7 @@ bool seed_coredump_capture_hwq(struct seed_hwq *hwq, struct dma_fence *hint)
 	spin_unlock_irq(&hwq->lock);
 
 	seed_coredump_queue_regs(sdev, snap, hwq->id);
-	seed_coredump_take_bos(snap);
+	seed_coredump_take_bos(sdev, snap);
 	return true;
 }
 
@@ -465,7 +549,7 @@ bool seed_coredump_capture_fatal(struct seed_device *sdev)
 			break;
 		}
 	}
-	seed_coredump_take_bos(snap);
+	seed_coredump_take_bos(sdev, snap);
 	return true;
 }
 
@@ -615,6 +699,23 @@ static u64 seed_coredump_size(struct seed_coredump_snap *snap)
 	return size;
 }
 
+/*
+ * The devcoredump core keeps one dump per device until it is read and
+ * freed (or for five minutes) and drops the ones made meanwhile; it links
+ * the pending one into the device's sysfs directory. Looked up from the
+ * dump work, not on the recovery path (kernfs locks are held while
+ * allocating).
+ */
+static bool seed_coredump_pending(struct seed_device *sdev)
+{
+	struct kernfs_node *kn = sysfs_get_dirent(sdev->drm.dev->kobj.sd, "devcoredump");
+
+	if (!kn)
+		return false;
+	sysfs_put(kn);
+	return true;
+}
+
 static void seed_coredump_work(struct work_struct *work)
 {
 	struct seed_device *sdev = container_of(work, struct seed_device, coredump.work);
@@ -636,6 +737,12 @@ static void seed_coredump_work(struct work_struct *work)
 		goto release;
 	if (delay)
 		msleep(min(delay, SEED_COREDUMP_MAX_DELAY_MS));
+	if (seed_coredump_pending(sdev)) {
+		/* It would be dropped: count it, and those it counted, instead. */
+		atomic_add(snap->info.skipped + 1, &cd->skipped);
+		atomic_inc(&cd->skipped_total);
+		goto release;
+	}
 
 	size = seed_coredump_size(snap);
 	w.buf = vzalloc(size);
@@ -712,6 +819,7 @@ int seed_coredump_init(struct seed_device *sdev)
 
 	INIT_WORK(&cd->work, seed_coredump_work);
 	atomic_set(&cd->skipped, 0);
+	atomic_set(&cd->skipped_total, 0);
 	atomic_set(&cd->written, 0);
 	snap = kvzalloc(sizeof(*snap), GFP_KERNEL);
 	if (!snap) {

@@ -127,7 +127,9 @@ struct seed_coredump_snap {
  * @snap: The snapshot buffer, NULL if coredumps could not be set up.
  * @busy: Bit 0: @snap is in use (filled in, its dump not written yet).
  * @work: Builds and writes the dump, outside the recovery path.
- * @skipped: Failures without a dump since the last one: @snap was busy.
+ * @skipped: Failures without a dump since the last one: @snap was busy,
+ *	or a dump of the chip was still pending in the devcoredump core.
+ * @skipped_total: The same, since probe (debugfs `coredump_stats`).
  * @written: Dumps handed to the devcoredump core since probe.
  * @delay_ms: The work waits this long before it builds a dump (debugfs
  *	`coredump_delay_ms`, at most SEED_COREDUMP_MAX_DELAY_MS): lets tests
@@ -138,6 +140,7 @@ struct seed_coredump {
 	unsigned long busy;
 	struct work_struct work;
 	atomic_t skipped;
+	atomic_t skipped_total;
 	atomic_t written;
 	u32 delay_ms;
 };

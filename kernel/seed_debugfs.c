@@ -204,6 +204,16 @@ static ssize_t seed_debugfs_reset_write(struct file *f, const char __user *buf, 
 	return ret ? ret : len;
 }
 
+static int seed_debugfs_coredump_stats_show(struct seq_file *m, void *unused)
+{
+	struct seed_device *sdev = m->private;
+
+	seq_printf(m, "written %d\nskipped %d\n", atomic_read(&sdev->coredump.written),
+		   atomic_read(&sdev->coredump.skipped_total));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(seed_debugfs_coredump_stats);
+
 static const struct file_operations seed_debugfs_reset_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -230,4 +240,6 @@ void seed_debugfs_init(struct seed_device *sdev)
 	debugfs_create_file("clients", 0400, root, sdev, &seed_debugfs_clients_fops);
 	debugfs_create_file("reset", 0200, root, sdev, &seed_debugfs_reset_fops);
 	debugfs_create_u32("coredump_delay_ms", 0600, root, &sdev->coredump.delay_ms);
+	debugfs_create_file("coredump_stats", 0400, root, sdev,
+			    &seed_debugfs_coredump_stats_fops);
 }

@@ -1311,6 +1311,39 @@ int seed_gem_read(struct drm_gem_object *obj, u64 offset, void *buf, size_t len)
 }
 
 /**
+ * seed_gem_hbm_extent() - where a byte of an HBM BO lies in HBM
+ * @obj: a GEM object of seed.ko, with a reference held
+ * @offset: byte of the BO
+ * @addr: out: its HBM address
+ *
+ * The BO's blocks do not change while it exists, so this takes no lock and
+ * allocates nothing: it may run on the recovery path.
+ *
+ * Return: bytes from @offset that are contiguous in HBM (the rest of its
+ * block), or 0 if @obj is not an HBM BO or @offset is outside it.
+ */
+u64 seed_gem_hbm_extent(struct drm_gem_object *obj, u64 offset, u64 *addr)
+{
+	struct seed_bo *bo = to_seed_bo(obj);
+	struct seed_device *sdev = seed_bo_sdev(bo);
+	struct gpu_buddy_block *block;
+	u64 start = 0;
+
+	if (bo->placement != DRM_SEED_BO_HBM || offset >= obj->size)
+		return 0;
+	list_for_each_entry(block, &bo->blocks, link) {
+		u64 size = gpu_buddy_block_size(&sdev->mem.buddy, block);
+
+		if (offset < start + size) {
+			*addr = gpu_buddy_block_offset(block) + offset - start;
+			return min(size - (offset - start), obj->size - offset);
+		}
+		start += size;
+	}
+	return 0;
+}
+
+/**
  * seed_gem_dump_describe() - what a coredump says about a BO
  * @obj: a GEM object of seed.ko
  * @placement: out: DRM_SEED_BO_HBM or DRM_SEED_BO_HOST

@@ -6,6 +6,7 @@
  */
 
 #include <linux/ctype.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -140,4 +141,59 @@ void seed_hw_irq_test(struct seed_device *sdev, u32 vector)
 u32 seed_hw_irq_test_count(struct seed_device *sdev)
 {
 	return seed_rd32(sdev, SEED_REG_IRQ_TEST_COUNT);
+}
+
+/**
+ * seed_hw_hbm_read() - copy HBM to host memory with the HBM copy block (§6.1)
+ * @sdev: device, awake
+ * @hbm: HBM address of the first byte
+ * @dma: host DMA address to copy to
+ * @len: bytes, 1 to &SEED_HBMC_MAX_LEN
+ *
+ * Works whatever the queues do and while the device is FATAL; sleeps only
+ * while it waits for the copy, and allocates nothing. Callers serialise
+ * their use of the block (the coredump capture, its only user, runs under
+ * &seed_exec.reset_lock).
+ *
+ * Return: bytes copied (all of @len, or those before a poisoned page);
+ * -EOPNOTSUPP if the device has no copy block; -EINVAL for a bad length;
+ * -EIO if the device refused the copy; -ENODEV if it does not respond;
+ * -ETIMEDOUT if it did not finish in time.
+ */
+long seed_hw_hbm_read(struct seed_device *sdev, u64 hbm, dma_addr_t dma, u32 len)
+{
+	unsigned int us;
+	u32 seq, done, status;
+
+	if (!(sdev->hw.caps & SEED_CAP_HBM_COPY))
+		return -EOPNOTSUPP;
+	if (!len || len > SEED_HBMC_MAX_LEN)
+		return -EINVAL;
+	/* The sequence number only has to differ from the last one. */
+	seq = seed_rd32(sdev, SEED_REG_HBMC_DONE) + 1;
+	if (seq == 0)
+		return -ENODEV; /* DONE read all-ones: not responding */
+	seed_wr32(sdev, SEED_REG_HBMC_HBM_LO, lower_32_bits(hbm));
+	seed_wr32(sdev, SEED_REG_HBMC_HBM_HI, upper_32_bits(hbm));
+	seed_wr32(sdev, SEED_REG_HBMC_HOST_LO, lower_32_bits(dma));
+	seed_wr32(sdev, SEED_REG_HBMC_HOST_HI, upper_32_bits(dma));
+	seed_wr32(sdev, SEED_REG_HBMC_LEN, len);
+	seed_wr32(sdev, SEED_REG_HBMC_CTRL, 0);
+	seed_wr32(sdev, SEED_REG_HBMC_SEQ, seq);
+
+	/* Within 1 ms per MiB (§6.1); usually done at the first read. */
+	for (us = 0;; us += 10) {
+		done = seed_rd32(sdev, SEED_REG_HBMC_DONE);
+		if (done == seq)
+			break;
+		if (done == ~0u)
+			return -ENODEV;
+		if (us >= SEED_HBMC_TIMEOUT_US)
+			return -ETIMEDOUT;
+		usleep_range(10, 20);
+	}
+	status = seed_rd32(sdev, SEED_REG_HBMC_STATUS);
+	if (status == SEED_ERR_NONE || status == SEED_ERR_ECC)
+		return min(seed_rd32(sdev, SEED_REG_HBMC_COPIED), len);
+	return -EIO;
 }

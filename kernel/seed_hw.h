@@ -46,4 +46,8 @@ int seed_hw_init(struct seed_device *sdev);
 void seed_hw_irq_test(struct seed_device *sdev, u32 vector);
 u32 seed_hw_irq_test_count(struct seed_device *sdev);
 
+/* Longest wait for one HBM copy (at most 1 MiB, 1 ms per MiB, §6.1). */
+#define SEED_HBMC_TIMEOUT_US	5000
+long seed_hw_hbm_read(struct seed_device *sdev, u64 hbm, dma_addr_t dma, u32 len);
+
 #endif /* __SEED_HW_PRIV_H__ */

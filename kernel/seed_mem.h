@@ -161,6 +161,7 @@ bool seed_gem_is_hbm(const struct drm_gem_object *obj);
 int seed_bo_ctx_va(struct drm_gem_object *obj, struct seed_ctx *ctx, u64 *va);
 bool seed_gem_readable(struct drm_gem_object *obj);
 int seed_gem_read(struct drm_gem_object *obj, u64 offset, void *buf, size_t len);
+u64 seed_gem_hbm_extent(struct drm_gem_object *obj, u64 offset, u64 *addr);
 void seed_gem_dump_describe(struct drm_gem_object *obj, u32 *placement, u32 *flags,
 			    u64 *page_size);
 

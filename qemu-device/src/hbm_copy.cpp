@@ -80,8 +80,7 @@ void HbmCopy::write_register(uint32_t offset, uint32_t value) {
     case SEED_REG_HBMC_DONE:
     case SEED_REG_HBMC_STATUS:
     case SEED_REG_HBMC_COPIED:
-        log::guest_error("write {:#x} to read-only HBM copy register {:#x} ignored", value,
-                         offset);
+        log::guest_error("write {:#x} to read-only HBM copy register {:#x} ignored", value, offset);
         return;
     default:
         log::debug("write {:#x} to undefined register {:#x} ignored", value, offset);
@@ -109,9 +108,9 @@ void HbmCopy::run_locked(const Request& r) {
             n = *bad - r.hbm;
             status = SEED_ERR_ECC;
         }
-        const int rc = !n                ? 0
-                       : to_hbm          ? dma_.read(r.host, hbm_.data() + r.hbm, n)
-                                         : dma_.write(r.host, hbm_.data() + r.hbm, n);
+        const int rc = !n       ? 0
+                       : to_hbm ? dma_.read(r.host, hbm_.data() + r.hbm, n)
+                                : dma_.write(r.host, hbm_.data() + r.hbm, n);
         if (rc != 0) {
             log::guest_error("HBM copy {}: host range {:#x}+{:#x} not accessible ({})", r.seq,
                              r.host, n, rc);

@@ -7,9 +7,10 @@
 // The model is built in this process, without QEMU or vfio-user, and
 // driven through its registers the way the driver drives it: bus mastering
 // on, the event log enabled, one MMU context whose page tables map every BO
-// of the dump at its VA with its permissions (host BOs in guest memory with
-// the contents the dump holds, HBM BOs in HBM, zeroed: their contents are
-// not dumped), and the job's ring packet written to the queue it ran on.
+// of the dump at its VA with its permissions (host BOs in guest memory, HBM
+// BOs in HBM, each with the contents the dump holds, loaded into HBM with
+// the HBM copy block, §6.1; what the dump does not hold reads as zero),
+// and the job's ring packet written to the queue it ran on.
 // The outcome (the completion record and the events the model wrote) is
 // printed next to the dump's, and the failure counts as reproduced when the
 // error, its packet (level and offset) and for an MMU fault its address
@@ -184,8 +185,8 @@ int replay(const Dump& d, std::ostream& out, std::ostream& err) {
             host += page_up(b.desc.size);
     }
     const uint64_t pages = (host + hbm) / SEED_PAGE_SIZE;
-    const uint64_t guest =
-        host + (pages / 512 + 3 * d.bos.size() + 8) * SEED_PAGE_SIZE * 2 + (1u << 20);
+    const uint64_t guest = host + (pages / 512 + 3 * d.bos.size() + 8) * SEED_PAGE_SIZE * 2 +
+                           (1u << 20) + SEED_HBMC_MAX_LEN;
     if (guest > kMaxGuestBytes) {
         err << "seedchip-device: --replay: the job's host BOs need " << (host >> 20)
             << " MiB, more than replay supports\n";
@@ -236,6 +237,29 @@ int replay(const Dump& d, std::ostream& out, std::ostream& err) {
     if (ctx == 0 || ctx >= SEED_MAX_CONTEXTS)
         ctx = 1;
     const uint64_t root = mem.alloc(SEED_PAGE_SIZE);
+    const uint64_t staging = mem.alloc(SEED_HBMC_MAX_LEN);
+    // Dumped HBM contents go in through the HBM copy block, as a driver or
+    // tool would load HBM without a queue.
+    uint64_t hbm_loaded = 0;
+    const auto load_hbm = [&](uint64_t at, const std::vector<uint8_t>& data) {
+        for (uint64_t off = 0; off < data.size(); off += SEED_HBMC_MAX_LEN) {
+            const auto n =
+                static_cast<uint32_t>(std::min<uint64_t>(data.size() - off, SEED_HBMC_MAX_LEN));
+            mem.store(staging, data.data() + off, n);
+            const uint32_t seq = chip->read_register(SEED_REG_HBMC_DONE) + 1;
+            reg64(SEED_REG_HBMC_HBM_LO, at + off);
+            reg64(SEED_REG_HBMC_HOST_LO, staging);
+            reg(SEED_REG_HBMC_LEN, n);
+            reg(SEED_REG_HBMC_CTRL, SEED_HBMC_CTRL_TO_HBM);
+            reg(SEED_REG_HBMC_SEQ, seq);
+            if (chip->read_register(SEED_REG_HBMC_DONE) != seq ||
+                chip->read_register(SEED_REG_HBMC_STATUS) != SEED_ERR_NONE)
+                throw std::runtime_error(
+                    fmt::format("loading {} bytes into HBM at {:#x} failed (HBM copy status {})", n,
+                                at + off, chip->read_register(SEED_REG_HBMC_STATUS)));
+            hbm_loaded += n;
+        }
+    };
     uint64_t hbm_next = 0;
     for (const auto& b : d.bos) {
         const uint64_t size = page_up(b.desc.size);
@@ -248,6 +272,7 @@ int replay(const Dump& d, std::ostream& out, std::ostream& err) {
             flags |= SEED_PTE_WRITE;
         if (b.desc.placement == 0) {
             map_range(mem, root, b.desc.va, hbm_next, size, flags | SEED_PTE_HBM);
+            load_hbm(hbm_next, b.data);
             hbm_next += size;
         } else {
             const uint64_t at = mem.alloc(size);
@@ -290,7 +315,10 @@ int replay(const Dump& d, std::ostream& out, std::ostream& err) {
 
     out << "Replaying job " << d.job->seq << " of queue " << d.job->queue_id << " ("
         << seed::dump::describe_packet(pkt) << ") on hardware queue " << q << ", context " << ctx
-        << ", " << d.bos.size() << " BOs\n";
+        << ", " << d.bos.size() << " BOs";
+    if (hbm_loaded)
+        out << " (" << hbm_loaded << " bytes of HBM contents)";
+    out << '\n';
 
     const auto end = std::chrono::steady_clock::now() + kRunLimit;
     seed_cpl_record got{};

@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -345,6 +346,126 @@ TEST_F(DriverCoredump, ReplayReproducesTheInvalidPacket) {
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_TRUE(contains(r.out, "reproduced")) << r.out;
     EXPECT_TRUE(contains(r.out, "BAD_OPCODE")) << r.out;
+}
+
+// A job whose command buffer and data live in HBM: the dump holds their
+// contents (read by the device's HBM copy block while the queue is stopped
+// on the fault), and the replay loads them into the model's HBM. Without
+// them the replay would run a command buffer of zeros and fail otherwise.
+TEST_F(DriverCoredump, HbmBuffersAreDumpedAndReplayed) {
+    constexpr std::uint64_t kPattern = 0x0123456789abcdefull;
+    constexpr std::uint64_t kDataBytes = 64 * 1024;
+    seed::vm::Bo hbm_cmd, hbm_data;
+    ASSERT_EQ(seed::vm::create_bo(hbm_cmd, fd_.get(), 4096, DRM_SEED_BO_HBM), 0);
+    ASSERT_EQ(seed::vm::create_bo(hbm_data, fd_.get(), kDataBytes, DRM_SEED_BO_HBM), 0);
+
+    // The faulting job's packets, written in a host BO and copied to HBM
+    // with the data's pattern, by one job.
+    seed::vm::Bo staging;
+    ASSERT_EQ(seed::vm::create_bo(staging, fd_.get(), 4096, DRM_SEED_BO_HOST), 0);
+    seed::vm::put_nop(staging, 0);
+    seed::vm::put_copy(staging, 1, kUnmappedVa, out_.va, 64);
+    seed::vm::put_copy(cmd_, 0, staging.va, hbm_cmd.va, 2 * SEED_PKT_SIZE);
+    seed::vm::put_fill(cmd_, 1, hbm_data.va, kDataBytes, kPattern);
+    auto s = submit_with_bos(*q_, cmd_, 2,
+                             {{staging.handle, 0, 0},
+                              {hbm_cmd.handle, DRM_SEED_SUBMIT_BO_WRITE, 0},
+                              {hbm_data.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
+    ASSERT_EQ(s.err, 0);
+    int err = 0;
+    ASSERT_EQ(seed::vm::finish(*q_, s.seq, &err).error,
+              static_cast<std::uint32_t>(DRM_SEED_JOB_OK));
+    ASSERT_EQ(err, 0);
+    ASSERT_FALSE(wait_dump(pci_, 500ms));
+
+    s = submit_with_bos(*q_, hbm_cmd, 2,
+                        {{hbm_data.handle, 0, 0}, {out_.handle, DRM_SEED_SUBMIT_BO_WRITE, 0}});
+    ASSERT_EQ(s.err, 0);
+    ASSERT_EQ(seed::vm::finish(*q_, s.seq, &err).error,
+              static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    const auto dump = wait_dump(pci_);
+    ASSERT_TRUE(dump) << "no coredump of " << pci_;
+
+    const auto j = decoded();
+    ASSERT_FALSE(j.is_discarded());
+    EXPECT_EQ(j["job"]["seq"], s.seq);
+    EXPECT_EQ(j["job"]["cmd_bytes"], 2 * SEED_PKT_SIZE) << "the command buffer from HBM";
+    EXPECT_EQ(j["job"]["error"]["fault_addr"], kUnmappedVa);
+    bool saw_cmd = false, saw_data = false;
+    for (const auto& b : j["bos"]) {
+        if (b["handle"] == hbm_cmd.handle) {
+            saw_cmd = true;
+            EXPECT_EQ(b["placement"], "hbm") << b.dump();
+            EXPECT_EQ(b["data_size"], hbm_cmd.size) << b.dump();
+        } else if (b["handle"] == hbm_data.handle) {
+            saw_data = true;
+            EXPECT_EQ(b["placement"], "hbm") << b.dump();
+            EXPECT_EQ(b["data_size"], kDataBytes) << b.dump();
+        }
+    }
+    EXPECT_TRUE(saw_cmd && saw_data) << j["bos"].dump();
+    const auto text = seed::vm::seedctl({"dump", "-d", pci_});
+    EXPECT_TRUE(contains(text.out, "COPY src 0x7ff000000000")) << text.out;
+    EXPECT_FALSE(contains(text.out, "not readable")) << text.out;
+
+    // The data BO's 64 KiB of pattern are in the dump.
+    const auto bytes = read_bytes(*dump / "data");
+    std::vector<std::uint8_t> want(kDataBytes);
+    for (std::size_t i = 0; i < kDataBytes; i += 8)
+        std::memcpy(want.data() + i, &kPattern, 8);
+    EXPECT_NE(std::search(bytes.begin(), bytes.end(), want.begin(), want.end()), bytes.end());
+
+    const auto r = replay(*dump);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "reproduced")) << r.out;
+    EXPECT_TRUE(contains(r.out, "0x7ff000000000")) << r.out;
+    EXPECT_TRUE(
+        contains(r.out, std::to_string(hbm_cmd.size + kDataBytes) + " bytes of HBM contents"))
+        << r.out;
+}
+
+// The devcoredump core keeps one dump per device and would drop the next:
+// the driver does not build it, and counts it as skipped, in debugfs and
+// in the next dump it writes.
+TEST_F(DriverCoredump, NoDumpIsBuiltWhileOneIsPending) {
+    const std::string dir = seed::vm::debugfs_dir(info_.node);
+    ASSERT_FALSE(dir.empty()) << "no debugfs directory for " << info_.node;
+    const fs::path stats = fs::path(dir) / "coredump_stats";
+    const auto count = [&stats](const std::string& key) {
+        std::ifstream in(stats);
+        std::string k;
+        long v = -1;
+        while (in >> k >> v)
+            if (k == key)
+                return v;
+        return -1L;
+    };
+    const long written = count("written"), skipped = count("skipped");
+    ASSERT_GE(written, 0);
+    ASSERT_GE(skipped, 0);
+
+    make_mmu_fault_job();
+    std::uint64_t first = 0, second = 0, third = 0;
+    ASSERT_EQ(run(2, &first).error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    ASSERT_TRUE(wait_dump(pci_));
+    for (int i = 0; i < 200 && count("written") != written + 1; ++i)
+        std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(count("written"), written + 1);
+
+    ASSERT_EQ(run(2, &second).error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    for (int i = 0; i < 500 && count("skipped") != skipped + 1; ++i)
+        std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(count("skipped"), skipped + 1);
+    EXPECT_EQ(count("written"), written + 1);
+    EXPECT_EQ(decoded()["job"]["seq"], first) << "the pending dump is the first one";
+
+    free_dumps(pci_);
+    ASSERT_EQ(run(2, &third).error, static_cast<std::uint32_t>(DRM_SEED_JOB_MMU_FAULT));
+    ASSERT_TRUE(wait_dump(pci_));
+    const auto j = decoded();
+    EXPECT_EQ(j["job"]["seq"], third);
+    EXPECT_EQ(j["skipped"], 1);
+    EXPECT_EQ(count("written"), written + 2);
 }
 
 // The replay is checked, not just run: a dump whose failing packet was

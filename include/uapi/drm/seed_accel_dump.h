@@ -190,7 +190,7 @@ struct drm_seed_dump_queue {
 
 /* &drm_seed_dump_job.flags */
 #define DRM_SEED_DUMP_JOB_CMD_TRUNCATED	(1u << 0) /* cmd_bytes < 64 * cmd_count */
-#define DRM_SEED_DUMP_JOB_CMD_NO_BYTES	(1u << 1) /* buffer not readable (HBM, import) */
+#define DRM_SEED_DUMP_JOB_CMD_NO_BYTES	(1u << 1) /* buffer not readable (an import) */
 
 /**
  * struct drm_seed_dump_job - the failing job
@@ -255,8 +255,8 @@ struct drm_seed_dump_bos {
  * @va: Device VA of its first byte.
  * @size: Bytes (mapped from @va).
  * @page_size: Granule the mapping was made of (4 KiB for host memory).
- * @data_size: Bytes of the BO's contents that follow (0 for HBM and
- *	imported BOs).
+ * @data_size: Bytes of the BO's contents that follow (0 for imported BOs,
+ *	and for HBM BOs of a chip without the HBM copy block).
  */
 struct drm_seed_dump_bo {
 	__u32 handle;
