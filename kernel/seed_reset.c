@@ -299,8 +299,18 @@ int seed_exec_reset_device_locked(struct seed_device *sdev, const char *reason)
 		mutex_unlock(&exec->reset_lock);
 		ret = seed_exec_bus_reset(sdev);
 		mutex_lock(&exec->reset_lock);
-		exec->bus_resetting = false;
 		cookie = dma_fence_begin_signalling();
+		if (exec->sleeping) {
+			/*
+			 * The system suspended meanwhile: seed_exec_resume()
+			 * resets the chip and restarts the queues, and other
+			 * resets keep backing off until then.
+			 */
+			seed_info(sdev, "system suspend during the bus reset: resume sets the chip up\n");
+			ret = 0;
+			goto out;
+		}
+		exec->bus_resetting = false;
 		if (!ret && !READ_ONCE(exec->unplugged))
 			ret = seed_exec_bus_reset_done(sdev);
 	}
@@ -643,7 +653,8 @@ void seed_exec_suspend(struct seed_device *sdev)
  * written again and runs, none fails. A chip that does not come back is
  * declared lost.
  *
- * Return: 0, or -ENODEV if the device is lost.
+ * Return: 0, or -ENODEV if the device did not come back. A chip lost
+ * before the sleep stays lost and resumes without an error.
  */
 int seed_exec_resume(struct seed_device *sdev)
 {
@@ -655,9 +666,9 @@ int seed_exec_resume(struct seed_device *sdev)
 
 	mutex_lock(&exec->reset_lock);
 	if (!exec->sleeping) {
-		ret = exec->lost ? -ENODEV : 0;
+		/* Lost before the sleep (and logged then), or removed. */
 		mutex_unlock(&exec->reset_lock);
-		return ret;
+		return 0;
 	}
 	exec->sleeping = false;
 	exec->bus_resetting = false;
