@@ -99,31 +99,6 @@ std::vector<std::uint8_t> read_bytes(const fs::path& p) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-/// Sets a module parameter for the lifetime of the object and puts the value
-/// it had back afterwards, also when the test fails.
-class ScopedParameter {
-public:
-    ScopedParameter(fs::path path, const std::string& value)
-        : path_(std::move(path)), saved_(read_line(path_)) {
-        ok_ = !saved_.empty() && write_file(path_, value);
-    }
-    ~ScopedParameter() {
-        if (ok_) {
-            EXPECT_TRUE(write_file(path_, saved_)) << path_ << " not restored to " << saved_;
-        }
-    }
-    ScopedParameter(const ScopedParameter&) = delete;
-    ScopedParameter& operator=(const ScopedParameter&) = delete;
-
-    /// The new value was written.
-    bool ok() const { return ok_; }
-
-private:
-    fs::path path_;
-    std::string saved_;
-    bool ok_ = false;
-};
-
 /// SUBMIT listing @p bos (handle, DRM_SEED_SUBMIT_BO_* flags).
 seed::vm::Submit submit_with_bos(const seed::vm::Queue& q, const seed::vm::Bo& cmd,
                                  std::uint32_t count, const std::vector<drm_seed_submit_bo>& bos) {
@@ -620,7 +595,7 @@ TEST_F(DriverCoredump, JobTimeoutIsDumpedWithTheJob) {
     EXPECT_FALSE(write_file(kJobTimeout, "0"));
     EXPECT_FALSE(write_file(kJobTimeout, "3600001"));
     EXPECT_EQ(read_line(kJobTimeout), before);
-    const ScopedParameter timeout(kJobTimeout, std::to_string(kTimeoutMs));
+    const seed::vm::ScopedParameter timeout(kJobTimeout, std::to_string(kTimeoutMs));
     ASSERT_TRUE(timeout.ok()) << "cannot set " << kJobTimeout;
     ASSERT_EQ(read_line(kJobTimeout), std::to_string(kTimeoutMs));
 

@@ -9,6 +9,7 @@
 // fault injection shows its timeout and the queue reset between its run
 // and its done; an admin device reset shows up between the jobs around it.
 #include "seedctl_run.hpp"
+#include "sysfs_files.hpp"
 #include "vm_env.hpp"
 
 #include <seed/management.hpp>
@@ -228,6 +229,12 @@ TEST_F(DriverTrace, TimeoutAndResetsAppearInOrder) {
     using seed::vm::Control;
     if (!seed::vm::chips() || !Control::available(0))
         GTEST_SKIP() << "needs seed-vm's fault-injection channel";
+    // The driver's job timeout well before the device's engine watchdog
+    // (10 s): with both at 10 s which one fires first depends on what ran
+    // before.
+    const seed::vm::ScopedParameter job_timeout("/sys/module/seed/parameters/job_timeout_ms",
+                                                "2000");
+    ASSERT_TRUE(job_timeout.ok());
     Control ctl(0);
     seed::Device dev = seed::Device::open(0u);
     seed::Queue queue(dev);
@@ -258,9 +265,8 @@ TEST_F(DriverTrace, TimeoutAndResetsAppearInOrder) {
     const std::uint64_t hw_seqno = events[run].num("hw_seqno");
     // Who notices the hang first: the driver's job timeout (a conditional
     // queue reset aimed at the packet) or the device's engine watchdog (an
-    // ERROR record, then an unconditional queue reset). Both default to
-    // 10 s and the device wins; seed-vm --module-arg job_timeout_ms=2000
-    // makes it the driver.
+    // ERROR record, then an unconditional queue reset). Here the driver,
+    // unless the module was loaded with a shorter watchdog.
     const bool driver_first = parameter("job_timeout_ms") < parameter("watchdog_ms");
     const std::size_t timeout = find_event(events, "seed_job_timeout", {});
     std::size_t qreset = end;

@@ -4,9 +4,12 @@
 // One-line reads and writes of sysfs attributes for the VM tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 namespace seed::vm {
 
@@ -25,5 +28,31 @@ inline bool write_file(const std::filesystem::path& path, const std::string& val
     out.flush();
     return out.good();
 }
+
+/// Sets a sysfs attribute (a module parameter) for the lifetime of the
+/// object and puts the value it had back afterwards, also when the test
+/// fails.
+class ScopedParameter {
+public:
+    ScopedParameter(std::filesystem::path path, const std::string& value)
+        : path_(std::move(path)), saved_(read_line(path_)) {
+        ok_ = !saved_.empty() && write_file(path_, value);
+    }
+    ~ScopedParameter() {
+        if (ok_) {
+            EXPECT_TRUE(write_file(path_, saved_)) << path_ << " not restored to " << saved_;
+        }
+    }
+    ScopedParameter(const ScopedParameter&) = delete;
+    ScopedParameter& operator=(const ScopedParameter&) = delete;
+
+    /// The new value was written.
+    bool ok() const { return ok_; }
+
+private:
+    std::filesystem::path path_;
+    std::string saved_;
+    bool ok_ = false;
+};
 
 } // namespace seed::vm
