@@ -121,10 +121,23 @@ ordered_json to_json(const Results& r) {
             j["transfer"]["load_file"] = {
                 {"file_system", t.load_file_fs},
                 {"direct", t.load_file_direct},
-                {"gb_per_s", {{"load_file", t.load_file_gbs}, {"read_upload", t.read_upload_gbs}}},
+                {"gb_per_s",
+                 {{"load_file", t.load_file_gbs},
+                  {"load_file_4mib_chunks", t.load_file_4mib_gbs},
+                  {"read_upload", t.read_upload_gbs}}},
                 {"ratio_load_file_to_read_upload", ratio(t.load_file_gbs, t.read_upload_gbs)}};
         } else {
             j["transfer"]["load_file"] = nullptr;
+        }
+        if (!t.load_block_device.empty()) {
+            j["transfer"]["load_block_device"] = {
+                {"device", t.load_block_device},
+                {"gb_per_s",
+                 {{"load_file", t.load_block_gbs}, {"read_upload", t.read_upload_block_gbs}}},
+                {"ratio_load_file_to_read_upload",
+                 ratio(t.load_block_gbs, t.read_upload_block_gbs)}};
+        } else {
+            j["transfer"]["load_block_device"] = nullptr;
         }
     } else {
         j["transfer"] = nullptr;
@@ -258,9 +271,17 @@ std::string to_text(const Results& r) {
             row(t.load_file_direct ? "file -> HBM  load file (io_uring, O_DIRECT)"
                                    : "file -> HBM  load file (io_uring, buffered)",
                 t.load_file_gbs);
+            row("file -> HBM  load file, 3 x 4 MiB staging", t.load_file_4mib_gbs);
             row("file -> HBM  read() + Queue::upload", t.read_upload_gbs);
             line(fmt::format("   {:<44} {:>8.2f}x   (file on {})", "load file / read() + upload",
                              ratio(t.load_file_gbs, t.read_upload_gbs), t.load_file_fs));
+        }
+        if (!t.load_block_device.empty()) {
+            row("block dev -> HBM  load file (O_DIRECT)", t.load_block_gbs);
+            row("block dev -> HBM  O_DIRECT read() + upload", t.read_upload_block_gbs);
+            line(
+                fmt::format("   {:<44} {:>8.2f}x   ({}, not cached)", "load file / read() + upload",
+                            ratio(t.load_block_gbs, t.read_upload_block_gbs), t.load_block_device));
         }
         line("");
     }

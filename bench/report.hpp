@@ -77,6 +77,12 @@ struct TransferResult {
     bool load_file_direct = false; ///< FileLoader read it with O_DIRECT
     double load_file_gbs = 0;      ///< seed::FileLoader::load (io_uring reads + COPY jobs)
     double read_upload_gbs = 0;    ///< read() into a vector + Queue::upload
+    double load_file_4mib_gbs = 0; ///< FileLoader, 3 x 4 MiB staging (old default)
+    // The first `bytes` bytes of a block device (seed-vm --nvme), not in the
+    // page cache: both sides read with O_DIRECT.
+    std::string load_block_device;    ///< its path ("" if not measured)
+    double load_block_gbs = 0;        ///< seed::FileLoader::load of the device
+    double read_upload_block_gbs = 0; ///< O_DIRECT read() + Queue::upload
 };
 
 /// d. One f32 square GEMM, medians in milliseconds.
