@@ -41,7 +41,7 @@ struct FileLoadOptions {
     /// load uses the fewest chunks of at most this size that cover its
     /// range, of even sizes, and at least two when each is then 1 MiB or
     /// more (so that a read and a COPY overlap).
-    std::uint64_t chunk_size = std::uint64_t{8} << 20;
+    std::uint64_t chunk_size = std::uint64_t{16} << 20;
     /// Number of staging chunks (2 to 16): how many reads and COPY jobs may
     /// be in flight together.
     unsigned chunks = 3;
