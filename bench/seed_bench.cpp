@@ -8,6 +8,7 @@
 // Usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]
 //                   [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]
 //                   [--nvme DEV] [--trace-marker] [--samples N] [--only SECTION,...]
+//                   [--loader-chunk-mib N]
 //
 // The two sides of every ratio are measured alternately, round after round,
 // and medians of the rounds are reported: the machine is shared and noisy.
@@ -73,10 +74,11 @@ struct Options {
     std::vector<std::uint32_t> gemm_sizes{256, 1024, 2048};
     std::uint32_t cpu_gemm_max = 256;
     std::uint64_t transfer_mib = 64;
-    std::vector<std::string> only; ///< sections to run; empty: all
-    std::string nvme;              ///< reference block device for the latency section
-    bool trace_marker = false;     ///< mark each NOP round trip in the ftrace buffer
-    unsigned samples = 0;          ///< latency round trips; 0: 1000 (200 with --quick)
+    std::uint64_t loader_chunk_mib = 4; ///< staging chunk of the second FileLoader row
+    std::vector<std::string> only;      ///< sections to run; empty: all
+    std::string nvme;                   ///< reference block device for the latency section
+    bool trace_marker = false;          ///< mark each NOP round trip in the ftrace buffer
+    unsigned samples = 0;               ///< latency round trips; 0: 1000 (200 with --quick)
 };
 
 [[noreturn]] void usage(int status) {
@@ -84,6 +86,8 @@ struct Options {
                "                  [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]\n"
                "                  [--nvme DEV]   (latency reference: 4 KiB O_DIRECT reads)\n"
                "                  [--trace-marker] [--samples N]   (latency, submit sections)\n"
+               "                  [--loader-chunk-mib N]   (second FileLoader row: 3 x N MiB "
+               "staging, default 4)\n"
                "                  [--only SECTION,...]   (submit latency transfer gemm scaling "
                "clients)\n",
                status == 0 ? stdout : stderr);
@@ -133,6 +137,8 @@ Options parse_options(int argc, char** argv) {
             o.trace_marker = true;
         } else if (a == "--nvme") {
             o.nvme = value();
+        } else if (a == "--loader-chunk-mib") {
+            o.loader_chunk_mib = parse_number(value());
         } else if (a == "--transfer-mib") {
             o.transfer_mib = parse_number(value());
         } else if (a == "--only") {
@@ -567,9 +573,11 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
         ~Unlink() { (void)::unlink(path.c_str()); }
     } unlink_file{file_path};
     seed::FileLoader loader(q);
-    // The staging the loader had by default before chunks were sized from
-    // the file: 3 x 4 MiB (a 64 MiB file is then 16 COPY jobs, not 8).
-    seed::FileLoader loader_4mib(q, {.chunk_size = std::uint64_t{4} << 20, .chunks = 3});
+    // A second loader with other staging chunks; by default 3 x 4 MiB, what
+    // the loader had before chunks were sized from the file (a 64 MiB file
+    // is then 16 COPY jobs, not 4).
+    seed::FileLoader loader_alt(q, {.chunk_size = o.loader_chunk_mib << 20, .chunks = 3});
+    r.loader_alt_chunk_mib = o.loader_chunk_mib;
     std::vector<std::byte> file_bytes(n);
     auto load_file = [&] {
         r.load_file_direct = loader.load(seed::BufferView(dbuf), file_path).direct;
@@ -642,7 +650,7 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
         r.load_block_device = block_path;
     }
 
-    std::vector<double> mc, up, down, h2d, d2h, sup, sdown, rup, rdown, lf, lf4, ru, lb, rub;
+    std::vector<double> mc, up, down, h2d, d2h, sup, sdown, rup, rdown, lf, lf4, ru, lb, rub, lba;
     for (unsigned rep = 0; rep < r.reps; ++rep) {
         mc.push_back(gbs([&] {
             std::memcpy(dst.data(), src.data(), n);
@@ -662,7 +670,7 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
         h2d.push_back(gbs([&] { q.copy(dbuf, hbuf).wait(); }));
         d2h.push_back(gbs([&] { q.copy(hbuf, dbuf).wait(); }));
         lf.push_back(gbs(load_file));
-        lf4.push_back(gbs([&] { (void)loader_4mib.load(seed::BufferView(dbuf), file_path); }));
+        lf4.push_back(gbs([&] { (void)loader_alt.load(seed::BufferView(dbuf), file_path); }));
         ru.push_back(gbs(read_upload));
         if (load_block) {
             // Alternate which goes first.
@@ -673,14 +681,17 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
                 rub.push_back(gbs(read_upload_block));
                 lb.push_back(gbs(load_block));
             }
+            lba.push_back(
+                gbs([&] { (void)loader_alt.load(seed::BufferView(dbuf), block_path, 0, n); }));
         }
     }
     if (load_block) {
         r.load_block_gbs = median(lb);
+        r.load_block_alt_gbs = median(lba);
         r.read_upload_block_gbs = median(rub);
     }
     r.load_file_gbs = median(lf);
-    r.load_file_4mib_gbs = median(lf4);
+    r.load_file_alt_gbs = median(lf4);
     r.read_upload_gbs = median(ru);
     r.memcpy_gbs = median(mc);
     r.upload_gbs = median(up);
