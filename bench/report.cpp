@@ -120,11 +120,27 @@ ordered_json to_json(const Results& r) {
         if (!t.load_file_fs.empty()) {
             j["transfer"]["load_file"] = {
                 {"file_system", t.load_file_fs},
+                {"alt_chunk_mib", t.loader_alt_chunk_mib},
                 {"direct", t.load_file_direct},
-                {"gb_per_s", {{"load_file", t.load_file_gbs}, {"read_upload", t.read_upload_gbs}}},
+                {"gb_per_s",
+                 {{"load_file", t.load_file_gbs},
+                  {"load_file_alt_chunks", t.load_file_alt_gbs},
+                  {"read_upload", t.read_upload_gbs}}},
                 {"ratio_load_file_to_read_upload", ratio(t.load_file_gbs, t.read_upload_gbs)}};
         } else {
             j["transfer"]["load_file"] = nullptr;
+        }
+        if (!t.load_block_device.empty()) {
+            j["transfer"]["load_block_device"] = {
+                {"device", t.load_block_device},
+                {"gb_per_s",
+                 {{"load_file", t.load_block_gbs},
+                  {"load_file_alt_chunks", t.load_block_alt_gbs},
+                  {"read_upload", t.read_upload_block_gbs}}},
+                {"ratio_load_file_to_read_upload",
+                 ratio(t.load_block_gbs, t.read_upload_block_gbs)}};
+        } else {
+            j["transfer"]["load_block_device"] = nullptr;
         }
     } else {
         j["transfer"] = nullptr;
@@ -258,9 +274,22 @@ std::string to_text(const Results& r) {
             row(t.load_file_direct ? "file -> HBM  load file (io_uring, O_DIRECT)"
                                    : "file -> HBM  load file (io_uring, buffered)",
                 t.load_file_gbs);
+            const std::string alt =
+                fmt::format("file -> HBM  load file, 3 x {} MiB staging", t.loader_alt_chunk_mib);
+            row(alt.c_str(), t.load_file_alt_gbs);
             row("file -> HBM  read() + Queue::upload", t.read_upload_gbs);
             line(fmt::format("   {:<44} {:>8.2f}x   (file on {})", "load file / read() + upload",
                              ratio(t.load_file_gbs, t.read_upload_gbs), t.load_file_fs));
+        }
+        if (!t.load_block_device.empty()) {
+            row("block dev -> HBM  load file (O_DIRECT)", t.load_block_gbs);
+            const std::string alt =
+                fmt::format("block dev -> HBM  load file, 3 x {} MiB", t.loader_alt_chunk_mib);
+            row(alt.c_str(), t.load_block_alt_gbs);
+            row("block dev -> HBM  O_DIRECT read() + upload", t.read_upload_block_gbs);
+            line(
+                fmt::format("   {:<44} {:>8.2f}x   ({}, not cached)", "load file / read() + upload",
+                            ratio(t.load_block_gbs, t.read_upload_block_gbs), t.load_block_device));
         }
         line("");
     }

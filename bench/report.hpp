@@ -73,10 +73,18 @@ struct TransferResult {
     double copy_h2d_gbs = 0;            ///< COPY job host buffer -> HBM, submit + wait
     double copy_d2h_gbs = 0;            ///< COPY job HBM -> host buffer
     // A file of `bytes` bytes on the guest's tmpfs (load_file_fs) into HBM.
-    std::string load_file_fs;      ///< where the file was ("" if not measured)
-    bool load_file_direct = false; ///< FileLoader read it with O_DIRECT
-    double load_file_gbs = 0;      ///< seed::FileLoader::load (io_uring reads + COPY jobs)
-    double read_upload_gbs = 0;    ///< read() into a vector + Queue::upload
+    std::string load_file_fs;               ///< where the file was ("" if not measured)
+    bool load_file_direct = false;          ///< FileLoader read it with O_DIRECT
+    double load_file_gbs = 0;               ///< seed::FileLoader::load (io_uring reads + COPY jobs)
+    double read_upload_gbs = 0;             ///< read() into a vector + Queue::upload
+    std::uint64_t loader_alt_chunk_mib = 4; ///< staging chunk of the second loader (MiB)
+    double load_file_alt_gbs = 0;           ///< the same with the second loader
+    // The first `bytes` bytes of a block device (seed-vm --nvme), not in the
+    // page cache: both sides read with O_DIRECT.
+    std::string load_block_device;    ///< its path ("" if not measured)
+    double load_block_gbs = 0;        ///< seed::FileLoader::load of the device
+    double load_block_alt_gbs = 0;    ///< the same with the second loader
+    double read_upload_block_gbs = 0; ///< O_DIRECT read() + Queue::upload
 };
 
 /// d. One f32 square GEMM, medians in milliseconds.

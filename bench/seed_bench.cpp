@@ -8,6 +8,7 @@
 // Usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]
 //                   [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]
 //                   [--nvme DEV] [--trace-marker] [--samples N] [--only SECTION,...]
+//                   [--loader-chunk-mib N]
 //
 // The two sides of every ratio are measured alternately, round after round,
 // and medians of the rounds are reported: the machine is shared and noisy.
@@ -36,6 +37,8 @@
 #include <functional>
 #include <iostream>
 #include <latch>
+#include <memory>
+#include <new>
 #include <optional>
 #include <random>
 #include <string>
@@ -48,6 +51,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using seed::bench::median;
+
+/// Memory from std::aligned_alloc.
+struct FreeBytes {
+    void operator()(std::byte* p) const noexcept { std::free(p); }
+};
+using UniqueBytes = std::unique_ptr<std::byte, FreeBytes>;
 
 constexpr const char* text_begin = "@@SEED_BENCH_TEXT_BEGIN@@";
 constexpr const char* text_end = "@@SEED_BENCH_TEXT_END@@";
@@ -65,10 +74,11 @@ struct Options {
     std::vector<std::uint32_t> gemm_sizes{256, 1024, 2048};
     std::uint32_t cpu_gemm_max = 256;
     std::uint64_t transfer_mib = 64;
-    std::vector<std::string> only; ///< sections to run; empty: all
-    std::string nvme;              ///< reference block device for the latency section
-    bool trace_marker = false;     ///< mark each NOP round trip in the ftrace buffer
-    unsigned samples = 0;          ///< latency round trips; 0: 1000 (200 with --quick)
+    std::uint64_t loader_chunk_mib = 4; ///< staging chunk of the second FileLoader row
+    std::vector<std::string> only;      ///< sections to run; empty: all
+    std::string nvme;                   ///< reference block device for the latency section
+    bool trace_marker = false;          ///< mark each NOP round trip in the ftrace buffer
+    unsigned samples = 0;               ///< latency round trips; 0: 1000 (200 with --quick)
 };
 
 [[noreturn]] void usage(int status) {
@@ -76,6 +86,8 @@ struct Options {
                "                  [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]\n"
                "                  [--nvme DEV]   (latency reference: 4 KiB O_DIRECT reads)\n"
                "                  [--trace-marker] [--samples N]   (latency, submit sections)\n"
+               "                  [--loader-chunk-mib N]   (second FileLoader row: 3 x N MiB "
+               "staging, default 4)\n"
                "                  [--only SECTION,...]   (submit latency transfer gemm scaling "
                "clients)\n",
                status == 0 ? stdout : stderr);
@@ -125,6 +137,8 @@ Options parse_options(int argc, char** argv) {
             o.trace_marker = true;
         } else if (a == "--nvme") {
             o.nvme = value();
+        } else if (a == "--loader-chunk-mib") {
+            o.loader_chunk_mib = parse_number(value());
         } else if (a == "--transfer-mib") {
             o.transfer_mib = parse_number(value());
         } else if (a == "--only") {
@@ -559,6 +573,11 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
         ~Unlink() { (void)::unlink(path.c_str()); }
     } unlink_file{file_path};
     seed::FileLoader loader(q);
+    // A second loader with other staging chunks; by default 3 x 4 MiB, what
+    // the loader had before chunks were sized from the file (a 64 MiB file
+    // is then 16 COPY jobs, not 4).
+    seed::FileLoader loader_alt(q, {.chunk_size = o.loader_chunk_mib << 20, .chunks = 3});
+    r.loader_alt_chunk_mib = o.loader_chunk_mib;
     std::vector<std::byte> file_bytes(n);
     auto load_file = [&] {
         r.load_file_direct = loader.load(seed::BufferView(dbuf), file_path).direct;
@@ -586,7 +605,52 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
     read_upload();
     r.load_file_fs = "tmpfs";
 
-    std::vector<double> mc, up, down, h2d, d2h, sup, sdown, rup, rdown, lf, ru;
+    // The same from a block device (seed-vm --nvme: QEMU's NVMe model over a
+    // null backend), where nothing is in the page cache: the loader's
+    // O_DIRECT reads are DMA into its pinned staging, while read() +
+    // upload reads (O_DIRECT too) into a pageable buffer that the upload
+    // then pins.
+    const std::string block_path = o.nvme.empty() ? "/dev/nvme0n1" : o.nvme;
+    if (::access("/sys/module/nvme", F_OK) == 0) {
+        // The nvme driver probes asynchronously after its module loads.
+        for (int i = 0; i < 100 && ::access(block_path.c_str(), F_OK) != 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    UniqueBytes block_bytes;
+    std::function<void()> load_block, read_upload_block;
+    if (::access(block_path.c_str(), R_OK) == 0) {
+        block_bytes = UniqueBytes(static_cast<std::byte*>(std::aligned_alloc(4096, n)));
+        if (!block_bytes)
+            throw std::bad_alloc();
+        std::memset(block_bytes.get(), 0, n); // fault it in, like file_bytes
+        load_block = [&] { (void)loader.load(seed::BufferView(dbuf), block_path, 0, n); };
+        read_upload_block = [&] {
+            const int fd = ::open(block_path.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+            if (fd < 0)
+                throw std::system_error(errno, std::generic_category(), block_path);
+            std::size_t got = 0;
+            while (got < n) {
+                const ssize_t k =
+                    ::pread(fd, block_bytes.get() + got, n - got, static_cast<off_t>(got));
+                if (k <= 0) {
+                    ::close(fd);
+                    throw std::runtime_error("short read of " + block_path);
+                }
+                got += static_cast<std::size_t>(k);
+            }
+            ::close(fd);
+            q.upload(seed::BufferView(dbuf), std::span<const std::byte>(block_bytes.get(), n))
+                .wait();
+        };
+        load_block(); // warm-up, checked: the null backend reads as zeroes
+        q.download(std::span<std::byte>(dst), seed::BufferView(dbuf));
+        if (std::any_of(dst.begin(), dst.end(), [](std::byte b) { return b != std::byte{0}; }))
+            throw std::runtime_error("FileLoader::load of " + block_path + " mismatch");
+        read_upload_block();
+        r.load_block_device = block_path;
+    }
+
+    std::vector<double> mc, up, down, h2d, d2h, sup, sdown, rup, rdown, lf, lf4, ru, lb, rub, lba;
     for (unsigned rep = 0; rep < r.reps; ++rep) {
         mc.push_back(gbs([&] {
             std::memcpy(dst.data(), src.data(), n);
@@ -606,9 +670,28 @@ seed::bench::TransferResult bench_transfer(const seed::Device& dev, const Option
         h2d.push_back(gbs([&] { q.copy(dbuf, hbuf).wait(); }));
         d2h.push_back(gbs([&] { q.copy(hbuf, dbuf).wait(); }));
         lf.push_back(gbs(load_file));
+        lf4.push_back(gbs([&] { (void)loader_alt.load(seed::BufferView(dbuf), file_path); }));
         ru.push_back(gbs(read_upload));
+        if (load_block) {
+            // Alternate which goes first.
+            if (rep % 2 == 0) {
+                lb.push_back(gbs(load_block));
+                rub.push_back(gbs(read_upload_block));
+            } else {
+                rub.push_back(gbs(read_upload_block));
+                lb.push_back(gbs(load_block));
+            }
+            lba.push_back(
+                gbs([&] { (void)loader_alt.load(seed::BufferView(dbuf), block_path, 0, n); }));
+        }
+    }
+    if (load_block) {
+        r.load_block_gbs = median(lb);
+        r.load_block_alt_gbs = median(lba);
+        r.read_upload_block_gbs = median(rub);
     }
     r.load_file_gbs = median(lf);
+    r.load_file_alt_gbs = median(lf4);
     r.read_upload_gbs = median(ru);
     r.memcpy_gbs = median(mc);
     r.upload_gbs = median(up);

@@ -6,11 +6,14 @@
 // does for GPUs, without the application staging the bytes itself.
 //
 // A loader owns a few pinned staging chunks (registered memory, see
-// seed::RegisteredMemory) and an io_uring instance. A load reads the file
-// chunk by chunk with io_uring into the staging chunks and copies each chunk
-// to HBM with a COPY job on the loader's queue as soon as its read has
-// completed, so the reads of the next chunks and the COPY of the current one
-// are in flight together. Files opened by path are read with O_DIRECT
+// seed::RegisteredMemory) and an io_uring instance. A load cuts the range
+// into as few chunks as the staging chunks allow, of even sizes (each COPY
+// job has a fixed cost, so fewer, larger jobs), reads them with io_uring
+// into the staging chunks and copies each chunk to HBM with a COPY job on
+// the loader's queue as soon as its read has completed; a staging chunk
+// takes its next read as soon as its COPY has finished, so reads and COPYs
+// of different chunks are in flight together and never wait for each
+// other. Files and block devices opened by path are read with O_DIRECT
 // (bypassing the page cache) when the file system accepts it, buffered
 // otherwise.
 #pragma once
@@ -34,8 +37,11 @@ struct FileLoaderImpl;
 /// Options of FileLoader::FileLoader().
 struct FileLoadOptions {
     /// Bytes per staging chunk: each read and each COPY job moves at most
-    /// this much. Rounded up to 4 KiB; at least 4 KiB.
-    std::uint64_t chunk_size = std::uint64_t{4} << 20;
+    /// this much. Rounded up to 4 KiB; at least 4 KiB, at most 256 MiB. A
+    /// load uses the fewest chunks of at most this size that cover its
+    /// range, of even sizes, and at least two when each is then 1 MiB or
+    /// more (so that a read and a COPY overlap).
+    std::uint64_t chunk_size = std::uint64_t{16} << 20;
     /// Number of staging chunks (2 to 16): how many reads and COPY jobs may
     /// be in flight together.
     unsigned chunks = 3;
@@ -47,7 +53,7 @@ struct FileLoadOptions {
 /// What one FileLoader::load() did.
 struct FileLoadResult {
     std::uint64_t bytes = 0;  ///< bytes copied into the buffer
-    std::uint32_t chunks = 0; ///< COPY jobs (and staged reads) it took
+    std::uint32_t chunks = 0; ///< COPY jobs (and staged chunks) it took
     bool direct = false;      ///< the file was read with O_DIRECT
 };
 

@@ -3,15 +3,18 @@
 //
 // FileLoader: file -> pinned staging (io_uring reads) -> HBM (COPY jobs),
 // pipelined over a ring of staging chunks. Chunk i uses staging slot
-// i % chunks; the read of chunk i + chunks - 1 goes out as soon as the COPY
-// of chunk i - 1 (the slot's previous user) has finished, so up to
-// chunks - 1 reads run while the device copies.
+// i % chunks. One io_uring carries the reads and a poll on an eventfd per
+// COPY job (DRM_IOCTL_SYNCOBJ_EVENTFD), so the loader reacts to whichever
+// completes first: a finished read is copied at once, a finished COPY frees
+// its slot for the next read at once, and reads and COPYs of different
+// slots never wait for each other.
 #include <seed/error.hpp>
 #include <seed/file.hpp>
 #include <seed/memory.hpp>
 
 #include "context.hpp"
 #include "file_plan.hpp"
+#include "kernel/drm.hpp"
 #include "queue_impl.hpp"
 #include "unique_fd.hpp"
 
@@ -24,6 +27,8 @@
 
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -112,62 +117,102 @@ struct FileLoaderImpl {
     std::vector<iovec> iovecs;
     std::unique_ptr<ReadRing> ring;
 
-    // Per-load state of a slot.
+    // Per-load state of a slot: idle -> reading (until its chunk is all
+    // read) -> copying (until its COPY job's fence signals) -> idle.
+    enum class State { idle, reading, copying };
     struct Slot {
+        State state = State::idle;
         FileChunk chunk;
-        std::uint64_t got = 0; // bytes read from chunk.read_offset
-        bool reading = false;
-        bool eof = false;
-        int error = 0;
+        std::uint64_t got = 0;     // bytes read from chunk.read_offset
+        bool read_pending = false; // a read SQE of this slot is in the ring
         Fence copy;
+        UniqueFd eventfd; // signalled with `copy`, polled in the ring
     };
     std::vector<Slot> slots;
-    unsigned reads_in_flight = 0;
+    unsigned ops_in_flight = 0; // reads and polls submitted, not reaped
+    unsigned copying = 0;       // slots in State::copying
     int fd = -1;
     bool direct = false;         // this load reads with O_DIRECT
     bool direct_refused = false; // an O_DIRECT read failed with EINVAL
 
-    [[nodiscard]] bool complete(const Slot& slot) const noexcept {
-        return slot.got >= slot.chunk.skip + slot.chunk.size;
+    [[nodiscard]] bool read_done(const Slot& slot) const noexcept {
+        return slot.state == State::reading && !slot.read_pending &&
+               slot.got >= slot.chunk.skip + slot.chunk.size;
     }
+    io_uring_sqe* sqe();
+    void submit(const char* what);
     void issue_read(unsigned s);
+    void watch_copy(unsigned s);
     void reap_one();
-    void wait_read(unsigned s);
+    void on_read(unsigned s, int res);
+    void on_copy_done(unsigned s);
     void drain() noexcept;
     FileLoadResult run(const BufferView& dst, std::uint64_t file_offset, std::uint64_t size,
                        bool o_direct);
 };
 
-void FileLoaderImpl::issue_read(unsigned s) {
-    Slot& slot = slots[s];
-    io_uring* r = ring->get();
-    io_uring_sqe* sqe = io_uring_get_sqe(r);
-    if (sqe == nullptr) {
+// User data of the ring's entries: the slot, with kPollTag for the poll on
+// the eventfd of a slot's COPY.
+constexpr std::uint64_t kPollTag = std::uint64_t{1} << 32;
+
+io_uring_sqe* FileLoaderImpl::sqe() {
+    io_uring_sqe* e = io_uring_get_sqe(ring->get());
+    if (e == nullptr) {
         // Cannot happen: the ring has two entries per slot and a slot has
-        // one read in flight at most.
+        // one read or one poll in flight at most.
         throw Error(Errc::invalid_state, "file read ring full");
     }
+    return e;
+}
+
+void FileLoaderImpl::submit(const char* what) {
+    int ret = 0;
+    do {
+        ret = io_uring_submit(ring->get());
+    } while (ret == -EINTR);
+    // On failure the SQE stays queued and goes out with the next submission;
+    // it is counted, so drain() waits for it.
+    if (ret < 0)
+        throw errno_error(ret, what);
+}
+
+void FileLoaderImpl::issue_read(unsigned s) {
+    Slot& slot = slots[s];
+    io_uring_sqe* e = sqe();
     std::byte* buf = host + std::uint64_t{s} * options.chunk_size + slot.got;
     const auto len = static_cast<unsigned>(slot.chunk.read_size - slot.got);
     const std::uint64_t off = slot.chunk.read_offset + slot.got;
     if (ring->fixed())
-        io_uring_prep_read_fixed(sqe, fd, buf, len, off, static_cast<int>(s));
+        io_uring_prep_read_fixed(e, fd, buf, len, off, static_cast<int>(s));
     else
-        io_uring_prep_read(sqe, fd, buf, len, off);
-    io_uring_sqe_set_data64(sqe, s);
-    int ret = 0;
-    do {
-        ret = io_uring_submit(r);
-    } while (ret == -EINTR);
-    if (ret < 0) {
-        // The SQE stays queued and goes out with the next submission; count
-        // it so that drain() waits for it.
-        ++reads_in_flight;
-        slot.reading = true;
-        throw errno_error(ret, "submit file read");
+        io_uring_prep_read(e, fd, buf, len, off);
+    io_uring_sqe_set_data64(e, s);
+    ++ops_in_flight;
+    slot.read_pending = true;
+    submit("submit file read");
+}
+
+void FileLoaderImpl::watch_copy(unsigned s) {
+    Slot& slot = slots[s];
+    const FenceState& fs = *slot.copy.state();
+    slot.eventfd.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!slot.eventfd.is_valid())
+        throw errno_error(-errno, "eventfd for a COPY job");
+    const int ret =
+        kernel::syncobj_eventfd(fs.ctx->raw_fd(), fs.syncobj, fs.point, slot.eventfd.get());
+    if (ret == -EINVAL || ret == -ENOTTY || ret == -EOPNOTSUPP) {
+        // A kernel before 6.6 (no SYNCOBJ_EVENTFD): wait for the COPY here,
+        // while the reads in flight go on.
+        on_copy_done(s);
+        return;
     }
-    ++reads_in_flight;
-    slot.reading = true;
+    if (ret != 0)
+        throw device_error(ret, "DRM_IOCTL_SYNCOBJ_EVENTFD");
+    io_uring_sqe* e = sqe();
+    io_uring_prep_poll_add(e, slot.eventfd.get(), POLLIN);
+    io_uring_sqe_set_data64(e, kPollTag | s);
+    ++ops_in_flight;
+    submit("submit poll on a COPY job");
 }
 
 void FileLoaderImpl::reap_one() {
@@ -179,127 +224,157 @@ void FileLoaderImpl::reap_one() {
     } while (ret == -EINTR);
     if (ret < 0)
         throw errno_error(ret, "wait for file read");
-    const auto s = static_cast<unsigned>(io_uring_cqe_get_data64(cqe));
+    const std::uint64_t data = io_uring_cqe_get_data64(cqe);
     const int res = cqe->res;
     io_uring_cqe_seen(r, cqe);
-    --reads_in_flight;
+    --ops_in_flight;
+    const auto s = static_cast<unsigned>(data & ~kPollTag);
     if (s >= slots.size())
         return;
-    Slot& slot = slots[s];
-    slot.reading = false;
-    if (res < 0) {
-        slot.error = res;
-        return;
+    if ((data & kPollTag) != 0) {
+        if (res < 0 && res != -EINTR && res != -EAGAIN)
+            throw errno_error(res, "poll on a COPY job's eventfd");
+        on_copy_done(s);
+    } else {
+        slots[s].read_pending = false;
+        on_read(s, res);
     }
-    if (res == 0) {
-        slot.eof = true;
-        return;
-    }
-    slot.got += static_cast<std::uint64_t>(res);
 }
 
-void FileLoaderImpl::wait_read(unsigned s) {
+void FileLoaderImpl::on_read(unsigned s, int res) {
     Slot& slot = slots[s];
-    for (;;) {
-        while (slot.reading)
-            reap_one();
-        if (slot.error == -EINTR || slot.error == -EAGAIN) {
-            slot.error = 0;
-        } else if (slot.error != 0) {
-            if (slot.error == -EINVAL && direct)
-                direct_refused = true;
-            throw errno_error(slot.error, fmt::format("read {} bytes at offset {} of the file",
-                                                      slot.chunk.read_size - slot.got,
-                                                      slot.chunk.read_offset + slot.got));
-        } else if (complete(slot)) {
-            return;
-        } else if (slot.eof) {
-            throw errno_error(-ERANGE,
-                              fmt::format("file ends at {} bytes, before the end of the load",
-                                          slot.chunk.read_offset + slot.got));
-        }
-        // A short read: ask for the rest.
+    if (res == -EINTR || res == -EAGAIN) {
         issue_read(s);
+        return;
     }
+    if (res < 0) {
+        if (res == -EINVAL && direct)
+            direct_refused = true;
+        throw errno_error(res, fmt::format("read {} bytes at offset {} of the file",
+                                           slot.chunk.read_size - slot.got,
+                                           slot.chunk.read_offset + slot.got));
+    }
+    if (res == 0) {
+        if (slot.got >= slot.chunk.skip + slot.chunk.size)
+            return; // the useful bytes are in; the rest of the read was past EOF
+        throw errno_error(-ERANGE, fmt::format("file ends at {} bytes, before the end of the load",
+                                               slot.chunk.read_offset + slot.got));
+    }
+    slot.got += static_cast<std::uint64_t>(res);
+    // A short read: ask for the rest (up to EOF, which the check above ends).
+    if (slot.got < slot.chunk.skip + slot.chunk.size)
+        issue_read(s);
+}
+
+void FileLoaderImpl::on_copy_done(unsigned s) {
+    Slot& slot = slots[s];
+    // Signalled: wait() returns at once, or throws JobError for a failed
+    // COPY.
+    slot.copy.wait();
+    slot.copy = Fence();
+    slot.eventfd.reset();
+    slot.state = State::idle;
+    --copying;
 }
 
 void FileLoaderImpl::drain() noexcept {
     // Nothing may still write a staging chunk, nor read one, when the load
-    // returns: the next load reuses them.
-    try {
-        while (reads_in_flight > 0) {
-            int ret = 0;
-            do {
-                ret = io_uring_submit(ring->get());
-            } while (ret == -EINTR);
-            reap_one();
-        }
-    } catch (...) {
-        // The ring itself failed; nothing better to do than stop waiting.
-        reads_in_flight = 0;
-    }
+    // returns: the next load reuses them. The COPYs are waited for first, so
+    // that the polls on their eventfds complete.
     for (Slot& slot : slots) {
         try {
             if (slot.copy.valid())
                 (void)slot.copy.wait_for(infinite_timeout);
         } catch (...) { // the failure was (or will be) reported by the load
         }
-        slot = Slot{};
     }
+    try {
+        while (ops_in_flight > 0) {
+            int ret = 0;
+            do {
+                ret = io_uring_submit(ring->get());
+            } while (ret == -EINTR);
+            io_uring_cqe* cqe = nullptr;
+            do {
+                ret = io_uring_wait_cqe(ring->get(), &cqe);
+            } while (ret == -EINTR);
+            if (ret < 0)
+                break;
+            io_uring_cqe_seen(ring->get(), cqe);
+            --ops_in_flight;
+        }
+    } catch (...) {
+    }
+    // The ring itself failed if ops are left; nothing better to do than
+    // stop waiting.
+    ops_in_flight = 0;
+    copying = 0;
+    for (Slot& slot : slots)
+        slot = Slot{};
 }
 
 FileLoadResult FileLoaderImpl::run(const BufferView& dst, std::uint64_t file_offset,
                                    std::uint64_t size, bool o_direct) {
     direct = o_direct;
-    const FilePlan plan(file_offset, size, options.chunk_size, direct ? kAlign : 1);
+    const std::uint64_t align = direct ? kAlign : 1;
+    const FilePlan plan(file_offset, size,
+                        FilePlan::chunk_size_for(file_offset, size, options.chunk_size, align),
+                        align);
     const std::uint64_t n = plan.count();
     const unsigned depth = options.chunks;
-    slots.assign(depth, Slot{});
-    reads_in_flight = 0;
+    slots.clear();
+    slots.resize(depth);
+    ops_in_flight = 0;
     direct_refused = false;
-    auto start = [&](std::uint64_t i) {
-        const auto s = static_cast<unsigned>(i % depth);
-        slots[s] = Slot{};
-        slots[s].chunk = plan.chunk(i);
-        issue_read(s);
-    };
     FileLoadResult result;
     result.direct = direct;
+    // Chunk i goes through slot i % depth. Reads go out whenever their slot
+    // is idle; a chunk's COPY is submitted as soon as it is all read and the
+    // COPYs before it are submitted (they run in order on the queue); a slot
+    // is idle again when its COPY's fence signals. The thread only blocks in
+    // the ring, for whichever read or COPY completes first.
+    std::uint64_t next_read = 0;
+    std::uint64_t next_copy = 0;
+    copying = 0;
     try {
-        for (std::uint64_t i = 0; i < std::min<std::uint64_t>(depth - 1, n); ++i)
-            start(i);
-        for (std::uint64_t i = 0; i < n; ++i) {
-            const auto s = static_cast<unsigned>(i % depth);
-            wait_read(s);
-            const FileChunk& c = slots[s].chunk;
-            CommandList list(std::make_shared<CommandListImpl>());
-            list.impl()->ctx = queue->ctx;
-            list.copy(BufferView(dst.buffer, dst.offset + c.dst_offset),
-                      BufferView(staging,
-                                 staging_offset + (std::uint64_t{s} * options.chunk_size) + c.skip),
-                      c.size);
-            slots[s].copy = submit_list(queue, list);
-            result.bytes += c.size;
-            ++result.chunks;
-            // The slot of chunk i - 1 takes chunk i + depth - 1 once its
-            // COPY is done (the COPY of chunk i is queued behind it).
-            const std::uint64_t next = i + depth - 1;
-            if (next < n) {
-                const auto t = static_cast<unsigned>(next % depth);
-                if (slots[t].copy.valid())
-                    slots[t].copy.wait();
-                start(next);
+        for (;;) {
+            while (next_read < n && slots[next_read % depth].state == State::idle) {
+                Slot& slot = slots[next_read % depth];
+                slot.state = State::reading;
+                slot.chunk = plan.chunk(next_read);
+                slot.got = 0;
+                issue_read(static_cast<unsigned>(next_read % depth));
+                ++next_read;
             }
-        }
-        for (Slot& slot : slots) {
-            if (slot.copy.valid())
-                slot.copy.wait();
+            if (next_copy < n && read_done(slots[next_copy % depth])) {
+                const auto s = static_cast<unsigned>(next_copy % depth);
+                Slot& slot = slots[s];
+                const FileChunk& c = slot.chunk;
+                CommandList list(std::make_shared<CommandListImpl>());
+                list.impl()->ctx = queue->ctx;
+                list.copy(BufferView(dst.buffer, dst.offset + c.dst_offset),
+                          BufferView(staging, staging_offset +
+                                                  (std::uint64_t{s} * options.chunk_size) + c.skip),
+                          c.size);
+                slot.copy = submit_list(queue, list);
+                slot.state = State::copying;
+                ++copying;
+                result.bytes += c.size;
+                ++result.chunks;
+                ++next_copy;
+                watch_copy(s);
+                continue;
+            }
+            if (next_copy == n && copying == 0)
+                break;
+            reap_one();
         }
     } catch (...) {
         drain();
         throw;
     }
-    slots.assign(depth, Slot{});
+    slots.clear();
+    slots.resize(depth);
     return result;
 }
 

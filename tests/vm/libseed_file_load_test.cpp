@@ -2,7 +2,8 @@
 // Copyright (c) 2026 The SeedChip Authors
 //
 // VM tests of seed::FileLoader: files of 0 bytes, 1 byte, unaligned sizes,
-// several chunks and more than the staging memory, at file offsets, read
+// several chunks and more than the staging memory, at file offsets, the
+// number of COPY jobs a range takes, read
 // buffered and with O_DIRECT, from the guest's tmpfs, from the host's files
 // over 9p and (seed-vm --nvme) from a block device; each load is checked by
 // downloading the buffer. Bad arguments and short files fail without
@@ -17,6 +18,8 @@
 #include <seed/seed.hpp>
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -204,6 +207,75 @@ TEST_F(LibseedFileLoad, BlockDevice) {
     EXPECT_TRUE(r.direct);
     const std::vector<std::byte> zeroes((1 << 20) - 4096);
     expect_loaded(hbm, 0, zeroes);
+}
+
+TEST_F(LibseedFileLoad, ChunksSizedFromTheRange) {
+    // Staging: 2 chunks of 4 MiB. The jobs a load takes come from its range:
+    // the fewest that fit, in two when the halves are 1 MiB or more.
+    constexpr std::uint64_t kMiB = 1 << 20;
+    const std::vector<std::byte> data = pattern(9 * kMiB + 123, 5);
+    const auto path = write_file("sized", data);
+    seed::FileLoader loader(*q_, {.chunk_size = 4 * kMiB, .chunks = 2, .direct = false});
+    EXPECT_EQ(loader.options().chunk_size, 4 * kMiB);
+    struct Case {
+        std::uint64_t file_offset, size;
+        std::uint32_t chunks;
+    };
+    const Case cases[] = {
+        {0, kMiB, 1},         // small: one job
+        {5, 3 * kMiB, 2},     // fits one staging chunk: two halves
+        {0, 8 * kMiB, 2},     // exactly the staging
+        {7, 8 * kMiB + 1, 3}, // one byte more: three even jobs
+        {0, data.size(), 3},  // the whole file
+    };
+    const seed::Buffer hbm = guarded(data.size() + 4096);
+    for (const Case& c : cases) {
+        SCOPED_TRACE(::testing::Message() << "offset " << c.file_offset << " size " << c.size);
+        const seed::FileLoadResult r =
+            loader.load(seed::BufferView(hbm, 1), path, c.file_offset, c.size);
+        EXPECT_EQ(r.bytes, c.size);
+        EXPECT_EQ(r.chunks, c.chunks);
+        expect_loaded(hbm, 1, std::span<const std::byte>(data).subspan(c.file_offset, c.size));
+    }
+}
+
+TEST_F(LibseedFileLoad, BlockDeviceMoreThanTheStaging) {
+    // seed-vm --nvme: a null-co namespace that reads as zeroes. 6 MiB from an
+    // unaligned offset through 2 x 1 MiB staging chunks, by path and by an
+    // O_DIRECT descriptor.
+    const char* dev = "/dev/nvme0n1";
+    if (::access(dev, R_OK) != 0)
+        GTEST_SKIP() << "no NVMe namespace (seed-vm --nvme)";
+    constexpr std::uint64_t kSize = 6 << 20;
+    seed::FileLoader loader(*q_, {.chunk_size = 1 << 20, .chunks = 2});
+    const std::vector<std::byte> zeroes(kSize);
+    for (int by_fd = 0; by_fd < 2; ++by_fd) {
+        SCOPED_TRACE(by_fd != 0 ? "by descriptor" : "by path");
+        const seed::Buffer hbm = guarded(kSize + 8192);
+        seed::FileLoadResult r;
+        if (by_fd != 0) {
+            const int fd = ::open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
+            ASSERT_GE(fd, 0) << std::strerror(errno);
+            r = loader.load(seed::BufferView(hbm, 3), fd, 512 + 7, kSize);
+            ::close(fd);
+        } else {
+            r = loader.load(seed::BufferView(hbm, 3), dev, 512 + 7, kSize);
+        }
+        EXPECT_TRUE(r.direct);
+        EXPECT_EQ(r.bytes, kSize);
+        EXPECT_GE(r.chunks, 6u);
+        expect_loaded(hbm, 3, zeroes);
+    }
+    // Past the end of the device: ERANGE, nothing loaded.
+    const seed::Buffer hbm = guarded(8192);
+    const int fd = ::open(dev, O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    std::uint64_t bytes = 0;
+    ASSERT_EQ(::ioctl(fd, BLKGETSIZE64, &bytes), 0);
+    ::close(fd);
+    EXPECT_EQ(error_of([&] { (void)loader.load(seed::BufferView(hbm), dev, bytes - 4096, 4097); }),
+              std::error_code(ERANGE, std::system_category()));
+    expect_loaded(hbm, 0, {});
 }
 
 TEST_F(LibseedFileLoad, ErrorsLeaveBufferLoaderAndQueueUsable) {
