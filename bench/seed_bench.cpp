@@ -75,7 +75,8 @@ struct Options {
     std::fputs("usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]\n"
                "                  [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]\n"
                "                  [--nvme DEV]   (latency reference: 4 KiB O_DIRECT reads)\n"
-               "                  [--trace-marker] [--samples N]   (latency, submit sections)\n"
+               "                  [--trace-marker] [--samples N]   (latency, submit sections;\n"
+               "                                                    --trace-marker: gemm too)\n"
                "                  [--only SECTION,...]   (submit latency transfer gemm scaling "
                "clients)\n",
                status == 0 ? stdout : stderr);
@@ -166,7 +167,9 @@ seed::CommandList nop_list(const seed::Device& dev) {
 // Writes "seed_bench: nop begin" / "end" into the kernel's trace buffer
 // around each round trip, so tools/seed-latency-profile can cut the trace
 // into jobs: the hops between are the driver's and the kernel's events. The
-// submit section marks each round ("seed_bench: round MODE begin" / "end").
+// submit section marks each round ("seed_bench: round MODE begin" / "end"),
+// the GEMM section each timed device run ("seed_bench: gemm N begin" /
+// "seed_bench: gemm N end T0 T1", T0 and T1 its TIMESTAMPs in device ns).
 class TraceMarker {
 public:
     explicit TraceMarker(bool on) {
@@ -714,12 +717,16 @@ seed::bench::GemmResult bench_gemm(const seed::Device& dev, std::uint32_t n, con
         r.verified = r.verified && std::memcmp(out.data(), ref.data(), elems * 4) == 0;
         r.cpu_reps = r.reps;
     }
+    const TraceMarker marker(o.trace_marker);
     std::vector<double> stack, device, cpu;
     for (unsigned rep = 0; rep < r.reps; ++rep) {
         auto run_device = [&] {
+            marker.mark(fmt::format("seed_bench: gemm {} begin", n));
             const auto t0 = Clock::now();
             q.submit(g.list).wait();
             stack.push_back(seconds_since(t0) * 1e3);
+            const auto ts = g.ts.span<std::uint64_t>();
+            marker.mark(fmt::format("seed_bench: gemm {} end {} {}", n, ts[0], ts[1]));
             device.push_back(g.device_ms());
         };
         auto run_cpu = [&] {
