@@ -12,6 +12,8 @@
 //
 // The two sides of every ratio are measured alternately, round after round,
 // and medians of the rounds are reported: the machine is shared and noisy.
+// The GEMM section is the exception: its device runs are timed back to back
+// and the cblas runs follow them (see bench_gemm()).
 #include "report.hpp"
 #include "stats.hpp"
 
@@ -85,7 +87,8 @@ struct Options {
     std::fputs("usage: seed_bench [--json FILE|-] [--markers] [--quick] [--max-chips N]\n"
                "                  [--gemm-sizes N,N...] [--cpu-gemm-max N] [--transfer-mib N]\n"
                "                  [--nvme DEV]   (latency reference: 4 KiB O_DIRECT reads)\n"
-               "                  [--trace-marker] [--samples N]   (latency, submit sections)\n"
+               "                  [--trace-marker] [--samples N]   (latency, submit sections;\n"
+               "                                                    --trace-marker: gemm too)\n"
                "                  [--loader-chunk-mib N]   (second FileLoader row: 3 x N MiB "
                "staging, default 4)\n"
                "                  [--only SECTION,...]   (submit latency transfer gemm scaling "
@@ -180,7 +183,9 @@ seed::CommandList nop_list(const seed::Device& dev) {
 // Writes "seed_bench: nop begin" / "end" into the kernel's trace buffer
 // around each round trip, so tools/seed-latency-profile can cut the trace
 // into jobs: the hops between are the driver's and the kernel's events. The
-// submit section marks each round ("seed_bench: round MODE begin" / "end").
+// submit section marks each round ("seed_bench: round MODE begin" / "end"),
+// the GEMM section each timed device run ("seed_bench: gemm N begin" /
+// "seed_bench: gemm N end T0 T1", T0 and T1 its TIMESTAMPs in device ns).
 class TraceMarker {
 public:
     explicit TraceMarker(bool on) {
@@ -789,35 +794,32 @@ seed::bench::GemmResult bench_gemm(const seed::Device& dev, std::uint32_t n, con
     q.download(std::span<float>(out), seed::BufferView(g.c));
     r.verified = spot_check(n, ha, hb, out);
 
+    // The device runs back to back, the cblas runs after them: a device run
+    // timed right after a cblas run (a few hundred ms of busy emulated guest
+    // CPU) took milliseconds longer, a cost of the emulated CPU's recent
+    // work and not of the job (docs/performance.md).
+    const TraceMarker marker(o.trace_marker);
+    std::vector<double> stack, device, cpu;
+    for (unsigned rep = 0; rep < r.reps; ++rep) {
+        marker.mark(fmt::format("seed_bench: gemm {} begin", n));
+        const auto t0 = Clock::now();
+        q.submit(g.list).wait();
+        stack.push_back(seconds_since(t0) * 1e3);
+        const auto ts = g.ts.span<std::uint64_t>();
+        marker.mark(fmt::format("seed_bench: gemm {} end {} {}", n, ts[0], ts[1]));
+        device.push_back(g.device_ms());
+    }
+
     // The guest CPU is emulated (TCG, tens of MFLOP/s): cblas only up to
     // --cpu-gemm-max, where it must also match the device bit for bit.
-    const bool with_cpu = n <= o.cpu_gemm_max;
-    if (with_cpu) {
+    if (n <= o.cpu_gemm_max) {
         cpu_gemm(n, ha, hb, ref);
         r.verified = r.verified && std::memcmp(out.data(), ref.data(), elems * 4) == 0;
         r.cpu_reps = r.reps;
-    }
-    std::vector<double> stack, device, cpu;
-    for (unsigned rep = 0; rep < r.reps; ++rep) {
-        auto run_device = [&] {
-            const auto t0 = Clock::now();
-            q.submit(g.list).wait();
-            stack.push_back(seconds_since(t0) * 1e3);
-            device.push_back(g.device_ms());
-        };
-        auto run_cpu = [&] {
-            if (!with_cpu)
-                return;
+        for (unsigned rep = 0; rep < r.reps; ++rep) {
             const auto t0 = Clock::now();
             cpu_gemm(n, ha, hb, ref);
             cpu.push_back(seconds_since(t0) * 1e3);
-        };
-        if (rep % 2 == 0) {
-            run_device();
-            run_cpu();
-        } else {
-            run_cpu();
-            run_device();
         }
     }
     r.stack_ms = median(stack);
