@@ -258,26 +258,34 @@ TEST(ComputeGemm, Bf16KernelsWithinTheManualsTolerance) {
 TEST(ComputeGemm, Bf16TinyOperandsKeepTheirSubnormalProducts) {
     // One product of 2^-70 · 2^-70 = 2^-140, a binary32 subnormal, in a GEMM large
     // enough for the BF16 kernels, which would flush it: the engine must notice the
-    // tiny operands and take the exact path.
-    // Then a subnormal BF16 operand (2^-130) times 1, the other operand fit for the
-    // kernels.
+    // tiny operands and take the exact path. The same negated, and a subnormal BF16
+    // operand (2^-130) times 1, the other operand fit for the kernels. Each at the
+    // first element of A and B, in the middle, and at the last (A and B are not a
+    // whole number of the engine's scan blocks, so the last lies in the remainder).
     const auto bf16 = [](float x) {
         return static_cast<uint16_t>(std::bit_cast<uint32_t>(x) >> 16);
     };
-    const std::pair<float, float> cases[] = {{0x1p-70f, 0x1p-70f}, {1.0f, 0x1p-130f}};
-    for (const auto& [x, y] : cases) {
-        FakeMemory mem(1 << 20);
-        const uint32_t m = 128, n = 128, k = 256;
-        GemmSetup s = make_gemm(mem, {.dtype = SEED_DT_BF16, .m = m, .n = n, .k = k});
-        std::vector<uint16_t> a(size_t{m} * k, 0), b(size_t{k} * n, 0);
-        a[0] = bf16(x);
-        b[0] = bf16(y);
-        s.desc.a = mem.put(a);
-        s.desc.b = mem.put(b);
-        mem.store(s.desc_va, s.desc);
-        ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
-        EXPECT_EQ(mem.get<float>(s.desc.c, 1)[0], x * y) << x << " * " << y;
-    }
+    const std::pair<float, float> cases[] = {
+        {0x1p-70f, 0x1p-70f}, {-0x1p-70f, 0x1p-70f}, {1.0f, 0x1p-130f}};
+    const uint32_t m = 100, n = 128, k = 250;
+    struct At {
+        uint32_t i, p, j; // C[i][j] gets A[i][p] · B[p][j]
+    };
+    const At places[] = {{0, 0, 0}, {50, 125, 60}, {m - 1, k - 1, n - 1}};
+    for (const auto& [x, y] : cases)
+        for (const At& at : places) {
+            FakeMemory mem(1 << 20);
+            GemmSetup s = make_gemm(mem, {.dtype = SEED_DT_BF16, .m = m, .n = n, .k = k});
+            std::vector<uint16_t> a(size_t{m} * k, 0), b(size_t{k} * n, 0);
+            a[size_t{at.i} * k + at.p] = bf16(x);
+            b[size_t{at.p} * n + at.j] = bf16(y);
+            s.desc.a = mem.put(a);
+            s.desc.b = mem.put(b);
+            mem.store(s.desc_va, s.desc);
+            ASSERT_EQ(run_gemm(mem, s.desc_va), SEED_ERR_NONE);
+            EXPECT_EQ(mem.get<float>(s.desc.c, size_t{m} * n)[size_t{at.i} * n + at.j], x * y)
+                << x << " * " << y << " at C[" << at.i << "][" << at.j << "]";
+        }
 }
 
 TEST(ComputeGemm, Int8) {

@@ -183,13 +183,25 @@ private:
 
     // Whether every value of a BF16 block suits the BF16 kernels: zero, Inf, NaN
     // or of magnitude at least 2^-50 (kMinBf16KernelExponent).
+    // A value fails when its magnitude bits are nonzero and below those of
+    // 2^-50: 0 < mag < kLimit, i.e. mag - 1 < kLimit - 1 in uint16_t, where
+    // mag = 0 wraps to 0xffff. Branch free within a block of fixed length, so
+    // that the compiler vectorises it; one check per block.
     static bool bf16_kernel_safe(const std::vector<uint16_t>& v) {
-        for (const uint16_t x : v) {
-            const uint32_t exponent = (x >> 7) & 0xffu;
-            if (exponent < kMinBf16KernelExponent && (x & 0x7fffu) != 0)
+        constexpr uint16_t kLimit = kMinBf16KernelExponent << 7;
+        constexpr size_t kBlock = 1024;
+        const auto fails = [](const uint16_t* p, size_t count) {
+            unsigned any = 0;
+            for (size_t i = 0; i < count; ++i)
+                any |= static_cast<uint16_t>((p[i] & 0x7fffu) - 1u) < kLimit - 1u;
+            return any != 0;
+        };
+        const uint16_t* p = v.data();
+        const size_t full = v.size() - v.size() % kBlock;
+        for (size_t i = 0; i < full; i += kBlock)
+            if (fails(p + i, kBlock))
                 return false;
-        }
-        return true;
+        return !fails(p + full, v.size() - full);
     }
 
     // Reads a stored (rows x cols) block of A or B into @p f32 (float inputs, converted)
@@ -203,14 +215,16 @@ private:
             i8.resize(count);
             return read_block(as_, base, ld, 1, row0, rows, col0, cols, i8.data());
         }
-        f32.resize(count);
-        if (elem_ == 4)
+        if (elem_ == 4) {
+            f32.resize(count);
             return read_block(as_, base, ld, 4, row0, rows, col0, cols, f32.data());
+        }
         std::vector<uint16_t>& raw = d_.dtype == SEED_DT_BF16 ? bf16 : s_.raw;
         raw.resize(count);
         if (uint32_t err = read_block(as_, base, ld, 2, row0, rows, col0, cols, raw.data()))
             return err;
         if (d_.dtype == SEED_DT_F16) {
+            f32.resize(count);
             for (size_t i = 0; i < count; ++i)
                 f32[i] = f16_to_f32(raw[i]);
             return SEED_ERR_NONE;
@@ -362,22 +376,24 @@ private:
         // (0·inf would not give NaN): then acc is computed apart and combined below.
         float* out = (fused ? s_.out_f32.data() : s_.acc_f32.data()) + r0 * nb;
         // op(A) is gathered as stored: mb x k rows, or k x mb with TRANS_A.
-        const float* a = s_.a_f32.data() + (trans_a_ ? r0 : r0 * k_);
+        const size_t a_off = trans_a_ ? r0 : r0 * k_;
         const float beta = fused && read_c_ ? std::bit_cast<float>(d_.beta) : 0.0f;
-        const float* b = s_.b_f32.data();
+        // The BF16 panels have no binary32 copy: a and b stay null when the BF16
+        // kernels multiplied them.
+        const float* a = nullptr;
+        const float* b = nullptr;
         std::vector<float> a_own, b_own;
-        if (bf16) {
-            if (host::bf16gemm(trans_a_, trans_b_, count, nb, k_,
-                               s_.a_bf16.data() + (trans_a_ ? r0 : r0 * k_), trans_a_ ? mb : k_,
-                               s_.b_bf16.data(), trans_b_ ? k_ : nb, out, nb)) {
-                a = nullptr;
-            } else {
-                // The library refused (logged): binary32 copies of this band's operands.
-                to_f32(s_.a_bf16, a_own);
-                to_f32(s_.b_bf16, b_own);
-                a = a_own.data() + (trans_a_ ? r0 : r0 * k_);
-                b = b_own.data();
-            }
+        if (!bf16) {
+            a = s_.a_f32.data() + a_off;
+            b = s_.b_f32.data();
+        } else if (!host::bf16gemm(trans_a_, trans_b_, count, nb, k_, s_.a_bf16.data() + a_off,
+                                   trans_a_ ? mb : k_, s_.b_bf16.data(), trans_b_ ? k_ : nb, out,
+                                   nb)) {
+            // The library refused (logged): binary32 copies of this band's operands.
+            to_f32(s_.a_bf16, a_own);
+            to_f32(s_.b_bf16, b_own);
+            a = a_own.data() + a_off;
+            b = b_own.data();
         }
         if (a != nullptr)
             host::sgemm(trans_a_, trans_b_, count, nb, k_, fused ? alpha : 1.0f, a,
