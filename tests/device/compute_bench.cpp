@@ -8,7 +8,8 @@
 // engine's figures include everything a GEMM packet does (descriptor,
 // gathers through the address space, conversions, epilogue, write-back).
 // Then one GEMM shared by the engines of an idle 4-engine chip (EngineCrew,
-// §11.1: as many as the host has cores) against one engine.
+// §11.1: as many as the host has cores) against one engine. All of a row are
+// timed in interleaved rounds, best of each.
 // Built with the tests, not registered with CTest.
 // Usage: compute_bench [max_size]
 #include "compute/compute.h"
@@ -26,6 +27,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -38,15 +40,27 @@ using seed::device::compute::run_gemm;
 using seed::device::compute::test::FakeMemory;
 using Clock = std::chrono::steady_clock;
 
-// Best-of time in seconds of @p reps calls of @p fn.
+// Seconds of one call of @p fn.
 template <typename F>
-double best_time(int reps, F&& fn) {
-    double best = 1e30;
-    for (int r = 0; r < reps; ++r) {
-        const auto t0 = Clock::now();
-        fn();
-        best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
-    }
+double once(F&& fn) {
+    const auto t0 = Clock::now();
+    fn();
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Best-of times of several contenders, timed in @p reps interleaved rounds
+// (one call of each per round) so that a change in the host's speed during the
+// run (other load, the host library's own warm-up) reaches all of them alike.
+// A contender that is empty is not run (its time stays 0).
+std::vector<double> race(int reps, const std::vector<std::function<void()>>& fns) {
+    std::vector<double> best(fns.size(), 1e30);
+    for (int r = 0; r < reps; ++r)
+        for (size_t i = 0; i < fns.size(); ++i)
+            if (fns[i])
+                best[i] = std::min(best[i], once(fns[i]));
+    for (size_t i = 0; i < fns.size(); ++i)
+        if (!fns[i])
+            best[i] = 0;
     return best;
 }
 
@@ -117,31 +131,37 @@ struct Packet {
         mem.store(desc, d);
     }
 
-    double time(int reps, seed::device::Parallel* parallel = nullptr) {
-        return best_time(reps, [&] {
-            if (run_gemm(mem, desc, parallel) != SEED_ERR_NONE)
-                std::abort();
-        });
+    void run(seed::device::Parallel* parallel = nullptr) {
+        if (run_gemm(mem, desc, parallel) != SEED_ERR_NONE)
+            std::abort();
     }
 };
 
 // oneDNN's bf16 x bf16 -> f32 matmul on host buffers, primitive made once.
-double onednn_bf16(size_t s, int reps) {
-    using namespace dnnl;
-    const engine eng(engine::kind::cpu, 0);
-    stream st(eng);
-    const auto dim = static_cast<memory::dim>(s);
-    const memory::desc ad({dim, dim}, memory::data_type::bf16, memory::format_tag::ab);
-    const memory::desc cd({dim, dim}, memory::data_type::f32, memory::format_tag::ab);
-    const matmul mm(matmul::primitive_desc(matmul::desc(ad, ad, cd), eng));
-    std::vector<uint16_t> a(s * s, 0x3f80), b(s * s, 0x3f80);
-    std::vector<float> c(s * s);
-    memory am(ad, eng, a.data()), bm(ad, eng, b.data()), cm(cd, eng, c.data());
-    return best_time(reps, [&] {
+struct OnednnBf16 {
+    dnnl::engine eng{dnnl::engine::kind::cpu, 0};
+    dnnl::stream st{eng};
+    std::vector<uint16_t> a, b;
+    std::vector<float> c;
+    dnnl::matmul mm;
+    dnnl::memory am, bm, cm;
+
+    explicit OnednnBf16(size_t s) : a(s * s, 0x3f80), b(s * s, 0x3f80), c(s * s) {
+        using dnnl::memory;
+        const auto dim = static_cast<memory::dim>(s);
+        const memory::desc ad({dim, dim}, memory::data_type::bf16, memory::format_tag::ab);
+        const memory::desc cd({dim, dim}, memory::data_type::f32, memory::format_tag::ab);
+        mm = dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(ad, ad, cd), eng));
+        am = memory(ad, eng, a.data());
+        bm = memory(ad, eng, b.data());
+        cm = memory(cd, eng, c.data());
+    }
+
+    void run() {
         mm.execute(st, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
         st.wait();
-    });
-}
+    }
+};
 
 } // namespace
 
@@ -168,49 +188,52 @@ int main(int argc, char** argv) {
     for (size_t s : {size_t{512}, size_t{1024}, size_t{2048}}) {
         if (s > max_size)
             break;
-        const int reps = s <= 512 ? 10 : s <= 1024 ? 4 : 2;
+        const int reps = s <= 512 ? 10 : s <= 1024 ? 6 : 3;
         const double ops = 2.0 * static_cast<double>(s * s * s);
         const int n = static_cast<int>(s);
+        const auto rate = [ops](double t) { return t > 0 ? ops / t * 1e-9 : 0.0; };
+        // One row from the times of race(): engine, shared, OpenBLAS, oneDNN.
+        const auto row = [&rate](const char* type, const std::vector<double>& t) {
+            return Row{type, rate(t[0]), rate(t[1]), rate(t[2]), rate(t[3])};
+        };
         double f32_engine = 0;
         {
             Packet p(s, SEED_DT_F32, rng);
-            Row r{"f32"};
-            r.engine = ops / p.time(reps) * 1e-9;
-            r.shared = ops / p.time(reps, &all_engines) * 1e-9;
             const auto a = random_values<float>(s * s, rng), b = random_values<float>(s * s, rng);
             std::vector<float> c(s * s);
-            r.openblas = ops * 1e-9 / best_time(reps, [&] {
-                             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f,
-                                         a.data(), n, b.data(), n, 0.0f, c.data(), n);
-                         });
-            r.onednn = ops * 1e-9 / best_time(reps, [&] {
-                           dnnl_sgemm('N', 'N', n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
-                                      c.data(), n);
-                       });
+            const Row r =
+                row("f32", race(reps, {[&] { p.run(); }, [&] { p.run(&all_engines); },
+                                       [&] {
+                                           cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n,
+                                                       n, n, 1.0f, a.data(), n, b.data(), n, 0.0f,
+                                                       c.data(), n);
+                                       },
+                                       [&] {
+                                           dnnl_sgemm('N', 'N', n, n, n, 1.0f, a.data(), n,
+                                                      b.data(), n, 0.0f, c.data(), n);
+                                       }}));
             f32_engine = r.engine;
             print(s, r);
         }
         {
             Packet p(s, SEED_DT_BF16, rng);
-            Row r{"bf16"};
-            r.engine = ops / p.time(reps) * 1e-9;
-            r.shared = ops / p.time(reps, &all_engines) * 1e-9;
-            r.onednn = ops / onednn_bf16(s, reps) * 1e-9;
-            print(s, r);
+            OnednnBf16 lib(s);
+            print(s, row("bf16", race(reps, {[&] { p.run(); }, [&] { p.run(&all_engines); },
+                                             nullptr, [&] { lib.run(); }})));
         }
         {
             Packet p(s, SEED_DT_I8, rng);
-            Row r{"i8"};
-            r.engine = ops / p.time(reps) * 1e-9;
-            r.shared = ops / p.time(reps, &all_engines) * 1e-9;
             const auto a = random_values<int8_t>(s * s, rng);
             const auto b = random_values<int8_t>(s * s, rng);
             std::vector<int32_t> c(s * s);
             const int32_t zero = 0;
-            r.onednn = ops * 1e-9 / best_time(reps, [&] {
-                           dnnl_gemm_s8s8s32('N', 'N', 'F', n, n, n, 1.0f, a.data(), n, 0, b.data(),
-                                             n, 0, 0.0f, c.data(), n, &zero);
-                       });
+            const Row r =
+                row("i8", race(reps, {[&] { p.run(); }, [&] { p.run(&all_engines); }, nullptr,
+                                      [&] {
+                                          dnnl_gemm_s8s8s32('N', 'N', 'F', n, n, n, 1.0f, a.data(),
+                                                            n, 0, b.data(), n, 0, 0.0f, c.data(), n,
+                                                            &zero);
+                                      }}));
             print(s, r);
             std::printf("%-6zu i8 engine / f32 engine: %.2fx\n", s, r.engine / f32_engine);
         }
