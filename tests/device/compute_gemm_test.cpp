@@ -557,7 +557,7 @@ TEST_F(GemmSplit, RowBandsGiveTheResultsOfOneEngine) {
         ThreadPerPart parallel(4);
         const auto alone = gemm_bits(g, nullptr);
         expect_same_if_exact(g, gemm_bits(g, &parallel), alone);
-        EXPECT_EQ(parallel.parts_run(), 8u) << "two parts per thread";
+        EXPECT_EQ(parallel.parts_run(), 4u) << "one part per thread";
     }
 }
 
@@ -566,8 +566,8 @@ TEST_F(GemmSplit, EveryRowIsComputedOnceWhateverTheWidth) {
         ThreadPerPart parallel(width);
         const GemmCase g{.dtype = SEED_DT_I8, .m = 7, .n = 5, .k = 9, .ibeta = 1, .bias = true};
         EXPECT_EQ(gemm_bits(g, &parallel), gemm_bits(g, nullptr)) << width;
-        // Parts of at least 64 multiply-adds (7 * 5 * 9 / 64 = 4), two per thread.
-        EXPECT_EQ(parallel.parts_run(), width == 1 ? 0u : std::min<size_t>(2 * width, 4)) << width;
+        // Parts of at least 64 multiply-adds (7 * 5 * 9 / 64 = 4), one per thread.
+        EXPECT_EQ(parallel.parts_run(), width == 1 ? 0u : std::min<size_t>(width, 4)) << width;
     }
 }
 

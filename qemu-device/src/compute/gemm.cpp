@@ -312,15 +312,16 @@ private:
     }
 
     // Parts the product of an mb x nb panel is split into, by row bands: one per thread
-    // that could take part, twice over so that a late or slow thread can be made up
-    // for, each of at least min_part_macs multiply-adds.
+    // that could take part, each of at least min_part_macs multiply-adds. No more: each
+    // band is its own library call, which packs all of B again. A thread that starts
+    // late does not hold the packet up (Parallel::run() lets the others take its part).
     size_t parts_for(size_t mb, size_t nb) const {
         const unsigned width = parallel_ != nullptr ? parallel_->width() : 1;
         if (width <= 1)
             return 1;
         const size_t macs = mb * nb * k_;
-        size_t parts = std::min<size_t>(size_t{2} * width,
-                                        macs / min_part_macs.load(std::memory_order_relaxed));
+        size_t parts =
+            std::min<size_t>(width, macs / min_part_macs.load(std::memory_order_relaxed));
         parts = std::min(parts, mb);
         return std::max<size_t>(parts, 1);
     }
