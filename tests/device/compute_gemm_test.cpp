@@ -516,7 +516,7 @@ class GemmSplit : public ::testing::Test {
 protected:
     void SetUp() override { detail::set_gemm_min_part_macs(64); }
     void TearDown() override {
-        detail::set_gemm_min_part_macs(size_t{1} << 24);
+        detail::set_gemm_min_part_macs(size_t{1} << 25);
         detail::set_gemm_host_budget(size_t{256} << 20);
     }
 };
@@ -562,6 +562,8 @@ TEST_F(GemmSplit, RowBandsGiveTheResultsOfOneEngine) {
 }
 
 TEST_F(GemmSplit, EveryRowIsComputedOnceWhateverTheWidth) {
+    // I8 bands need 4 times the binary32 minimum: 64 multiply-adds.
+    detail::set_gemm_min_part_macs(16);
     for (unsigned width : {1u, 2u, 3u, 5u, 64u}) {
         ThreadPerPart parallel(width);
         const GemmCase g{.dtype = SEED_DT_I8, .m = 7, .n = 5, .k = 9, .ibeta = 1, .bias = true};
@@ -571,8 +573,21 @@ TEST_F(GemmSplit, EveryRowIsComputedOnceWhateverTheWidth) {
     }
 }
 
+TEST_F(GemmSplit, FasterTypesNeedLargerBands) {
+    // 384 multiply-adds: six bands of the binary32 minimum (64), one of I8's (4 x 64).
+    for (const uint8_t dtype : {uint8_t{SEED_DT_F32}, uint8_t{SEED_DT_I8}}) {
+        ThreadPerPart parallel(4);
+        const GemmCase g{.dtype = dtype, .m = 8, .n = 8, .k = 6};
+        const auto alone = gemm_bits(g, nullptr);
+        expect_same_if_exact(g, gemm_bits(g, &parallel), alone);
+        // A host without exact integer kernels multiplies I8 no faster than binary32.
+        const bool fast = dtype == SEED_DT_I8 && seed::device::compute::host::have_exact_s8gemm();
+        EXPECT_EQ(parallel.parts_run(), fast ? 0u : 4u) << int{dtype};
+    }
+}
+
 TEST_F(GemmSplit, SmallProblemsStayOnOneEngine) {
-    detail::set_gemm_min_part_macs(size_t{1} << 24);
+    detail::set_gemm_min_part_macs(size_t{1} << 25);
     ThreadPerPart parallel(4);
     const GemmCase g{.m = 64, .n = 64, .k = 64};
     EXPECT_EQ(gemm_bits(g, &parallel), gemm_bits(g, nullptr)) << "the same single call";

@@ -115,9 +115,11 @@ struct Scratch {
 // between panels, which is where a queue reset or watchdog abort takes effect.
 constexpr size_t kMaxPanelMacs = size_t{1} << 33;
 
-// Smallest share of a panel's product given to one engine (about 0.3 ms of one host
-// core): smaller GEMMs stay on one engine, where waking another costs more than it saves.
-std::atomic<size_t> min_part_macs{size_t{1} << 24};
+// Smallest share of a panel's product given to one engine, in binary32 multiply-adds
+// (about 0.3 ms of one host core): smaller GEMMs stay on one engine, where waking
+// another costs more than it saves. Types the engine multiplies faster need
+// proportionally more (GemmRun::speed()).
+std::atomic<size_t> min_part_macs{size_t{1} << 25};
 
 // Smallest GEMM that multiplies BF16 with the host library's BF16 kernels
 // (host::bf16gemm()); smaller ones convert to binary32, where making a
@@ -311,17 +313,26 @@ private:
         return read_block(as_, d_.c, d_.ldc, 4, i0, mb, j0, nb, dst);
     }
 
+    // How many times faster than binary32 the engine multiplies this GEMM's inputs,
+    // roughly: I8 on the host library's integer kernels 4, BF16 on its BF16 kernels 2.
+    size_t speed() const {
+        if (integer_)
+            return host::have_exact_s8gemm() ? 4 : 1;
+        return bf16_kernel_ ? 2 : 1;
+    }
+
     // Parts the product of an mb x nb panel is split into, by row bands: one per thread
-    // that could take part, each of at least min_part_macs multiply-adds. No more: each
-    // band is its own library call, which packs all of B again. A thread that starts
-    // late does not hold the packet up (Parallel::run() lets the others take its part).
+    // that could take part, each of at least min_part_macs · speed() multiply-adds. No
+    // more: each band is its own library call, which packs all of B again. A thread that
+    // starts late does not hold the packet up (Parallel::run() lets the others take its
+    // part).
     size_t parts_for(size_t mb, size_t nb) const {
         const unsigned width = parallel_ != nullptr ? parallel_->width() : 1;
         if (width <= 1)
             return 1;
         const size_t macs = mb * nb * k_;
-        size_t parts =
-            std::min<size_t>(width, macs / min_part_macs.load(std::memory_order_relaxed));
+        const size_t min_part = min_part_macs.load(std::memory_order_relaxed) * speed();
+        size_t parts = std::min<size_t>(width, macs / min_part);
         parts = std::min(parts, mb);
         return std::max<size_t>(parts, 1);
     }
