@@ -48,11 +48,21 @@ double once(F&& fn) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// Untimed rounds before race() times any: oneDNN's calls are slow for the first
+// few in each thread (glibc places the buffer each call allocates past the last
+// one until the freed ones coalesce: hundreds of page faults per call), and an
+// engine runs GEMMs by the thousand.
+constexpr int kWarmRounds = 12;
+
 // Best-of times of several contenders, timed in @p reps interleaved rounds
-// (one call of each per round) so that a change in the host's speed during the
-// run (other load, the host library's own warm-up) reaches all of them alike.
-// A contender that is empty is not run (its time stays 0).
+// (one call of each per round) after kWarmRounds untimed ones, so that a change
+// in the host's speed during the run reaches all of them alike. A contender
+// that is empty is not run (its time stays 0).
 std::vector<double> race(int reps, const std::vector<std::function<void()>>& fns) {
+    for (int r = 0; r < kWarmRounds; ++r)
+        for (const auto& fn : fns)
+            if (fn)
+                fn();
     std::vector<double> best(fns.size(), 1e30);
     for (int r = 0; r < reps; ++r)
         for (size_t i = 0; i < fns.size(); ++i)
