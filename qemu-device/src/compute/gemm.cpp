@@ -184,11 +184,11 @@ private:
     }
 
     // Whether every value of a BF16 block suits the BF16 kernels: zero, Inf, NaN
-    // or of magnitude at least 2^-50 (kMinBf16KernelExponent).
-    // A value fails when its magnitude bits are nonzero and below those of
-    // 2^-50: 0 < mag < kLimit, i.e. mag - 1 < kLimit - 1 in uint16_t, where
-    // mag = 0 wraps to 0xffff. Branch free within a block of fixed length, so
-    // that the compiler vectorises it; one check per block.
+    // or of magnitude at least 2^-50 (kMinBf16KernelExponent). A value fails when
+    // its magnitude bits are nonzero and below those of 2^-50: 0 < mag < kLimit,
+    // i.e. mag - 1 < kLimit - 1 in uint16_t, where mag = 0 wraps to 0xffff. Branch
+    // free within a block of fixed length, so that the compiler vectorises it; one
+    // check per block.
     static bool bf16_kernel_safe(const std::vector<uint16_t>& v) {
         constexpr uint16_t kLimit = kMinBf16KernelExponent << 7;
         constexpr size_t kBlock = 1024;
