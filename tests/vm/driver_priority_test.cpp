@@ -77,11 +77,11 @@ TEST_F(DriverPriority, HigherPriorityJobsSubmittedLaterFinishFirst) {
     const seed::Device dev = seed::Device::open(0u);
     const unsigned engines = dev.info().num_engines;
     const unsigned per_level = engines;
+    const std::string debugfs = seed::vm::debugfs_dir(dev.info().node);
+    ASSERT_FALSE(debugfs.empty()) << "no debugfs directory for " << dev.info().node;
     {
-        const std::string dir = seed::vm::debugfs_dir(dev.info().node);
-        ASSERT_FALSE(dir.empty()) << "no debugfs directory for " << dev.info().node;
         unsigned rings[4] = {};
-        for (const auto& r : seed::vm::debugfs_rings(dir))
+        for (const auto& r : seed::vm::debugfs_rings(debugfs))
             if (r.role == "user" && r.priority < 4)
                 ++rings[r.priority];
         for (unsigned level = 0; level < 4; ++level)
@@ -138,8 +138,6 @@ TEST_F(DriverPriority, HigherPriorityJobsSubmittedLaterFinishFirst) {
     // Every job must be on the hardware before the flag is set: one still
     // in the scheduler when its ring runs dry lets a lower priority take
     // the engine (a slower guest kernel, such as the debug one, shows it).
-    const std::string debugfs = seed::vm::debugfs_dir(dev.info().node);
-    ASSERT_FALSE(debugfs.empty()) << "no debugfs directory for " << dev.info().node;
     const auto on_hardware = [&debugfs] {
         unsigned n = 0;
         for (const auto& r : seed::vm::debugfs_rings(debugfs))
